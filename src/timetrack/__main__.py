@@ -1,0 +1,5 @@
+import sys
+
+from timetrack.cli import main
+
+sys.exit(main())

@@ -1,0 +1,54 @@
+"""The credential check every API route depends on (SPEC §1, "Accounts and auth")."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from timetrack.accounts.service import Account, authenticate
+from timetrack.errors import ACCOUNT_DISABLED, AUTH_INVALID, AUTH_MISSING, AppError
+
+_key_header = APIKeyHeader(
+    name="X-TimeTrack-Api-Key",
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="The account's API key (fixed).",
+)
+_secret_header = APIKeyHeader(
+    name="X-TimeTrack-Api-Secret",
+    auto_error=False,
+    scheme_name="ApiSecret",
+    description="The account's API secret (regenerable).",
+)
+
+_MAX_CREDENTIAL = 256
+
+
+async def current_account(
+    request: Request,
+    api_key: Annotated[str | None, Security(_key_header)],
+    api_secret: Annotated[str | None, Security(_secret_header)],
+) -> Account:
+    if not api_key or not api_secret:
+        missing = [
+            name
+            for name, value in (
+                ("X-TimeTrack-Api-Key", api_key),
+                ("X-TimeTrack-Api-Secret", api_secret),
+            )
+            if not value
+        ]
+        raise AppError.of(AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
+    account = None
+    if len(api_key) <= _MAX_CREDENTIAL and len(api_secret) <= _MAX_CREDENTIAL:
+        account = await authenticate(request.app.state.db, api_key, api_secret)
+    if account is None:
+        raise AppError.of(AUTH_INVALID, "the API key and secret do not match an account")
+    if not account.enabled:
+        raise AppError.of(ACCOUNT_DISABLED, f"the account {account.slug!r} is disabled")
+    return account
+
+
+AccountDep = Annotated[Account, Depends(current_account)]

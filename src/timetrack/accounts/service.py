@@ -1,0 +1,176 @@
+"""Accounts (tenants): creation, credentials, enabling. Used by the CLI and the auth check."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import available_timezones
+
+from timetrack.db import Database, Row, Tx
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_REGION = re.compile(r"^[A-Z0-9]{1,16}$")
+_ZONES = frozenset(available_timezones()) | {"UTC"}
+_COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at"
+
+
+class AccountError(ValueError):
+    """A refused account operation; the message is meant for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    slug: str
+    name: str
+    timezone: str
+    country: str | None
+    region: str | None
+    enabled: bool
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Row) -> Account:
+        return cls(*(row[c] for c in _COLUMNS.split(", ")))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "name": self.name,
+            "timezone": self.timezone,
+            "country": self.country,
+            "region": self.region,
+            "enabled": self.enabled,
+            "createdAt": self.created_at.isoformat().replace("+00:00", "Z"),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    account: Account
+    api_key: str
+    api_secret: str
+
+
+def hash_secret(secret: str) -> str:
+    # The secret is 256 random bits, so a plain SHA-256 is safe to store; a slow password hash
+    # would only add milliseconds to every request.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _new_secret() -> str:
+    return "tts_" + secrets.token_urlsafe(32)
+
+
+def validate_timezone(name: str) -> str:
+    if name not in _ZONES:
+        raise AccountError(f"unknown time zone {name!r} (use an IANA name like Europe/Berlin)")
+    return name
+
+
+def _validate(slug: str, country: str | None, region: str | None) -> None:
+    if not _SLUG.match(slug):
+        raise AccountError("the slug must be 1-63 lowercase letters, digits or dashes")
+    if country is not None and not _COUNTRY.match(country):
+        raise AccountError("the country must be an ISO-3166 alpha-2 code like DE")
+    if region is not None and not _REGION.match(region):
+        raise AccountError("the region must be a subdivision code like BY")
+
+
+async def create_account(
+    tx: Tx,
+    slug: str,
+    *,
+    name: str | None = None,
+    timezone: str = "UTC",
+    country: str | None = None,
+    region: str | None = None,
+) -> Credentials:
+    country = country.upper() if country else None
+    region = region.upper() if region else None
+    _validate(slug, country, region)
+    validate_timezone(timezone)
+    if await tx.fetchval("SELECT 1 FROM accounts WHERE slug = $1", slug):
+        raise AccountError(f"an account {slug!r} already exists")
+    api_key = "ttk_" + secrets.token_urlsafe(24)
+    api_secret = _new_secret()
+    now = datetime.now(UTC)
+    row = await tx.fetchrow(
+        "INSERT INTO accounts (slug, name, api_key, secret_hash, timezone, country, region, "
+        "enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) "
+        f"RETURNING {_COLUMNS}",
+        slug,
+        name or slug,
+        api_key,
+        hash_secret(api_secret),
+        timezone,
+        country,
+        region,
+        True,
+        now,
+    )
+    assert row is not None
+    return Credentials(Account.from_row(row), api_key, api_secret)
+
+
+async def get_account(tx: Tx, slug: str) -> Account:
+    row = await tx.fetchrow(f"SELECT {_COLUMNS} FROM accounts WHERE slug = $1", slug)
+    if row is None:
+        raise AccountError(f"no account {slug!r}")
+    return Account.from_row(row)
+
+
+async def list_accounts(tx: Tx) -> list[Account]:
+    rows = await tx.fetch(f"SELECT {_COLUMNS} FROM accounts ORDER BY id")
+    return [Account.from_row(r) for r in rows]
+
+
+async def rotate_secret(tx: Tx, slug: str) -> Credentials:
+    account = await get_account(tx, slug)
+    api_secret = _new_secret()
+    await tx.execute(
+        "UPDATE accounts SET secret_hash = $1, updated_at = $2 WHERE id = $3",
+        hash_secret(api_secret),
+        datetime.now(UTC),
+        account.id,
+    )
+    api_key = await tx.fetchval("SELECT api_key FROM accounts WHERE id = $1", account.id)
+    return Credentials(account, api_key, api_secret)
+
+
+async def set_enabled(tx: Tx, slug: str, enabled: bool) -> Account:
+    account = await get_account(tx, slug)
+    await tx.execute(
+        "UPDATE accounts SET enabled = $1, updated_at = $2 WHERE id = $3",
+        enabled,
+        datetime.now(UTC),
+        account.id,
+    )
+    return await get_account(tx, slug)
+
+
+async def count_accounts(tx: Tx) -> int:
+    total: int = await tx.fetchval("SELECT count(*) FROM accounts")
+    return total
+
+
+_DUMMY_HASH = hash_secret("not-a-secret")
+
+
+async def authenticate(db: Database, api_key: str, api_secret: str) -> Account | None:
+    """The account the pair belongs to, or None. Disabled accounts are returned too."""
+    row = await db.fetchrow(
+        f"SELECT {_COLUMNS}, secret_hash FROM accounts WHERE api_key = $1", api_key
+    )
+    # Compare even when the key is unknown, so timing does not tell keys apart.
+    stored = row["secret_hash"] if row is not None else _DUMMY_HASH
+    matches = hmac.compare_digest(hash_secret(api_secret), stored)
+    if row is None or not matches:
+        return None
+    return Account.from_row(row)

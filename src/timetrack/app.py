@@ -1,0 +1,155 @@
+"""The ASGI application: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from timetrack import __version__
+from timetrack.clients.router import router as clients_router
+from timetrack.config import Settings
+from timetrack.db import Database, DatabaseError, create_database
+from timetrack.errors import (
+    ALL_CODES,
+    BODY_TOO_LARGE,
+    DATABASE_UNAVAILABLE,
+    Problem,
+    error_response,
+    install_error_handlers,
+)
+from timetrack.projects.router import router as projects_router
+from timetrack.routing import BODY_MODELS, ErrorEnvelope
+from timetrack.tasks.router import router as tasks_router
+
+API_PREFIX = "/api/v2/ext"
+
+
+class BodySizeLimit:
+    """Refuse bodies over the cap with 413, whether or not a Content-Length was sent."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if not value.isdigit() or int(value) > self.max_bytes:
+                    await self._refuse(scope, receive, send)
+                    return
+                break
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"the body exceeds the limit of {self.max_bytes} bytes"
+        response = error_response([Problem(BODY_TOO_LARGE, detail)], {"Connection": "close"})
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with our request bodies and without its never-sent 422s."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
+    for model in BODY_MODELS:
+        schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    for path_item in doc.get("paths", {}).values():
+        for operation in path_item.values():
+            operation.get("responses", {}).pop("422", None)
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    doc["info"]["x-error-codes"] = [
+        {"code": c.code, "status": c.status, "title": c.title} for c in ALL_CODES.values()
+    ]
+    app.openapi_schema = doc
+    return doc
+
+
+def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
+    db = database or create_database(
+        settings.effective_database_url,
+        pool_size=settings.db_pool_size,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await db.open()
+        try:
+            yield
+        finally:
+            await db.close()
+
+    app = FastAPI(
+        title="TimeTrack",
+        version=__version__,
+        description=(
+            "Self-hostable time tracking, wire-compatible with the TimeTrack Enterprise "
+            "external API v2. Every error answers with the envelope "
+            '`{"errors": [{"title", "status", "code", "detail"}]}`; the codes are listed in '
+            "`info.x-error-codes` and in docs/errors.md."
+        ),
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (clients_router, projects_router, tasks_router):
+        app.include_router(router, prefix=API_PREFIX)
+
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        response_class=Response,
+        responses={
+            200: {"description": "Server and database are up"},
+            503: {"model": ErrorEnvelope, "description": "The database is unreachable"},
+        },
+    )
+    async def healthz(request: Request) -> Response:
+        """Liveness and database check (no authentication)."""
+        try:
+            await request.app.state.db.fetchrow("SELECT 1")
+        except DatabaseError:
+            return error_response([Problem(DATABASE_UNAVAILABLE, "the database is unreachable")])
+        return Response(b'{"status":"ok","database":"ok"}', media_type="application/json")
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,214 @@
+"""``timetrack``: serve the API and administer accounts.
+
+Commands are thin: each migrates the database first (so they all work on a fresh data
+directory), then calls the same services the API uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from fastapi import FastAPI
+
+from timetrack import __version__, migrate
+from timetrack.accounts import service as accounts
+from timetrack.config import Settings, get_settings
+from timetrack.db import Tx, create_database
+
+T = TypeVar("T")
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _in_transaction(settings: Settings, work: Callable[[Tx], Awaitable[T]]) -> T:
+    async def run() -> T:
+        db = create_database(
+            settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        )
+        await db.open()
+        try:
+            async with db.transaction(write=True) as tx:
+                return await work(tx)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def _print_credentials(creds: accounts.Credentials, as_json: bool, *, heading: str) -> None:
+    if as_json:
+        payload = {
+            "account": creds.account.as_dict(),
+            "apiKey": creds.api_key,
+            "apiSecret": creds.api_secret,
+        }
+        _out(json.dumps(payload))
+        return
+    _out(heading)
+    _out(f"  account:    {creds.account.slug} (time zone {creds.account.timezone})")
+    _out(f"  API key:    {creds.api_key}")
+    _out(f"  API secret: {creds.api_secret}")
+    _out("The secret is shown only now; `timetrack account rotate-secret` makes a new one.")
+
+
+def app_factory() -> FastAPI:
+    """What uvicorn's workers import: the app, configured from the environment."""
+    from timetrack.app import create_app
+
+    return create_app(get_settings())
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    # Worker processes rebuild the settings from the environment: hand the flags down that way.
+    for flag in ("host", "port", "workers"):
+        if getattr(args, flag) is not None:
+            os.environ[f"TIMETRACK_{flag.upper()}"] = str(getattr(args, flag))
+    settings = get_settings()
+    if settings.is_sqlite:
+        os.environ["TIMETRACK_DATA_DIR"] = str(settings.data_dir.resolve())
+
+    async def first_account(tx: Tx) -> accounts.Credentials | None:
+        if await accounts.count_accounts(tx):
+            return None
+        return await accounts.create_account(tx, "default", name="Default account")
+
+    creds = _in_transaction(settings, first_account)
+    if creds is not None:
+        _print_credentials(creds, False, heading="Created the first account:")
+    url = f"http://{settings.host}:{settings.port}/api/v2/ext/"
+    _out(f"TimeTrack {__version__} serving {url} (docs at /docs) on {_describe(settings)}")
+    sys.stdout.flush()
+    uvicorn.run(
+        "timetrack.cli:app_factory",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        loop="uvloop",
+        http="httptools",
+        log_level=settings.log_level,
+        access_log=settings.access_log,
+        proxy_headers=settings.proxy_headers,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
+    return 0
+
+
+def _describe(settings: Settings) -> str:
+    url = settings.effective_database_url
+    if settings.is_sqlite:
+        return f"SQLite {url.removeprefix('sqlite:///')}"
+    return "PostgreSQL " + url.split("@")[-1]
+
+
+def _account(args: argparse.Namespace, settings: Settings) -> int:
+    action = args.account_command
+    if action == "create":
+
+        async def create(tx: Tx) -> accounts.Credentials:
+            return await accounts.create_account(
+                tx,
+                args.slug,
+                name=args.name,
+                timezone=args.timezone,
+                country=args.country,
+                region=args.region,
+            )
+
+        creds = _in_transaction(settings, create)
+        _print_credentials(creds, args.json, heading=f"Created account {creds.account.slug}:")
+    elif action == "list":
+        listed = _in_transaction(settings, accounts.list_accounts)
+        if args.json:
+            _out(json.dumps([a.as_dict() for a in listed]))
+        else:
+            _out(f"{'slug':<24} {'name':<28} {'time zone':<20} {'country':<8} enabled")
+            for a in listed:
+                place = "/".join(p for p in (a.country, a.region) if p) or "-"
+                _out(f"{a.slug:<24} {a.name[:28]:<28} {a.timezone:<20} {place:<8} {a.enabled}")
+    elif action == "rotate-secret":
+
+        async def rotate(tx: Tx) -> accounts.Credentials:
+            return await accounts.rotate_secret(tx, args.slug)
+
+        creds = _in_transaction(settings, rotate)
+        _print_credentials(
+            creds, args.json, heading=f"New secret for {args.slug} (the old one no longer works):"
+        )
+    elif action in ("disable", "enable"):
+        enabled = action == "enable"
+
+        async def toggle(tx: Tx) -> accounts.Account:
+            return await accounts.set_enabled(tx, args.slug, enabled)
+
+        account = _in_transaction(settings, toggle)
+        _out(f"Account {account.slug} is now {'enabled' if account.enabled else 'disabled'}.")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="timetrack", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"timetrack {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API server (migrates first)")
+    serve.add_argument("--host", help="bind address (TIMETRACK_HOST)")
+    serve.add_argument("--port", type=int, help="port (TIMETRACK_PORT)")
+    serve.add_argument("--workers", type=int, help="worker processes (TIMETRACK_WORKERS)")
+
+    commands.add_parser("migrate", help="bring the database schema up to date")
+
+    account = commands.add_parser("account", help="manage accounts")
+    actions = account.add_subparsers(dest="account_command", required=True)
+    create = actions.add_parser("create", help="create an account; prints its key and secret")
+    create.add_argument("slug")
+    create.add_argument("--name", help="display name (default: the slug)")
+    create.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
+    create.add_argument("--country", help="ISO-3166 alpha-2 country, for public holidays")
+    create.add_argument("--region", help="subdivision code, e.g. BY, for regional holidays")
+    create.add_argument("--json", action="store_true", help="print JSON")
+    listing = actions.add_parser("list", help="list accounts")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    rotate = actions.add_parser("rotate-secret", help="replace the API secret")
+    rotate.add_argument("slug")
+    rotate.add_argument("--json", action="store_true", help="print JSON")
+    for verb in ("disable", "enable"):
+        actions.add_parser(verb, help=f"{verb} an account").add_argument("slug")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValueError as exc:
+        sys.stderr.write(f"timetrack: invalid configuration: {exc}\n")
+        return 2
+    handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+        "serve": _serve,
+        "account": _account,
+        "migrate": lambda _args, _settings: 0,
+    }
+    try:
+        migrate.upgrade(settings.effective_database_url)
+        if args.command == "migrate":
+            _out(f"Database is up to date ({_describe(settings)}).")
+        return handlers[args.command](args, settings)
+    except accounts.AccountError as exc:
+        sys.stderr.write(f"timetrack: {exc}\n")
+        return 1
+    except Exception as exc:  # an operator gets one line; the traceback only when debugging
+        if settings.log_level == "debug":
+            raise
+        sys.stderr.write(f"timetrack: {type(exc).__name__}: {exc}\n")
+        return 1

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from timetrack.clients import service
+from timetrack.clients.schemas import ClientCreate, ClientRead, ClientUpdate
+from timetrack.routing import Resource, crud_router
+from timetrack.wire import NAME_MAX
+
+
+def _filters(
+    name: Annotated[
+        str | None,
+        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
+    ] = None,
+) -> dict[str, Any]:
+    return {"name": name}
+
+
+router = crud_router(
+    Resource(
+        singular="client",
+        plural="clients",
+        read_model=ClientRead,
+        create_model=ClientCreate,
+        update_model=ClientUpdate,
+        filters=_filters,
+        list=service.list_clients,
+        get=service.get_client,
+        create=service.create_client,
+        update=service.update_client,
+        delete=service.delete_client,
+        to_wire=service.to_wire,
+        codes="11010 / 11020",
+        conflicts={
+            "create": "A client with this name exists (11030)",
+            "delete": "The client still has projects (11050)",
+        },
+    )
+)

@@ -1,0 +1,148 @@
+"""Clients: the customers projects belong to (SPEC §2, "Clients")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from timetrack.clients.schemas import ClientCreate, ClientUpdate
+from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.db import IntegrityViolation, Row, Tx, next_id
+from timetrack.errors import (
+    CLIENT_DELETED,
+    CLIENT_HAS_PROJECTS,
+    CLIENT_NAME_TAKEN,
+    CLIENT_NOT_FOUND,
+    CLIENT_UNKNOWN,
+    AppError,
+)
+from timetrack.paging import Page
+from timetrack.wire import like_pattern, name_key, refuse_read_only_changes, utc_wire
+
+_COLUMNS = (
+    "id, name, enabled, color, notes, email, phone, address, address2, address_zip_code, "
+    "address_city, address_country, contact_person, field1, field2, field3, updated_at, deleted_at"
+)
+_FIELDS = _COLUMNS.split(", ")[3:-2]  # the free-form fields, stored as sent
+# The account scope, written once: every read of clients starts here.
+_OWNED = f"SELECT {_COLUMNS} FROM clients WHERE account_id = $1"
+_COUNT = "SELECT count(*) FROM clients WHERE account_id = $1"
+
+
+def to_wire(row: Row) -> dict[str, Any]:
+    item = {
+        "id": row["id"],
+        "name": row["name"],
+        "enabled": row["enabled"],
+        "color": row["color"],
+        "notes": row["notes"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "address": row["address"],
+        "address2": row["address2"],
+        "addressZipCode": row["address_zip_code"],
+        "addressCity": row["address_city"],
+        "addressCountry": row["address_country"],
+        "contactPerson": row["contact_person"],
+        "field1": row["field1"],
+        "field2": row["field2"],
+        "field3": row["field3"],
+        "updatedAt": utc_wire(row["updated_at"]),
+    }
+    if row["deleted_at"] is not None:
+        item["deleted"] = True
+    return item
+
+
+async def list_clients(
+    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+) -> tuple[list[Row], int]:
+    name = filters_in.get("name")
+    filters = Filters(account_id)
+    filters.require("deleted_at IS NULL")
+    if name:
+        filters.add("name_key LIKE {} ESCAPE '\\'", like_pattern(name))
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
+
+
+async def get_client(tx: Tx, account_id: int, client_id: int) -> Row:
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, client_id)
+    return require_live(row, CLIENT_NOT_FOUND, CLIENT_DELETED, f"client {client_id}")
+
+
+async def client_id_by_name(tx: Tx, account_id: int, name: str, *, field: str) -> int:
+    """Resolve a ``clientName`` reference (exact, case-insensitive) or answer 400 naming it."""
+    found = await tx.fetchval(
+        "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+        account_id,
+        name_key(name),
+    )
+    if found is None:
+        raise AppError.of(CLIENT_UNKNOWN, f"no client named {name!r}", pointer=f"/{field}")
+    return int(found)
+
+
+async def _refuse_taken_name(tx: Tx, account_id: int, name: str) -> None:
+    taken = await tx.fetchval(
+        "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+        account_id,
+        name_key(name),
+    )
+    if taken is not None:
+        raise AppError.of(CLIENT_NAME_TAKEN, f"a client named {name!r} exists", pointer="/name")
+
+
+async def create_client(tx: Tx, account_id: int, body: ClientCreate) -> Row:
+    await _refuse_taken_name(tx, account_id, body.name)
+    client_id = await next_id(tx, account_id, "clients")
+    stamp = now()
+    values = [getattr(body, f) for f in _FIELDS]
+    placeholders = ", ".join(f"${i}" for i in range(8, 8 + len(values)))
+    try:
+        await tx.execute(
+            f"INSERT INTO clients (account_id, id, name, name_key, enabled, created_at, "
+            f"updated_at, {', '.join(_FIELDS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+            f"{placeholders})",
+            account_id,
+            client_id,
+            body.name,
+            name_key(body.name),
+            body.enabled,
+            stamp,
+            stamp,
+            *values,
+        )
+    except IntegrityViolation:
+        # A concurrent create took the name between our check and the insert.
+        raise AppError.of(
+            CLIENT_NAME_TAKEN, f"a client named {body.name!r} exists", pointer="/name"
+        ) from None
+    return await get_client(tx, account_id, client_id)
+
+
+async def update_client(tx: Tx, account_id: int, client_id: int, body: ClientUpdate) -> Row:
+    current = await get_client(tx, account_id, client_id)
+    refuse_read_only_changes(body, current, ("name", "enabled"))
+    changes: dict[str, Any] = {f: getattr(body, f) for f in _FIELDS if f in body.model_fields_set}
+    if changes:
+        await update_columns(tx, "clients", account_id, client_id, changes)
+        return await get_client(tx, account_id, client_id)
+    return current
+
+
+async def delete_client(tx: Tx, account_id: int, client_id: int) -> Row:
+    await get_client(tx, account_id, client_id)
+    in_use = await tx.fetchval(
+        "SELECT count(*) FROM projects WHERE account_id = $1 AND client_id = $2 "
+        "AND deleted_at IS NULL",
+        account_id,
+        client_id,
+    )
+    if in_use:
+        raise AppError.of(
+            CLIENT_HAS_PROJECTS,
+            f"client {client_id} still has {in_use} project(s); delete or move them first",
+        )
+    await soft_delete(tx, "clients", account_id, client_id)
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, client_id)
+    assert row is not None
+    return row

@@ -1,0 +1,85 @@
+"""Steps every resource's service repeats: paging a scoped query, SET clauses, soft deletes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from timetrack.db import Row, Tx
+from timetrack.errors import AppError, ErrorCode
+from timetrack.paging import Page
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def require_live(row: Row | None, not_found: ErrorCode, deleted: ErrorCode, label: str) -> Row:
+    """The row, or the resource's 404: "not found", or "exists but is deleted" (SPEC §1)."""
+    if row is None:
+        raise AppError.of(not_found, f"{label} not found")
+    if row["deleted_at"] is not None:
+        raise AppError.of(deleted, f"{label} exists but is deleted")
+    return row
+
+
+class Filters:
+    """``WHERE`` conditions with numbered placeholders; ``$1`` is always the account id."""
+
+    def __init__(self, account_id: int) -> None:
+        self.conditions: list[str] = []
+        self.args: list[Any] = [account_id]
+
+    def require(self, condition: str) -> None:
+        self.conditions.append(condition)
+
+    def add(self, condition: str, value: Any) -> None:
+        """``condition`` uses ``{}`` where the value's placeholder goes."""
+        self.args.append(value)
+        self.conditions.append(condition.format(f"${len(self.args)}"))
+
+    def sql(self) -> str:
+        return "".join(f" AND {c}" for c in self.conditions)
+
+
+async def fetch_page(
+    tx: Tx, select_sql: str, count_sql: str, filters: Filters, page: Page, order_by: str
+) -> tuple[list[Row], int]:
+    """One page of ``select_sql`` and the total of ``count_sql`` under the same filters."""
+    where = filters.sql()
+    n = len(filters.args)
+    rows = await tx.fetch(
+        f"{select_sql}{where} ORDER BY {order_by} LIMIT ${n + 1} OFFSET ${n + 2}",
+        *filters.args,
+        page.limit,
+        page.offset,
+    )
+    if page.offset == 0 and len(rows) < page.limit:
+        return rows, len(rows)  # the whole result fits on the first page: no count needed
+    total: int = await tx.fetchval(f"{count_sql}{where}", *filters.args)
+    return rows, total
+
+
+async def update_columns(
+    tx: Tx, table: str, account_id: int, record_id: int, values: Mapping[str, Any]
+) -> None:
+    """Set ``values`` (column -> value) and ``updated_at`` on one record of one account."""
+    assignments = {**values, "updated_at": now()}
+    sets = ", ".join(f"{column} = ${i}" for i, column in enumerate(assignments, start=3))
+    await tx.execute(
+        f"UPDATE {table} SET {sets} WHERE account_id = $1 AND id = $2",
+        account_id,
+        record_id,
+        *assignments.values(),
+    )
+
+
+async def soft_delete(tx: Tx, table: str, account_id: int, record_id: int) -> None:
+    stamp = now()
+    await tx.execute(
+        f"UPDATE {table} SET deleted_at = $3, updated_at = $3 WHERE account_id = $1 AND id = $2",
+        account_id,
+        record_id,
+        stamp,
+    )

@@ -1,0 +1,360 @@
+"""Database access: one small async interface over sqlite3 and asyncpg.
+
+SQLAlchemy defines the schema (``models/``) and Alembic migrates it, but requests run their SQL
+through the raw drivers: the measurements in ``shared/research/perf-baselines.md`` put SQLAlchemy
+Core at 1.6-1.9x the cost of asyncpg on a 50-row list and aiosqlite (the only async SQLite
+driver SQLAlchemy offers) at a sixth of sqlite3 called directly.
+
+SQL is written once, with PostgreSQL's ``$1`` placeholders; for SQLite they become ``?1``.
+Both back ends hand services the same Python types: ``bool``, aware UTC ``datetime``, ``date``,
+``Decimal`` and ``int``.
+
+SQLite is driven on the event loop itself: one connection per process, every transaction
+holding an ``asyncio.Lock`` so two requests never share one. Each statement blocks the loop for
+its (sub-millisecond) duration, which is far cheaper than handing it to a thread pool, where the
+GIL convoy between the loop and the pool threads collapsed throughput to ~190 req/s. Writes begin
+with ``BEGIN IMMEDIATE`` so a second worker process waits on the busy timeout instead of failing
+half-way through its transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import asyncpg
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class Row(Protocol):
+    def __getitem__(self, key: str) -> Any: ...
+    def keys(self) -> Any: ...
+
+
+class DatabaseError(Exception):
+    """Base of the errors the data layer raises; the driver's own error is the cause."""
+
+
+class IntegrityViolation(DatabaseError):
+    """A unique, foreign-key, check or not-null constraint refused a write."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database could not be reached or stayed locked past the busy timeout."""
+
+
+class Tx(Protocol):
+    """One open transaction."""
+
+    dialect: Dialect
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]: ...
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None: ...
+    async def fetchval(self, sql: str, *args: Any) -> Any: ...
+    async def execute(self, sql: str, *args: Any) -> None: ...
+    async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None: ...
+
+
+class Database(Protocol):
+    dialect: Dialect
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        """One statement on its own, outside any request transaction."""
+        ...
+
+    def transaction(self, *, write: bool) -> contextlib.AbstractAsyncContextManager[Tx]: ...
+
+
+# --- SQLite -----------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+@lru_cache(maxsize=1024)
+def _sqlite_sql(sql: str) -> str:
+    return _PLACEHOLDER.sub(r"?\1", sql)
+
+
+def _adapt_datetime(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+    # The text format SQLAlchemy uses on SQLite; fixed width, so it sorts as it compares.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _convert_datetime(raw: bytes) -> datetime:
+    return datetime.fromisoformat(raw.decode()).replace(tzinfo=UTC)
+
+
+sqlite3.register_adapter(datetime, _adapt_datetime)
+sqlite3.register_adapter(date, date.isoformat)
+sqlite3.register_adapter(Decimal, str)
+sqlite3.register_converter("DATETIME", _convert_datetime)
+sqlite3.register_converter("DATE", lambda raw: date.fromisoformat(raw.decode()))
+sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
+sqlite3.register_converter("NUMERIC", lambda raw: Decimal(raw.decode()))
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def connect_sqlite(path: Path, *, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
+    """A connection with the project's pragmas; also used by the CLI and backups."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        path,
+        isolation_level=None,
+        check_same_thread=False,
+        detect_types=sqlite3.PARSE_DECLTYPES,
+        cached_statements=512,
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit acknowledged to the client survives power loss, as on PostgreSQL.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _translate_sqlite(exc: sqlite3.Error) -> DatabaseError:
+    if isinstance(exc, sqlite3.IntegrityError):
+        return IntegrityViolation(str(exc))
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return DatabaseUnavailable(str(exc))
+    return DatabaseError(str(exc))
+
+
+class _SqliteTx:
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def _run(self, sql: str, args: Sequence[Any]) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(_sqlite_sql(sql), args)
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc) from exc
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return self._run(sql, args).fetchall()
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        row: Row | None = self._run(sql, args).fetchone()
+        return row
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        row = self._run(sql, args).fetchone()
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        self._run(sql, args)
+
+    async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
+        try:
+            self._conn.executemany(_sqlite_sql(sql), args)
+        except sqlite3.Error as exc:
+            raise _translate_sqlite(exc) from exc
+
+
+class SqliteDatabase:
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, path: Path, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = path
+        self._busy_timeout_ms = busy_timeout_ms
+        self._conn: sqlite3.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        if self._conn is None:
+            self._conn = connect_sqlite(self.path, busy_timeout_ms=self._busy_timeout_ms)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        if self._conn is None:
+            raise DatabaseUnavailable("database is not open")
+        async with self._lock:
+            return await _SqliteTx(self._conn).fetchrow(sql, *args)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, *, write: bool) -> AsyncIterator[Tx]:
+        conn = self._conn
+        if conn is None:
+            raise DatabaseUnavailable("database is not open")
+        async with self._lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.Error as exc:
+                raise _translate_sqlite(exc) from exc
+            try:
+                yield _SqliteTx(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise _translate_sqlite(exc) from exc
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _translate_pg(exc: Exception) -> DatabaseError:
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+        return IntegrityViolation(str(exc))
+    if isinstance(exc, OSError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+        return DatabaseUnavailable(str(exc))
+    return DatabaseError(str(exc))
+
+
+class _PgTx:
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        try:
+            rows: list[Row] = await self._conn.fetch(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _translate_pg(exc) from exc
+        return rows
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        try:
+            row: Row | None = await self._conn.fetchrow(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _translate_pg(exc) from exc
+        return row
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        try:
+            return await self._conn.fetchval(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _translate_pg(exc) from exc
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        try:
+            await self._conn.execute(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _translate_pg(exc) from exc
+
+    async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
+        try:
+            await self._conn.executemany(sql, args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _translate_pg(exc) from exc
+
+
+def pg_dsn(url: str) -> str:
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+class PostgresDatabase:
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.dsn = pg_dsn(url)
+        self._pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
+        if self._pool is None:
+            try:
+                self._pool = await asyncpg.create_pool(
+                    self.dsn,
+                    min_size=1,
+                    max_size=self._pool_size,
+                    server_settings={"timezone": "UTC", "application_name": "timetrack"},
+                )
+            except (asyncpg.PostgresError, OSError) as exc:
+                raise DatabaseUnavailable(str(exc)) from exc
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        if self._pool is None:
+            raise DatabaseUnavailable("database is not open")
+        try:
+            row: Row | None = await self._pool.fetchrow(sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise _translate_pg(exc) from exc
+        return row
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, *, write: bool) -> AsyncIterator[Tx]:
+        if self._pool is None:
+            raise DatabaseUnavailable("database is not open")
+        try:
+            conn_cm = self._pool.acquire()
+            conn = await conn_cm.__aenter__()
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+        try:
+            # Reads see one snapshot, so a page and its X-Total-Count agree.
+            tx = conn.transaction(
+                isolation="read_committed" if write else "repeatable_read", readonly=not write
+            )
+            try:
+                await tx.start()
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                raise _translate_pg(exc) from exc
+            try:
+                yield _PgTx(conn)
+            except BaseException:
+                with contextlib.suppress(asyncpg.InterfaceError, OSError):
+                    await tx.rollback()
+                raise
+            try:
+                await tx.commit()
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                raise _translate_pg(exc) from exc
+        finally:
+            await conn_cm.__aexit__(None, None, None)
+
+
+def create_database(url: str, *, pool_size: int = 10, busy_timeout_ms: int = 5000) -> Database:
+    if url.startswith("sqlite:"):
+        return SqliteDatabase(sqlite_path(url), busy_timeout_ms=busy_timeout_ms)
+    return PostgresDatabase(url, pool_size=pool_size)
+
+
+async def next_id(tx: Tx, account_id: int, resource: str) -> int:
+    """Allocate the next per-account id of a resource.
+
+    Ids count per account (the vendor's examples address ``/projects/1`` in a fresh account) and
+    so reveal nothing about other accounts. The counter row is locked until commit, so two
+    concurrent creates can never draw the same id.
+    """
+    value: int = await tx.fetchval(
+        "INSERT INTO id_counters (account_id, resource, last_id) VALUES ($1, $2, 1) "
+        "ON CONFLICT (account_id, resource) DO UPDATE SET last_id = id_counters.last_id + 1 "
+        "RETURNING last_id",
+        account_id,
+        resource,
+    )
+    return value

@@ -1,0 +1,204 @@
+"""The error envelope and every stable error code.
+
+Every 4xx/5xx answer is ``{"errors": [{"title", "status", "code", "detail", "source"?}]}``.
+Codes are defined here, in one place, because ``docs/errors.md`` documents them as one table
+(a test keeps the two equal). Services raise :class:`AppError` subclasses; the handlers below
+render them, and reshape framework errors into the same envelope so no request ever sees a
+bare framework page or a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from timetrack.db import DatabaseUnavailable
+
+log = logging.getLogger("timetrack")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCode:
+    code: int
+    status: int
+    title: str
+
+
+ALL_CODES: dict[int, ErrorCode] = {}
+
+
+def _code(code: int, status: int, title: str) -> ErrorCode:
+    if code in ALL_CODES:
+        raise RuntimeError(f"error code {code} defined twice")
+    ALL_CODES[code] = ErrorCode(code, status, title)
+    return ALL_CODES[code]
+
+
+# 10xxx: general and auth
+INTERNAL = _code(10000, 500, "Internal server error")
+AUTH_MISSING = _code(10001, 401, "Authentication required")
+AUTH_INVALID = _code(10002, 401, "Invalid API credentials")
+ACCOUNT_DISABLED = _code(10003, 403, "Account disabled")
+MALFORMED_JSON = _code(10004, 400, "Malformed JSON")
+BODY_NOT_OBJECT = _code(10005, 400, "Body must be a JSON object")
+BODY_TOO_LARGE = _code(10006, 413, "Request body too large")
+ROUTE_NOT_FOUND = _code(10007, 404, "Not found")
+METHOD_NOT_ALLOWED = _code(10008, 405, "Method not allowed")
+# 10009 carries the status of a protocol-level refusal the server did not foresee.
+REQUEST_ERROR = _code(10009, 400, "Request error")
+FIELD_REQUIRED = _code(10010, 400, "Missing required field")
+FIELD_INVALID = _code(10011, 400, "Invalid field value")
+FIELD_READ_ONLY = _code(10012, 400, "Read-only field")
+PARAMETER_INVALID = _code(10013, 400, "Invalid query or path parameter")
+DATABASE_UNAVAILABLE = _code(10020, 503, "Database unavailable")
+
+# 11xxx clients
+CLIENT_NOT_FOUND = _code(11010, 404, "Client not found")
+CLIENT_DELETED = _code(11020, 404, "Client exist but it is deleted")
+CLIENT_NAME_TAKEN = _code(11030, 409, "Client name already exists")
+CLIENT_UNKNOWN = _code(11040, 400, "Unknown client")
+CLIENT_HAS_PROJECTS = _code(11050, 409, "Client still has projects")
+
+# 12xxx projects
+PROJECT_NOT_FOUND = _code(12010, 404, "Project not found")
+PROJECT_DELETED = _code(12020, 404, "Project exist but it is deleted")
+PROJECT_NAME_TAKEN = _code(12030, 409, "Project name already exists for this client")
+PROJECT_UNKNOWN = _code(12040, 400, "Unknown project")
+
+# 13xxx tasks
+TASK_NOT_FOUND = _code(13010, 404, "Task not found")
+TASK_DELETED = _code(13020, 404, "Task exist but it is deleted")
+TASK_NAME_TAKEN = _code(13030, 409, "Task name already exists")
+TASK_UNKNOWN = _code(13040, 400, "Unknown task")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One element of the envelope's ``errors`` list."""
+
+    code: ErrorCode
+    detail: str
+    pointer: str | None = None
+    parameter: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "title": self.code.title,
+            "status": self.code.status,
+            "code": self.code.code,
+            "detail": self.detail,
+        }
+        if self.pointer is not None:
+            item["source"] = {"pointer": self.pointer}
+        elif self.parameter is not None:
+            item["source"] = {"parameter": self.parameter}
+        return item
+
+
+class AppError(Exception):
+    """A failure with its HTTP status; carries one or more problems of the same status."""
+
+    def __init__(self, *problems: Problem, headers: dict[str, str] | None = None) -> None:
+        if not problems:
+            raise ValueError("an AppError needs at least one problem")
+        super().__init__(problems[0].detail)
+        self.problems = problems
+        self.status = problems[0].code.status
+        self.headers = headers or {}
+
+    @classmethod
+    def of(
+        cls,
+        code: ErrorCode,
+        detail: str,
+        *,
+        pointer: str | None = None,
+        parameter: str | None = None,
+    ) -> AppError:
+        return cls(Problem(code, detail, pointer, parameter))
+
+
+def error_response(
+    problems: tuple[Problem, ...] | list[Problem], headers: dict[str, str] | None = None
+) -> Response:
+    body = orjson.dumps({"errors": [p.as_dict() for p in problems]})
+    return Response(
+        body,
+        status_code=problems[0].code.status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    return "/" + "/".join(str(part) for part in loc)
+
+
+def problems_from_validation(errors: list[Any], *, in_body: bool) -> list[Problem]:
+    """Reshape pydantic errors into one problem per field."""
+    problems = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))
+        kind = err.get("type", "")
+        code = FIELD_REQUIRED if kind == "missing" else FIELD_INVALID
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if in_body:
+            problems.append(Problem(code, message, pointer=_pointer(loc)))
+            continue
+        # FastAPI prefixes request parameters with where they came from ("query", "path").
+        where, name = (loc[0], loc[-1]) if len(loc) > 1 else ("query", loc[0] if loc else "")
+        if where == "body":
+            problems.append(Problem(code, message, pointer=_pointer(loc[1:])))
+        else:
+            problems.append(Problem(PARAMETER_INVALID, f"{name}: {message}", parameter=str(name)))
+    return problems or [Problem(FIELD_INVALID, "invalid request")]
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    return error_response(exc.problems, exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(problems_from_validation(list(exc.errors()), in_body=False))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        code, detail = METHOD_NOT_ALLOWED, f"{request.method} is not allowed on {request.url.path}"
+    elif exc.status_code == 404:
+        code, detail = ROUTE_NOT_FOUND, f"no route {request.url.path}"
+    else:
+        code = ErrorCode(REQUEST_ERROR.code, exc.status_code, REQUEST_ERROR.title)
+        detail = str(exc.detail)
+    return error_response([Problem(code, detail)], dict(exc.headers or {}))
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    log.error("database unavailable: %s", exc)
+    return error_response(
+        [Problem(DATABASE_UNAVAILABLE, "the database is unavailable; retry shortly")],
+        {"Retry-After": "1"},
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response([Problem(INTERNAL, "an unexpected error occurred; it has been logged")])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,10 @@
+"""Every table, imported in one place: what Alembic and the tests see as the schema."""
+
+from timetrack.models.account import Account
+from timetrack.models.base import Base
+from timetrack.models.client import Client
+from timetrack.models.id_counter import IdCounter
+from timetrack.models.project import Project
+from timetrack.models.task import Task
+
+__all__ = ["Account", "Base", "Client", "IdCounter", "Project", "Task"]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from timetrack.projects import service
+from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
+from timetrack.routing import Resource, crud_router
+from timetrack.wire import NAME_MAX
+
+
+def _filters(
+    project_name: Annotated[
+        str | None,
+        Query(
+            alias="projectName",
+            max_length=NAME_MAX,
+            description="case-insensitive substring of the project name",
+        ),
+    ] = None,
+    client_name: Annotated[
+        str | None,
+        Query(
+            alias="clientName",
+            max_length=NAME_MAX,
+            description="case-insensitive substring of the client name",
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    return {"project_name": project_name, "client_name": client_name}
+
+
+router = crud_router(
+    Resource(
+        singular="project",
+        plural="projects",
+        read_model=ProjectRead,
+        create_model=ProjectCreate,
+        update_model=ProjectUpdate,
+        filters=_filters,
+        list=service.list_projects,
+        get=service.get_project,
+        create=service.create_project,
+        update=service.update_project,
+        delete=service.delete_project,
+        to_wire=service.to_wire,
+        codes="12010 / 12020",
+        conflicts={
+            "create": "The client already has a project with this name (12030)",
+            "update": "The target client already has a project with this name (12030)",
+        },
+    )
+)

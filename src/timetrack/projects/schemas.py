@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from timetrack.wire import Minutes, Money, Name, Notes, WireBool, WireModel
+
+
+class _ProjectFields(WireModel):
+    notes: Notes | None = None
+    hour_rate: Money | None = None
+    time_estimated: Minutes | None = Field(default=None, description="minutes")
+    budget_estimated: Money | None = None
+
+
+class ProjectCreate(_ProjectFields):
+    project_name: Name
+    client_name: Name = Field(description="name of an existing client")
+    project_enabled: WireBool = True
+
+
+class ProjectUpdate(_ProjectFields):
+    """Any field; a new ``clientName`` moves the project to that (existing) client."""
+
+    project_name: Name | None = None
+    client_name: Name | None = None
+    project_enabled: WireBool | None = None
+
+
+class ProjectRead(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: int
+    project_name: str
+    client_name: str
+    client_id: int
+    project_enabled: bool
+    notes: str | None
+    hour_rate: float | None
+    time_estimated: int | None = Field(description="minutes")
+    budget_estimated: float | None
+    updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
+    deleted: bool | None = Field(default=None, description="present (true) on deleted records")

@@ -1,0 +1,176 @@
+"""Projects: always under a client, named uniquely within it (SPEC §2, "Projects")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from timetrack.clients.service import client_id_by_name
+from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.db import IntegrityViolation, Row, Tx, next_id
+from timetrack.errors import (
+    PROJECT_DELETED,
+    PROJECT_NAME_TAKEN,
+    PROJECT_NOT_FOUND,
+    PROJECT_UNKNOWN,
+    AppError,
+)
+from timetrack.paging import Page
+from timetrack.projects.schemas import ProjectCreate, ProjectUpdate
+from timetrack.wire import like_pattern, name_key, utc_wire
+
+_FROM = (
+    " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
+    " WHERE p.account_id = $1"
+)
+# The account scope, written once: every read of projects starts here.
+_OWNED = (
+    "SELECT p.id, p.name, p.enabled, p.notes, p.hour_rate, p.time_estimated, "
+    "p.budget_estimated, p.client_id, c.name AS client_name, p.updated_at, p.deleted_at" + _FROM
+)
+_COUNT = "SELECT count(*)" + _FROM
+# Wire field -> column, for the fields stored as sent.
+_PLAIN = {
+    "notes": "notes",
+    "hour_rate": "hour_rate",
+    "time_estimated": "time_estimated",
+    "budget_estimated": "budget_estimated",
+}
+
+
+def to_wire(row: Row) -> dict[str, Any]:
+    item = {
+        "id": row["id"],
+        "projectName": row["name"],
+        "clientName": row["client_name"],
+        "clientId": row["client_id"],
+        "projectEnabled": row["enabled"],
+        "notes": row["notes"],
+        "hourRate": row["hour_rate"],
+        "timeEstimated": row["time_estimated"],
+        "budgetEstimated": row["budget_estimated"],
+        "updatedAt": utc_wire(row["updated_at"]),
+    }
+    if row["deleted_at"] is not None:
+        item["deleted"] = True
+    return item
+
+
+async def list_projects(
+    tx: Tx,
+    account_id: int,
+    page: Page,
+    filters_in: dict[str, Any],
+) -> tuple[list[Row], int]:
+    project_name, client_name = filters_in.get("project_name"), filters_in.get("client_name")
+    filters = Filters(account_id)
+    filters.require("p.deleted_at IS NULL")
+    if project_name:
+        filters.add("p.name_key LIKE {} ESCAPE '\\'", like_pattern(project_name))
+    if client_name:
+        filters.add("c.name_key LIKE {} ESCAPE '\\'", like_pattern(client_name))
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
+
+
+async def get_project(tx: Tx, account_id: int, project_id: int) -> Row:
+    row = await tx.fetchrow(f"{_OWNED} AND p.id = $2", account_id, project_id)
+    return require_live(row, PROJECT_NOT_FOUND, PROJECT_DELETED, f"project {project_id}")
+
+
+async def project_id_by_name(
+    tx: Tx, account_id: int, client_id: int, name: str, *, field: str
+) -> int:
+    """Resolve a ``projectName`` under a known client, or answer 400 naming the field."""
+    found = await tx.fetchval(
+        "SELECT id FROM projects WHERE account_id = $1 AND client_id = $2 AND name_key = $3 "
+        "AND deleted_at IS NULL",
+        account_id,
+        client_id,
+        name_key(name),
+    )
+    if found is None:
+        raise AppError.of(
+            PROJECT_UNKNOWN, f"no project named {name!r} for this client", pointer=f"/{field}"
+        )
+    return int(found)
+
+
+async def _refuse_taken_name(
+    tx: Tx, account_id: int, client_id: int, name: str, *, except_id: int | None = None
+) -> None:
+    taken = await tx.fetchval(
+        "SELECT id FROM projects WHERE account_id = $1 AND client_id = $2 AND name_key = $3 "
+        "AND deleted_at IS NULL",
+        account_id,
+        client_id,
+        name_key(name),
+    )
+    if taken is not None and taken != except_id:
+        raise _name_taken(name)
+
+
+def _name_taken(name: str) -> AppError:
+    return AppError.of(
+        PROJECT_NAME_TAKEN,
+        f"the client already has a project named {name!r}",
+        pointer="/projectName",
+    )
+
+
+async def create_project(tx: Tx, account_id: int, body: ProjectCreate) -> Row:
+    client_id = await client_id_by_name(tx, account_id, body.client_name, field="clientName")
+    await _refuse_taken_name(tx, account_id, client_id, body.project_name)
+    project_id = await next_id(tx, account_id, "projects")
+    stamp = now()
+    try:
+        await tx.execute(
+            "INSERT INTO projects (account_id, id, client_id, name, name_key, enabled, notes, "
+            "hour_rate, time_estimated, budget_estimated, created_at, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+            account_id,
+            project_id,
+            client_id,
+            body.project_name,
+            name_key(body.project_name),
+            body.project_enabled,
+            body.notes,
+            body.hour_rate,
+            body.time_estimated,
+            body.budget_estimated,
+            stamp,
+        )
+    except IntegrityViolation:
+        raise _name_taken(body.project_name) from None
+    return await get_project(tx, account_id, project_id)
+
+
+async def update_project(tx: Tx, account_id: int, project_id: int, body: ProjectUpdate) -> Row:
+    current = await get_project(tx, account_id, project_id)
+    sent = body.model_fields_set
+    changes: dict[str, Any] = {_PLAIN[f]: getattr(body, f) for f in _PLAIN if f in sent}
+    client_id = current["client_id"]
+    if body.client_name is not None:
+        client_id = await client_id_by_name(tx, account_id, body.client_name, field="clientName")
+        changes["client_id"] = client_id
+    name = body.project_name if body.project_name is not None else current["name"]
+    if body.project_name is not None:
+        changes["name"] = name
+        changes["name_key"] = name_key(name)
+    if "client_id" in changes or "name" in changes:
+        await _refuse_taken_name(tx, account_id, client_id, name, except_id=project_id)
+    if body.project_enabled is not None:
+        changes["enabled"] = body.project_enabled
+    if not changes:
+        return current
+    try:
+        await update_columns(tx, "projects", account_id, project_id, changes)
+    except IntegrityViolation:
+        raise _name_taken(name) from None
+    return await get_project(tx, account_id, project_id)
+
+
+async def delete_project(tx: Tx, account_id: int, project_id: int) -> Row:
+    await get_project(tx, account_id, project_id)
+    await soft_delete(tx, "projects", account_id, project_id)
+    row = await tx.fetchrow(f"{_OWNED} AND p.id = $2", account_id, project_id)
+    assert row is not None
+    return row

@@ -1,0 +1,297 @@
+"""How resource routers declare routes: trailing slashes, documented errors, transactions.
+
+Every route answers with and without a trailing slash (SPEC §1) without a redirect, because the
+vendor's clients POST to both spellings and a 307 would drop their body on some HTTP stacks.
+"""
+
+# No ``from __future__ import annotations``: crud_router builds endpoints in a closure, and
+# FastAPI must see their annotations as objects, not as names to look up in module globals.
+
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import GenericAlias
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from timetrack.accounts.auth import AccountDep
+from timetrack.db import Row, Tx
+from timetrack.errors import METHOD_NOT_ALLOWED, AppError
+from timetrack.paging import Page, PageDep, list_response
+from timetrack.wire import MAX_ID, WireModel, dumps, ignored_headers, parse_body, read_object
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Request-body models, whose schemas the OpenAPI document adds to its components (bodies are
+# read by ``wire.read_object`` rather than by FastAPI, so FastAPI does not see them).
+BODY_MODELS: list[type[WireModel]] = []
+
+
+class ErrorSource(BaseModel):
+    pointer: str | None = Field(default=None, description="JSON pointer into the request body")
+    parameter: str | None = Field(default=None, description="name of the query parameter")
+
+
+class ErrorItem(BaseModel):
+    title: str
+    status: int
+    code: int = Field(description="stable numeric code; see the error table in docs/errors.md")
+    detail: str
+    source: ErrorSource | None = None
+
+
+class ErrorEnvelope(BaseModel):
+    errors: list[ErrorItem]
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorEnvelope, "description": description}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("Invalid request: malformed JSON, wrong types, values out of range"),
+    401: _error("Missing or wrong API key / secret"),
+    403: _error("The account is disabled"),
+    413: _error("Request body too large"),
+    429: _error("Too many requests"),
+    500: _error("Unexpected server error"),
+    503: _error("Database unavailable"),
+}
+
+
+def body_doc(model: type[WireModel], *, required: bool = True) -> dict[str, Any]:
+    if model not in BODY_MODELS:
+        BODY_MODELS.append(model)
+    return {
+        "requestBody": {
+            "required": required,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
+def route(
+    router: APIRouter,
+    method: str,
+    path: str,
+    *,
+    status_code: int = 200,
+    responses: dict[int | str, dict[str, Any]] | None = None,
+    body: type[WireModel] | None = None,
+    body_required: bool = True,
+    name: str | None = None,
+    description: str | None = None,
+) -> Callable[[F], F]:
+    """Register ``path`` and ``path + '/'`` (the latter hidden from the OpenAPI document)."""
+    all_responses = {**ERROR_RESPONSES, **(responses or {})}
+    for status, doc in all_responses.items():
+        if int(status) >= 400:
+            all_responses[status] = {"model": ErrorEnvelope, **doc}
+    extra = body_doc(body, required=body_required) if body is not None else None
+
+    def decorator(endpoint: F) -> F:
+        for spelled, visible in ((path, True), (path + "/", False)):
+            router.add_api_route(
+                spelled,
+                endpoint,
+                methods=[method],
+                status_code=status_code,
+                response_class=Response,
+                responses=all_responses,
+                openapi_extra=extra,
+                include_in_schema=visible,
+                name=name if visible else None,
+                operation_id=name if visible else None,
+                description=description,
+            )
+        return endpoint
+
+    return decorator
+
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="the record's id")]
+
+
+def read(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
+    """A read-only transaction (one snapshot: a page and its total agree)."""
+    return request.app.state.db.transaction(write=False)  # type: ignore[no-any-return]
+
+
+def write(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
+    """The request's one write transaction; it commits before the response is sent."""
+    return request.app.state.db.transaction(write=True)  # type: ignore[no-any-return]
+
+
+def object_response(
+    content: dict[str, Any], *, status_code: int = 200, ignored: list[str] | None = None
+) -> Response:
+    return Response(
+        dumps(content),
+        status_code=status_code,
+        media_type="application/json",
+        headers=ignored_headers(ignored or []),
+    )
+
+
+def created_response(request: Request, content: dict[str, Any], ignored: list[str]) -> Response:
+    response = object_response(content, status_code=201, ignored=ignored)
+    response.headers["Location"] = f"{request.url.path.rstrip('/')}/{content['id']}"
+    return response
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What ``crud_router`` needs to serve one resource the vendor's way."""
+
+    singular: str
+    plural: str
+    read_model: type[BaseModel]
+    create_model: type[WireModel]
+    update_model: type[WireModel]
+    # A FastAPI dependency declaring the list filters as query parameters.
+    filters: Callable[..., dict[str, Any]]
+    list: Callable[[Tx, int, Page, dict[str, Any]], Awaitable[tuple[list[Row], int]]]
+    get: Callable[[Tx, int, int], Awaitable[Row]]
+    create: Callable[[Tx, int, Any], Awaitable[Row]]
+    update: Callable[[Tx, int, int, Any], Awaitable[Row]]
+    delete: Callable[[Tx, int, int], Awaitable[Row]]
+    to_wire: Callable[[Row], dict[str, Any]]
+    codes: str  # "11010/11020": the not-found and deleted codes, for the docs
+    conflicts: dict[str, str]  # operation -> description of its 409
+
+
+def crud_router(res: Resource) -> APIRouter:
+    """List, create, get, update and delete routes, with the vendor's read-by-POST forms."""
+    router = APIRouter(tags=[res.plural])
+    base = f"/{res.plural}"
+    one = f"{base}/{{record_id}}"
+    FiltersDep = Annotated[dict[str, Any], Depends(res.filters)]
+    one_doc = {200: {"model": res.read_model, "description": f"The {res.singular}"}}
+    many_doc = {
+        200: {
+            "model": GenericAlias(list, (res.read_model,)),
+            "description": f"A page of {res.plural} (bare array)",
+        }
+    }
+    missing = {404: {"description": f"No such {res.singular} or it is deleted ({res.codes})"}}
+
+    def conflict(op: str) -> dict[int | str, dict[str, Any]]:
+        return {409: {"description": res.conflicts[op]}} if op in res.conflicts else {}
+
+    async def list_records(
+        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep
+    ) -> Response:
+        async with read(request) as tx:
+            rows, total = await res.list(tx, account.id, page, filters)
+        return list_response(request, [res.to_wire(r) for r in rows], total, page)
+
+    async def create_record(
+        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep
+    ) -> Response:
+        data = await read_object(request)
+        if not data:
+            return await list_records(request, account, page, filters)
+        body, ignored = parse_body(res.create_model, data)
+        async with write(request) as tx:
+            row = await res.create(tx, account.id, body)
+        return created_response(request, res.to_wire(row), ignored)
+
+    async def get_record(request: Request, account: AccountDep, record_id: RecordId) -> Response:
+        async with read(request) as tx:
+            row = await res.get(tx, account.id, record_id)
+        return object_response(res.to_wire(row))
+
+    async def get_record_by_post(
+        request: Request, account: AccountDep, record_id: RecordId
+    ) -> Response:
+        if await read_object(request):
+            raise AppError.of(METHOD_NOT_ALLOWED, "POST on a record only reads; update with PUT")
+        return await get_record(request, account, record_id)
+
+    async def update_record(request: Request, account: AccountDep, record_id: RecordId) -> Response:
+        body, ignored = parse_body(res.update_model, await read_object(request))
+        async with write(request) as tx:
+            row = await res.update(tx, account.id, record_id, body)
+        return object_response(res.to_wire(row), ignored=ignored)
+
+    async def delete_record(request: Request, account: AccountDep, record_id: RecordId) -> Response:
+        async with write(request) as tx:
+            row = await res.delete(tx, account.id, record_id)
+        return object_response(res.to_wire(row))
+
+    name, plural = res.singular, res.plural
+    routes: list[tuple[str, str, Callable[..., Any], str, str, dict[str, Any]]] = [
+        (
+            "GET",
+            base,
+            list_records,
+            f"list_{plural}",
+            f"List {plural}, ordered by id.",
+            {"responses": many_doc},
+        ),
+        (
+            "POST",
+            base,
+            create_record,
+            f"create_{name}",
+            f"Create a {name}. An empty body (`{{}}`) lists {plural} instead, as the vendor's "
+            "curl examples do; the query parameters then filter.",
+            {
+                "status_code": 201,
+                "body": res.create_model,
+                "body_required": False,
+                "responses": {
+                    201: {"model": res.read_model, "description": f"The created {name}"},
+                    **many_doc,
+                    **conflict("create"),
+                },
+            },
+        ),
+        (
+            "GET",
+            one,
+            get_record,
+            f"get_{name}",
+            f"Get one {name}.",
+            {"responses": {**one_doc, **missing}},
+        ),
+        (
+            "POST",
+            one,
+            get_record_by_post,
+            f"get_{name}_by_post",
+            f"Get one {name}: the vendor's curl examples read with POST and an empty body.",
+            {
+                "responses": {
+                    **one_doc,
+                    **missing,
+                    405: {"description": "A body was sent: update with PUT"},
+                }
+            },
+        ),
+        (
+            "PUT",
+            one,
+            update_record,
+            f"update_{name}",
+            f"Update a {name}.",
+            {"body": res.update_model, "responses": {**one_doc, **missing, **conflict("update")}},
+        ),
+        (
+            "DELETE",
+            one,
+            delete_record,
+            f"delete_{name}",
+            f"Delete a {name}. Deletes are soft: the record leaves lists and answers 404 with "
+            'its "exists but is deleted" code.',
+            {"responses": {**one_doc, **missing, **conflict("delete")}},
+        ),
+    ]
+    for method, path, endpoint, op_name, summary, options in routes:
+        route(router, method, path, name=op_name, description=summary, **options)(endpoint)
+    return router

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from timetrack.routing import Resource, crud_router
+from timetrack.tasks import service
+from timetrack.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
+from timetrack.wire import NAME_MAX
+
+
+def _filters(
+    name: Annotated[
+        str | None,
+        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
+    ] = None,
+) -> dict[str, Any]:
+    return {"name": name}
+
+
+router = crud_router(
+    Resource(
+        singular="task",
+        plural="tasks",
+        read_model=TaskRead,
+        create_model=TaskCreate,
+        update_model=TaskUpdate,
+        filters=_filters,
+        list=service.list_tasks,
+        get=service.get_task,
+        create=service.create_task,
+        update=service.update_task,
+        delete=service.delete_task,
+        to_wire=service.to_wire,
+        codes="13010 / 13020",
+        conflicts={"create": "A task with this name exists (13030)"},
+    )
+)

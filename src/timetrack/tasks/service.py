@@ -1,0 +1,109 @@
+"""Tasks: global to the account, not tied to a project (SPEC §2, "Tasks")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.db import IntegrityViolation, Row, Tx, next_id
+from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND, TASK_UNKNOWN, AppError
+from timetrack.paging import Page
+from timetrack.tasks.schemas import TaskCreate, TaskUpdate
+from timetrack.wire import like_pattern, name_key, refuse_read_only_changes, utc_wire
+
+# The account scope, written once: every read of tasks starts here.
+_OWNED = (
+    "SELECT id, name, notes, hour_rate, updated_at, deleted_at FROM tasks WHERE account_id = $1"
+)
+_COUNT = "SELECT count(*) FROM tasks WHERE account_id = $1"
+
+
+def to_wire(row: Row) -> dict[str, Any]:
+    item = {
+        "id": row["id"],
+        "name": row["name"],
+        "notes": row["notes"],
+        "hourRate": row["hour_rate"],
+        "updatedAt": utc_wire(row["updated_at"]),
+    }
+    if row["deleted_at"] is not None:
+        item["deleted"] = True
+    return item
+
+
+async def list_tasks(
+    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+) -> tuple[list[Row], int]:
+    filters = Filters(account_id)
+    filters.require("deleted_at IS NULL")
+    if filters_in.get("name"):
+        filters.add("name_key LIKE {} ESCAPE '\\'", like_pattern(filters_in["name"]))
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
+
+
+async def get_task(tx: Tx, account_id: int, task_id: int) -> Row:
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, task_id)
+    return require_live(row, TASK_NOT_FOUND, TASK_DELETED, f"task {task_id}")
+
+
+async def task_id_by_name(tx: Tx, account_id: int, name: str, *, field: str) -> int:
+    """Resolve a ``task`` reference (exact, case-insensitive) or answer 400 naming the field."""
+    found = await tx.fetchval(
+        "SELECT id FROM tasks WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+        account_id,
+        name_key(name),
+    )
+    if found is None:
+        raise AppError.of(TASK_UNKNOWN, f"no task named {name!r}", pointer=f"/{field}")
+    return int(found)
+
+
+def _name_taken(name: str) -> AppError:
+    return AppError.of(TASK_NAME_TAKEN, f"a task named {name!r} exists", pointer="/name")
+
+
+async def create_task(tx: Tx, account_id: int, body: TaskCreate) -> Row:
+    taken = await tx.fetchval(
+        "SELECT id FROM tasks WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+        account_id,
+        name_key(body.name),
+    )
+    if taken is not None:
+        raise _name_taken(body.name)
+    task_id = await next_id(tx, account_id, "tasks")
+    stamp = now()
+    try:
+        await tx.execute(
+            "INSERT INTO tasks (account_id, id, name, name_key, notes, hour_rate, created_at, "
+            "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            account_id,
+            task_id,
+            body.name,
+            name_key(body.name),
+            body.notes,
+            body.hour_rate,
+            stamp,
+        )
+    except IntegrityViolation:
+        raise _name_taken(body.name) from None
+    return await get_task(tx, account_id, task_id)
+
+
+async def update_task(tx: Tx, account_id: int, task_id: int, body: TaskUpdate) -> Row:
+    current = await get_task(tx, account_id, task_id)
+    refuse_read_only_changes(body, current, ("name",))
+    changes: dict[str, Any] = {
+        f: getattr(body, f) for f in ("notes", "hour_rate") if f in body.model_fields_set
+    }
+    if not changes:
+        return current
+    await update_columns(tx, "tasks", account_id, task_id, changes)
+    return await get_task(tx, account_id, task_id)
+
+
+async def delete_task(tx: Tx, account_id: int, task_id: int) -> Row:
+    await get_task(tx, account_id, task_id)
+    await soft_delete(tx, "tasks", account_id, task_id)
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, task_id)
+    assert row is not None
+    return row

@@ -1,0 +1,147 @@
+"""Every test runs against both databases: SQLite (always) and PostgreSQL (when reachable).
+
+Each test works in accounts of its own, created fresh, so tests never see each other's data
+and no cleanup between tests is needed (tenant isolation is what the product promises anyway).
+
+PostgreSQL: ``TIMETRACK_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``)
+names a server where the suite may create and drop a scratch database. When it is unreachable
+the PostgreSQL leg is skipped with a message, unless ``TIMETRACK_REQUIRE_POSTGRES=1`` (CI),
+which makes it fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from timetrack import migrate
+from timetrack.accounts.service import Credentials, create_account
+from timetrack.app import create_app
+from timetrack.config import Settings
+from timetrack.db import Database, create_database
+
+PG_ADMIN_URL = os.environ.get(
+    "TIMETRACK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_PG = os.environ.get("TIMETRACK_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@dataclass
+class Backend:
+    name: str
+    url: str
+    settings: Settings
+
+
+async def _pg_reachable() -> str | None:
+    try:
+        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    await conn.close()
+    return None
+
+
+@pytest.fixture(scope="session")
+def tmp_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def backend(request: pytest.FixtureRequest, tmp_data: Path) -> AsyncIterator[Backend]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_data / 'suite.db'}"
+        migrate.upgrade(url)
+        yield Backend("sqlite", url, Settings(data_dir=tmp_data, database_url=url))
+        return
+    problem = await _pg_reachable()
+    if problem is not None:
+        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({problem})"
+        if REQUIRE_PG:
+            pytest.fail(message + " and TIMETRACK_REQUIRE_POSTGRES=1", pytrace=False)
+        pytest.skip(message + "; the PostgreSQL leg is skipped")
+    name = f"timetrack_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        migrate.upgrade(url)
+        yield Backend("postgresql", url, Settings(data_dir=tmp_data, database_url=url))
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def database(backend: Backend) -> AsyncIterator[Database]:
+    db = create_database(backend.url)
+    await db.open()
+    yield db
+    await db.close()
+
+
+@pytest.fixture(scope="session")
+def app(backend: Backend, database: Database) -> FastAPI:
+    return create_app(backend.settings, database)
+
+
+async def new_account(database: Database, **options: str) -> Credentials:
+    async with database.transaction(write=True) as tx:
+        return await create_account(tx, f"t-{uuid.uuid4().hex[:12]}", **options)
+
+
+def auth_headers(creds: Credentials) -> dict[str, str]:
+    return {"X-TimeTrack-Api-Key": creds.api_key, "X-TimeTrack-Api-Secret": creds.api_secret}
+
+
+@pytest.fixture
+async def account(database: Database) -> Credentials:
+    return await new_account(database)
+
+
+@pytest.fixture
+async def other_account(database: Database) -> Credentials:
+    return await new_account(database)
+
+
+def _client(app: FastAPI, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver/api/v2/ext",
+        headers=headers or {},
+    )
+
+
+@pytest.fixture
+async def anon(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client without credentials."""
+    async with _client(app) as client:
+        yield client
+
+
+@pytest.fixture
+async def api(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+    """A client authenticated as a fresh account."""
+    async with _client(app, auth_headers(account)) as client:
+        yield client
+
+
+@pytest.fixture
+async def other_api(app: FastAPI, other_account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+    """A client authenticated as a second fresh account (for tenant-isolation tests)."""
+    async with _client(app, auth_headers(other_account)) as client:
+        yield client
+
+
+@pytest.fixture
+def backend_name(backend: Backend) -> Iterator[str]:
+    yield backend.name

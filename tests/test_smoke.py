@@ -1,0 +1,5 @@
+async def test_create_and_list_client(api):
+    r = await api.post("/clients", json={"name": "Acme"})
+    assert r.status_code == 201, r.text
+    r = await api.get("/clients")
+    assert [c["name"] for c in r.json()] == ["Acme"]
