@@ -51,6 +51,13 @@ async def _pg_reachable() -> str | None:
     return None
 
 
+def _settings(data_dir: Path, url: str) -> Settings:
+    # The cheapest Argon2 cost: tests create many users, and hashing strength is not under test.
+    return Settings(
+        data_dir=data_dir, database_url=url, password_time_cost=1, password_memory_kib=1024
+    )
+
+
 @pytest.fixture(scope="session")
 def tmp_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("data")
@@ -61,7 +68,7 @@ async def backend(request: pytest.FixtureRequest, tmp_data: Path) -> AsyncIterat
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_data / 'suite.db'}"
         migrate.upgrade(url)
-        yield Backend("sqlite", url, Settings(data_dir=tmp_data, database_url=url))
+        yield Backend("sqlite", url, _settings(tmp_data, url))
         return
     problem = await _pg_reachable()
     if problem is not None:
@@ -75,7 +82,7 @@ async def backend(request: pytest.FixtureRequest, tmp_data: Path) -> AsyncIterat
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
         migrate.upgrade(url)
-        yield Backend("postgresql", url, Settings(data_dir=tmp_data, database_url=url))
+        yield Backend("postgresql", url, _settings(tmp_data, url))
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

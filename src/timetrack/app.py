@@ -26,6 +26,10 @@ from timetrack.errors import (
 from timetrack.projects.router import router as projects_router
 from timetrack.routing import BODY_MODELS, ErrorEnvelope
 from timetrack.tasks.router import router as tasks_router
+from timetrack.time_entries.router import router as entries_router
+from timetrack.timers.router import router as timers_router
+from timetrack.users.passwords import Passwords
+from timetrack.users.router import router as users_router
 
 API_PREFIX = "/api/v2/ext"
 
@@ -130,7 +134,18 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.db = db
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (clients_router, projects_router, tasks_router):
+    app.state.passwords = Passwords(
+        time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
+    )
+    routers = (
+        clients_router,
+        projects_router,
+        tasks_router,
+        users_router,
+        entries_router,
+        timers_router,
+    )
+    for router in routers:
         app.include_router(router, prefix=API_PREFIX)
 
     @app.get(

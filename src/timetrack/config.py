@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     db_pool_size: int = Field(default=10, ge=1, le=200)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # Argon2id cost of user passwords (RFC 9106's second recommended profile by default).
+    password_time_cost: int = Field(default=3, ge=1, le=20)
+    password_memory_kib: int = Field(default=65536, ge=1024, le=4_194_304)
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -79,6 +79,29 @@ TASK_NAME_TAKEN = _code(13030, 409, "Task name already exists")
 TASK_UNKNOWN = _code(13040, 400, "Unknown task")
 
 
+# 14xxx users
+USER_NOT_FOUND = _code(14010, 404, "User not found")
+USER_DELETED = _code(14020, 404, "User exist but it is deleted")
+USERNAME_TAKEN = _code(14030, 409, "Username already exists")
+USER_EMAIL_TAKEN = _code(14031, 409, "E-mail address already in use")
+USER_UNKNOWN = _code(14040, 400, "Unknown user")
+
+
+# 15xxx project time entries
+ENTRY_NOT_FOUND = _code(15010, 404, "TimeEntry not found")
+ENTRY_DELETED = _code(15020, 404, "TimeEntry exist but it is deleted")
+ENTRY_END_BEFORE_START = _code(15030, 400, "to must be after from")
+ENTRY_BREAK_TOO_LONG = _code(15031, 400, "Break must be shorter than the time span")
+ENTRY_WORKED_INCONSISTENT = _code(15032, 400, "workedMinutes does not match from, to and break")
+
+
+# 18xxx project timer
+TIMER_ALREADY_RUNNING = _code(18010, 409, "Timer already running")
+TIMER_WRONG_STATE = _code(18011, 409, "Timer is not in a state that allows this")
+TIMER_DATE_BEFORE_LAST_EVENT = _code(18020, 400, "date is earlier than the timer's last event")
+TIMER_CONCURRENT_CHANGE = _code(18030, 409, "Timer changed concurrently")
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One element of the envelope's ``errors`` list."""

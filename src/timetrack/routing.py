@@ -86,6 +86,7 @@ def route(
     body_required: bool = True,
     name: str | None = None,
     description: str | None = None,
+    include_in_schema: bool = True,
 ) -> Callable[[F], F]:
     """Register ``path`` and ``path + '/'`` (the latter hidden from the OpenAPI document)."""
     all_responses = {**ERROR_RESPONSES, **(responses or {})}
@@ -95,7 +96,7 @@ def route(
     extra = body_doc(body, required=body_required) if body is not None else None
 
     def decorator(endpoint: F) -> F:
-        for spelled, visible in ((path, True), (path + "/", False)):
+        for spelled, visible in ((path, include_in_schema), (path + "/", False)):
             router.add_api_route(
                 spelled,
                 endpoint,
@@ -163,6 +164,9 @@ class Resource:
     to_wire: Callable[[Row], dict[str, Any]]
     codes: str  # "11010/11020": the not-found and deleted codes, for the docs
     conflicts: dict[str, str]  # operation -> description of its 409
+    # Slow work on a parsed body (password hashing) done before the transaction opens, so no
+    # lock is held meanwhile; its result is what create/update receive.
+    prepare: Callable[[Request, Any], Awaitable[Any]] | None = None
 
 
 def crud_router(res: Resource) -> APIRouter:
@@ -197,6 +201,8 @@ def crud_router(res: Resource) -> APIRouter:
         if not data:
             return await list_records(request, account, page, filters)
         body, ignored = parse_body(res.create_model, data)
+        if res.prepare is not None:
+            body = await res.prepare(request, body)
         async with write(request) as tx:
             row = await res.create(tx, account.id, body)
         return created_response(request, res.to_wire(row), ignored)
@@ -215,6 +221,8 @@ def crud_router(res: Resource) -> APIRouter:
 
     async def update_record(request: Request, account: AccountDep, record_id: RecordId) -> Response:
         body, ignored = parse_body(res.update_model, await read_object(request))
+        if res.prepare is not None:
+            body = await res.prepare(request, body)
         async with write(request) as tx:
             row = await res.update(tx, account.id, record_id, body)
         return object_response(res.to_wire(row), ignored=ignored)

@@ -183,6 +183,10 @@ def _text(max_length: int, *, strip: bool = False, required: bool = False) -> An
             raise ValueError("must not be empty")
         if len(text) > max_length:
             raise ValueError(f"must be at most {max_length} characters")
+        if required and len(name_key(text)) > max_length:
+            # Names are stored case-folded too (name_key, 255 wide), and folding can lengthen
+            # them ("ß" -> "ss"); past the column PostgreSQL would refuse the insert with a 500.
+            raise ValueError(f"must be at most {max_length} characters when case-folded")
         if "\x00" in text:
             raise ValueError("must not contain NUL characters")
         return text
@@ -263,3 +267,25 @@ def utc_wire(moment: datetime) -> str:
     """A true UTC instant as ``YYYY-MM-DDTHH:MM:SS.fffZ`` (system timestamps like updatedAt)."""
     moment = moment.astimezone(UTC)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def _between(low: float, high: float) -> Any:
+    def check(value: Any) -> float:
+        number = float(_to_decimal(value))
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low:g} and {high:g}")
+        return number
+
+    return check
+
+
+def _between_schema(low: float, high: float) -> dict[str, Any]:
+    return {"anyOf": [{"type": "number", "minimum": low, "maximum": high}, _NUMERIC_STRING]}
+
+
+Latitude = Annotated[
+    float, PlainValidator(_between(-90, 90)), WithJsonSchema(_between_schema(-90, 90))
+]
+Longitude = Annotated[
+    float, PlainValidator(_between(-180, 180)), WithJsonSchema(_between_schema(-180, 180))
+]

@@ -5,6 +5,19 @@ from timetrack.models.base import Base
 from timetrack.models.client import Client
 from timetrack.models.id_counter import IdCounter
 from timetrack.models.project import Project
+from timetrack.models.project_timer import ProjectTimer
 from timetrack.models.task import Task
+from timetrack.models.time_entry import TimeEntry
+from timetrack.models.user import User
 
-__all__ = ["Account", "Base", "Client", "IdCounter", "Project", "Task"]
+__all__ = [
+    "Account",
+    "Base",
+    "Client",
+    "IdCounter",
+    "Project",
+    "ProjectTimer",
+    "Task",
+    "TimeEntry",
+    "User",
+]

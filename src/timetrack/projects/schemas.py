@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from timetrack.wire import Minutes, Money, Name, Notes, WireBool, WireModel
@@ -25,6 +25,15 @@ class ProjectUpdate(_ProjectFields):
     project_name: Name | None = None
     client_name: Name | None = None
     project_enabled: WireBool | None = None
+
+    @field_validator("project_name", "client_name", "project_enabled")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # None is only the "not sent" default: a project always has a name, a client and a
+        # state, so an explicit null is refused rather than silently ignored.
+        if value is None:
+            raise ValueError("must not be null (leave the field out to keep its value)")
+        return value
 
 
 class ProjectRead(BaseModel):

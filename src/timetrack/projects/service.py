@@ -76,13 +76,11 @@ async def get_project(tx: Tx, account_id: int, project_id: int) -> Row:
     return require_live(row, PROJECT_NOT_FOUND, PROJECT_DELETED, f"project {project_id}")
 
 
-async def project_id_by_name(
-    tx: Tx, account_id: int, client_id: int, name: str, *, field: str
-) -> int:
-    """Resolve a ``projectName`` under a known client, or answer 400 naming the field."""
-    found = await tx.fetchval(
-        "SELECT id FROM projects WHERE account_id = $1 AND client_id = $2 AND name_key = $3 "
-        "AND deleted_at IS NULL",
+async def project_by_name(tx: Tx, account_id: int, client_id: int, name: str, *, field: str) -> Row:
+    """Resolve a ``projectName`` under a known client (id and hour_rate), or answer 400."""
+    found = await tx.fetchrow(
+        "SELECT id, hour_rate FROM projects WHERE account_id = $1 AND client_id = $2 "
+        "AND name_key = $3 AND deleted_at IS NULL",
         account_id,
         client_id,
         name_key(name),
@@ -91,7 +89,7 @@ async def project_id_by_name(
         raise AppError.of(
             PROJECT_UNKNOWN, f"no project named {name!r} for this client", pointer=f"/{field}"
         )
-    return int(found)
+    return found
 
 
 async def _refuse_taken_name(

@@ -46,16 +46,17 @@ async def get_task(tx: Tx, account_id: int, task_id: int) -> Row:
     return require_live(row, TASK_NOT_FOUND, TASK_DELETED, f"task {task_id}")
 
 
-async def task_id_by_name(tx: Tx, account_id: int, name: str, *, field: str) -> int:
-    """Resolve a ``task`` reference (exact, case-insensitive) or answer 400 naming the field."""
-    found = await tx.fetchval(
-        "SELECT id FROM tasks WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+async def task_by_name(tx: Tx, account_id: int, name: str, *, field: str) -> Row:
+    """Resolve a ``task`` reference (id and hour_rate; exact, case-insensitive) or answer 400."""
+    found = await tx.fetchrow(
+        "SELECT id, hour_rate FROM tasks WHERE account_id = $1 AND name_key = $2 "
+        "AND deleted_at IS NULL",
         account_id,
         name_key(name),
     )
     if found is None:
         raise AppError.of(TASK_UNKNOWN, f"no task named {name!r}", pointer=f"/{field}")
-    return int(found)
+    return found
 
 
 def _name_taken(name: str) -> AppError:

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from timetrack.errors import PARAMETER_INVALID, AppError
+from timetrack.routing import Resource, crud_router
+from timetrack.time_entries import service
+from timetrack.time_entries.schemas import EntryCreate, EntryRead, EntryUpdate
+from timetrack.times import LOCAL_FORMAT, TimeFormatError, local_text, parse_date, parse_timestamp
+from timetrack.wire import NAME_MAX, name_key
+
+NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
+_TIME_DOC = (
+    "a date (YYYY-MM-DD) or timestamp; entries starting in the range match. Without an offset "
+    "(or with Z) it is compared with each entry's local wall-clock start, with an explicit "
+    "offset with the true instant"
+)
+
+
+def _bound(parameter: str, text: str, *, upper: bool) -> tuple[str, Any]:
+    """A range condition on an entry's start for one ``from``/``to`` parameter."""
+    op = "<=" if upper else ">="
+    try:
+        if "T" not in text:
+            day = parse_date(text)
+            if upper:  # a date `to` includes its whole day
+                return "e.start_local < {}", (day + timedelta(days=1)).strftime(LOCAL_FORMAT)
+            return "e.start_local >= {}", day.strftime(LOCAL_FORMAT)
+        stamp = parse_timestamp(text)
+    except TimeFormatError as exc:
+        raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
+    if stamp.offset is None:
+        return f"e.start_local {op} {{}}", local_text(stamp.wall)
+    return f"e.start_at {op} {{}}", stamp.instant("UTC")
+
+
+def _filters(
+    user: NameParam = None,
+    username: NameParam = None,
+    client_name: Annotated[str | None, Query(alias="clientName", max_length=NAME_MAX)] = None,
+    project_name: Annotated[str | None, Query(alias="projectName", max_length=NAME_MAX)] = None,
+    task: NameParam = None,
+    billable: bool | None = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=40, description=_TIME_DOC)] = None,
+    to: Annotated[str | None, Query(max_length=40, description=_TIME_DOC)] = None,
+) -> dict[str, Any]:
+    conditions: list[tuple[str, Any]] = []
+    who = user if user is not None else username
+    if who is not None:
+        conditions.append(
+            (
+                "e.user_id IN (SELECT id FROM users WHERE account_id = $1 AND username_key = {})",
+                name_key(who),
+            )
+        )
+    if client_name is not None:
+        conditions.append(
+            (
+                "e.project_id IN (SELECT p2.id FROM projects p2 JOIN clients c2 ON "
+                "c2.account_id = p2.account_id AND c2.id = p2.client_id "
+                "WHERE p2.account_id = $1 AND c2.name_key = {})",
+                name_key(client_name),
+            )
+        )
+    if project_name is not None:
+        conditions.append(
+            (
+                "e.project_id IN (SELECT id FROM projects WHERE account_id = $1 AND name_key = {})",
+                name_key(project_name),
+            )
+        )
+    if task is not None:
+        conditions.append(
+            (
+                "e.task_id IN (SELECT id FROM tasks WHERE account_id = $1 AND name_key = {})",
+                name_key(task),
+            )
+        )
+    if billable is not None:
+        conditions.append(("e.billable = {}", billable))
+    if from_ is not None:
+        conditions.append(_bound("from", from_, upper=False))
+    if to is not None:
+        conditions.append(_bound("to", to, upper=True))
+    return {"conditions": conditions}
+
+
+router = crud_router(
+    Resource(
+        singular="project_time_entry",
+        plural="project_time_entries",
+        read_model=EntryRead,
+        create_model=EntryCreate,
+        update_model=EntryUpdate,
+        filters=_filters,
+        list=service.list_entries,
+        get=service.get_entry,
+        create=service.create_entry,
+        update=service.update_entry,
+        delete=service.delete_entry,
+        to_wire=service.to_wire,
+        codes="15010 / 15020",
+        conflicts={},
+    )
+)

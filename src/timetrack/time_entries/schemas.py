@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic.alias_generators import to_camel
+
+from timetrack.times import TimeFormatError, WireTime, parse_timestamp
+from timetrack.wire import (
+    Latitude,
+    Longitude,
+    Minutes,
+    Money,
+    Name,
+    Notes,
+    WireBool,
+    WireModel,
+)
+
+TAGS_MAX = 1000
+
+
+def _timestamp(value: Any) -> WireTime:
+    try:
+        return parse_timestamp(value)
+    except TimeFormatError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _tags(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError('must be a string of hashtags like "#meeting #remote"')
+    if len(value) > TAGS_MAX or "\x00" in value:
+        raise ValueError(f"must be at most {TAGS_MAX} characters")
+    return value
+
+
+Timestamp = Annotated[
+    WireTime,
+    PlainValidator(_timestamp),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "the user's local wall-clock time, YYYY-MM-DDTHH:MM:SS[.fff]Z; "
+            "an explicit offset (+02:00) names an instant, converted to the user's zone",
+            "example": "2025-03-04T09:00:00.000Z",
+        }
+    ),
+]
+Tags = Annotated[
+    str,
+    PlainValidator(_tags),
+    WithJsonSchema({"type": "string", "maxLength": TAGS_MAX, "example": "#meeting #remote"}),
+]
+
+
+class _EntryFields(WireModel):
+    user: Name | None = Field(default=None, description="username (or send `username`)")
+    username: Name | None = None
+    task: Name | None = Field(default=None, description="task name")
+    hour_rate: Money | None = Field(
+        default=None, description="default: the task's, project's, then user's rate, else 0"
+    )
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    latitude1: Latitude | None = None
+    longitude1: Longitude | None = None
+    details: Notes | None = None
+    tags: Tags | None = None
+    to: Timestamp | None = None
+    worked_minutes: Minutes | None = None
+    break_minutes: Minutes | None = None
+
+
+class EntryCreate(_EntryFields):
+    client_name: Name
+    project_name: Name
+    from_: Timestamp = Field(alias="from")
+    billable: WireBool = True
+    flat_rate: WireBool = False
+
+
+class EntryUpdate(_EntryFields):
+    client_name: Name | None = None
+    project_name: Name | None = None
+    from_: Timestamp | None = Field(default=None, alias="from")
+    billable: WireBool | None = None
+    flat_rate: WireBool | None = None
+
+
+class EntryRead(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: int
+    user: str = Field(description="username")
+    user_id: int
+    client_name: str
+    client_id: int
+    project_name: str
+    project_id: int
+    task: str | None
+    task_id: int | None
+    hour_rate: float
+    latitude: float | None
+    longitude: float | None
+    latitude1: float | None
+    longitude1: float | None
+    billable: bool
+    flat_rate: bool
+    details: str | None
+    tags: str | None
+    from_: str = Field(alias="from", description="local wall-clock time, ...T09:00:00.000Z")
+    to: str = Field(description="local wall-clock time, ...T17:00:00.000Z")
+    worked_minutes: int
+    break_minutes: int
+    time_zone: str = Field(description="the user's IANA zone the times are written in")
+    from_utc: str = Field(description="the true UTC instant of from")
+    to_utc: str = Field(description="the true UTC instant of to")
+    updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
+    deleted: bool | None = Field(default=None, description="present (true) on deleted records")

@@ -1,0 +1,314 @@
+"""Project time entries (SPEC §2, "Project time entries")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from timetrack.clients.service import client_id_by_name
+from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.db import Row, Tx, next_id
+from timetrack.errors import (
+    ENTRY_BREAK_TOO_LONG,
+    ENTRY_DELETED,
+    ENTRY_END_BEFORE_START,
+    ENTRY_NOT_FOUND,
+    ENTRY_WORKED_INCONSISTENT,
+    FIELD_REQUIRED,
+    AppError,
+)
+from timetrack.paging import Page
+from timetrack.projects.service import project_by_name
+from timetrack.tasks.service import task_by_name
+from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
+from timetrack.times import local_text, utc_to_local, wire_utc
+from timetrack.users.service import user_by_name
+
+_FROM = (
+    " FROM time_entries e"
+    " JOIN users u ON u.account_id = e.account_id AND u.id = e.user_id"
+    " JOIN projects p ON p.account_id = e.account_id AND p.id = e.project_id"
+    " JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
+    " LEFT JOIN tasks t ON t.account_id = e.account_id AND t.id = e.task_id"
+    " WHERE e.account_id = $1"
+)
+# The account scope, written once: every read of entries starts here.
+_OWNED = (
+    "SELECT e.id, e.user_id, u.username, e.project_id, p.name AS project_name, p.client_id, "
+    "c.name AS client_name, e.task_id, t.name AS task_name, e.start_at, e.end_at, "
+    "e.start_local, e.end_local, e.time_zone, e.worked_minutes, e.break_minutes, e.hour_rate, "
+    "e.billable, e.flat_rate, e.details, e.tags, e.latitude, e.longitude, e.latitude1, "
+    "e.longitude1, e.updated_at, e.deleted_at" + _FROM
+)
+# Filters only touch the entries table, so the count needs no joins.
+_COUNT = "SELECT count(*) FROM time_entries e WHERE e.account_id = $1"
+_PLAIN = (
+    "billable",
+    "flat_rate",
+    "details",
+    "tags",
+    "latitude",
+    "longitude",
+    "latitude1",
+    "longitude1",
+)
+
+
+def _wire_local(text: str) -> str:
+    return f"{text[:10]}T{text[11:]}.000Z"
+
+
+def to_wire(row: Row) -> dict[str, Any]:
+    item = {
+        "id": row["id"],
+        "user": row["username"],
+        "userId": row["user_id"],
+        "clientName": row["client_name"],
+        "clientId": row["client_id"],
+        "projectName": row["project_name"],
+        "projectId": row["project_id"],
+        "task": row["task_name"],
+        "taskId": row["task_id"],
+        "hourRate": row["hour_rate"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "latitude1": row["latitude1"],
+        "longitude1": row["longitude1"],
+        "billable": row["billable"],
+        "flatRate": row["flat_rate"],
+        "details": row["details"],
+        "tags": row["tags"],
+        "from": _wire_local(row["start_local"]),
+        "to": _wire_local(row["end_local"]),
+        "workedMinutes": row["worked_minutes"],
+        "breakMinutes": row["break_minutes"],
+        "timeZone": row["time_zone"],
+        "fromUtc": wire_utc(row["start_at"]),
+        "toUtc": wire_utc(row["end_at"]),
+        "updatedAt": wire_utc(row["updated_at"]),
+    }
+    if row["deleted_at"] is not None:
+        item["deleted"] = True
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: datetime
+    end: datetime
+    worked_minutes: int
+    break_minutes: int
+
+
+def resolve_span(
+    start: datetime,
+    end: datetime | None,
+    worked: int | None,
+    brk: int,
+) -> Span:
+    """Complete and check ``from``/``to``/``workedMinutes``/``breakMinutes`` (true instants).
+
+    ``to`` missing: ``from + worked + break``. ``workedMinutes`` missing: the span less the
+    break. Both given: they must agree to within a minute (the wire has minute resolution
+    for durations but second resolution for times).
+    """
+    if end is None:
+        if worked is None:
+            raise AppError.of(FIELD_REQUIRED, "send `to` or `workedMinutes`", pointer="/to")
+        end = start + timedelta(minutes=worked + brk)
+    span = (end - start).total_seconds()
+    if span <= 0:
+        raise AppError.of(ENTRY_END_BEFORE_START, "`to` must be after `from`", pointer="/to")
+    if brk * 60 >= span:
+        raise AppError.of(
+            ENTRY_BREAK_TOO_LONG,
+            f"a break of {brk} min does not fit in {span / 60:g} min",
+            pointer="/breakMinutes",
+        )
+    if worked is None:
+        worked = round(span / 60) - brk
+    elif abs((worked + brk) * 60 - span) >= 60:
+        raise AppError.of(
+            ENTRY_WORKED_INCONSISTENT,
+            f"from..to spans {span / 60:g} min, but workedMinutes {worked} + "
+            f"breakMinutes {brk} = {worked + brk}",
+            pointer="/workedMinutes",
+        )
+    return Span(start, end, worked, brk)
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    user: Row
+    project: Row
+    task: Row | None
+
+
+async def _references(
+    tx: Tx,
+    account_id: int,
+    user: tuple[str, str],
+    client_name: str,
+    project_name: str,
+    task: str | None,
+) -> References:
+    """Resolve the names an entry refers to; ``user`` is (username, the field it came in)."""
+    user_row = await user_by_name(tx, account_id, user[0], field=user[1])
+    client_id = await client_id_by_name(tx, account_id, client_name, field="clientName")
+    project = await project_by_name(tx, account_id, client_id, project_name, field="projectName")
+    task_row = await task_by_name(tx, account_id, task, field="task") if task else None
+    return References(user_row, project, task_row)
+
+
+def _rate(refs: References) -> Decimal:
+    """The rate frozen on an entry: the task's, the project's, the user's, else 0."""
+    for row in (refs.task, refs.project, refs.user):
+        if row is not None and row["hour_rate"] is not None:
+            return Decimal(row["hour_rate"])
+    return Decimal("0.00")
+
+
+def _time_columns(span: Span, zone_name: str) -> dict[str, Any]:
+    return {
+        "start_at": span.start,
+        "end_at": span.end,
+        "start_local": local_text(utc_to_local(span.start, zone_name)),
+        "end_local": local_text(utc_to_local(span.end, zone_name)),
+        "time_zone": zone_name,
+        "worked_minutes": span.worked_minutes,
+        "break_minutes": span.break_minutes,
+    }
+
+
+async def get_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
+    row = await tx.fetchrow(f"{_OWNED} AND e.id = $2", account_id, entry_id)
+    return require_live(row, ENTRY_NOT_FOUND, ENTRY_DELETED, f"time entry {entry_id}")
+
+
+async def list_entries(
+    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+) -> tuple[list[Row], int]:
+    filters = Filters(account_id)
+    filters.require("e.deleted_at IS NULL")
+    for condition, value in filters_in.get("conditions", ()):
+        filters.add(condition, value)
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "e.start_local, e.id")
+
+
+def _username(body: EntryCreate | EntryUpdate) -> tuple[str, str] | None:
+    """The username sent, and in which field (``user`` wins over ``username``)."""
+    if body.user is not None:
+        return body.user, "user"
+    if body.username is not None:
+        return body.username, "username"
+    return None
+
+
+async def create_entry(tx: Tx, account_id: int, body: EntryCreate) -> Row:
+    username = _username(body)
+    if username is None:
+        raise AppError.of(FIELD_REQUIRED, "send `user` (or `username`)", pointer="/user")
+    refs = await _references(
+        tx, account_id, username, body.client_name, body.project_name, body.task
+    )
+    zone_name: str = refs.user["time_zone"]
+    start = body.from_.instant(zone_name)
+    end = body.to.instant(zone_name) if body.to is not None else None
+    span = resolve_span(start, end, body.worked_minutes, body.break_minutes or 0)
+    fields = {f: getattr(body, f) for f in _PLAIN}
+    return await insert_entry(tx, account_id, refs, zone_name, span, body.hour_rate, fields)
+
+
+async def insert_entry(
+    tx: Tx,
+    account_id: int,
+    refs: References,
+    zone_name: str,
+    span: Span,
+    hour_rate: Decimal | None,
+    fields: dict[str, Any],
+) -> Row:
+    """Book an entry whose references and span are resolved (also used by the timer)."""
+    entry_id = await next_id(tx, account_id, "time_entries")
+    stamp = now()
+    values: dict[str, Any] = {
+        "account_id": account_id,
+        "id": entry_id,
+        "user_id": refs.user["id"],
+        "project_id": refs.project["id"],
+        "task_id": refs.task["id"] if refs.task is not None else None,
+        **_time_columns(span, zone_name),
+        "hour_rate": hour_rate if hour_rate is not None else _rate(refs),
+        "billable": True,
+        "flat_rate": False,
+        **fields,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    await tx.execute(
+        f"INSERT INTO time_entries ({', '.join(values)}) VALUES ({placeholders})",
+        *values.values(),
+    )
+    return await get_entry(tx, account_id, entry_id)
+
+
+async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate) -> Row:
+    current = await get_entry(tx, account_id, entry_id)
+    sent = body.model_fields_set
+    changes: dict[str, Any] = {f: getattr(body, f) for f in _PLAIN if f in sent}
+    for required in ("billable", "flat_rate"):
+        if required in changes and changes[required] is None:
+            del changes[required]
+
+    username = _username(body)
+    references_changed = (
+        any(v is not None for v in (username, body.client_name, body.project_name))
+        or "task" in sent
+    )
+    zone_name: str = current["time_zone"]
+    if references_changed:
+        refs = await _references(
+            tx,
+            account_id,
+            username or (current["username"], "user"),
+            body.client_name or current["client_name"],
+            body.project_name or current["project_name"],
+            body.task if "task" in sent else current["task_name"],
+        )
+        zone_name = refs.user["time_zone"]
+        changes.update(
+            user_id=refs.user["id"],
+            project_id=refs.project["id"],
+            task_id=refs.task["id"] if refs.task is not None else None,
+        )
+        if body.hour_rate is None:
+            changes["hour_rate"] = _rate(refs)
+    if body.hour_rate is not None:
+        changes["hour_rate"] = body.hour_rate
+
+    times_changed = references_changed or sent & {"from_", "to", "worked_minutes", "break_minutes"}
+    if times_changed:
+        start = body.from_.instant(zone_name) if body.from_ is not None else current["start_at"]
+        brk = body.break_minutes if body.break_minutes is not None else current["break_minutes"]
+        if body.to is not None:
+            end, worked = body.to.instant(zone_name), body.worked_minutes
+        elif body.worked_minutes is not None:
+            end, worked = None, body.worked_minutes
+        else:
+            end, worked = current["end_at"], None
+        changes.update(_time_columns(resolve_span(start, end, worked, brk), zone_name))
+    if not changes:
+        return current
+    await update_columns(tx, "time_entries", account_id, entry_id, changes)
+    return await get_entry(tx, account_id, entry_id)
+
+
+async def delete_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
+    await get_entry(tx, account_id, entry_id)
+    await soft_delete(tx, "time_entries", account_id, entry_id)
+    row = await tx.fetchrow(f"{_OWNED} AND e.id = $2", account_id, entry_id)
+    assert row is not None
+    return row

@@ -1,0 +1,133 @@
+"""``/timers/project_timer`` (also served at ``/project_timer``, as the vendor does)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from timetrack.accounts.auth import AccountDep
+from timetrack.db import Tx
+from timetrack.errors import PARAMETER_INVALID, AppError
+from timetrack.routing import object_response, read, route, write
+from timetrack.timers import service
+from timetrack.timers.schemas import TimerEvent, TimerRead, TimerStart, TimerStopped
+from timetrack.times import TimeFormatError, WireTime, parse_timestamp
+from timetrack.wire import NAME_MAX, WireModel, parse_body, read_object
+
+router = APIRouter(tags=["project timer"])
+_PREFIXES = ("/timers/project_timer", "/project_timer")
+
+Responses = dict[int | str, dict[str, Any]]
+_STATE: Responses = {200: {"model": TimerRead, "description": "The timer"}}
+_UNKNOWN_USER: Responses = {400: {"description": "Unknown user (14040) or other invalid input"}}
+
+
+def _date(text: str | None) -> WireTime | None:
+    if text is None:
+        return None
+    try:
+        return parse_timestamp(text)
+    except TimeFormatError as exc:
+        raise AppError.of(PARAMETER_INVALID, f"date: {exc}", parameter="date") from None
+
+
+async def _get_state(
+    request: Request,
+    account: AccountDep,
+    username: Annotated[str, Query(max_length=NAME_MAX)],
+    date: Annotated[
+        str | None, Query(max_length=40, description="caller's local time; extends durations")
+    ] = None,
+) -> Response:
+    """The timer of a user (a timer never started reads as stopped)."""
+    when = _date(date)
+    async with read(request) as tx:
+        return object_response(await service.state(tx, account.id, username, when))
+
+
+async def _state_by_post(
+    request: Request,
+    account: AccountDep,
+    username: Annotated[str, Query(max_length=NAME_MAX)],
+    date: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """The timer of a user, read with POST and an empty body (the vendor's curl style)."""
+    if await read_object(request):
+        raise AppError.of(PARAMETER_INVALID, "use /start, /pause, /resume or /stop to change it")
+    return await _get_state(request, account, username, date)
+
+
+Transition = Callable[[Tx, int, Any], Awaitable[dict[str, Any]]]
+
+
+def _transition(model: type[WireModel], action: Transition) -> Callable[..., Awaitable[Response]]:
+    async def endpoint(request: Request, account: AccountDep) -> Response:
+        body, ignored = parse_body(model, await read_object(request))
+        async with write(request) as tx:
+            result = await action(tx, account.id, body)
+        return object_response(result, ignored=ignored)
+
+    return endpoint
+
+
+_ACTIONS: list[tuple[str, type[WireModel], Transition, dict[int | str, dict[str, Any]], str]] = [
+    (
+        "start",
+        TimerStart,
+        service.start,
+        {**_STATE, 409: {"description": "The timer is playing or paused (18010)"}},
+        "Start the user's timer on a project.",
+    ),
+    (
+        "pause",
+        TimerEvent,
+        service.pause,
+        {**_STATE, 409: {"description": "The timer is not playing (18011)"}},
+        "Pause a playing timer; time until resume counts as break.",
+    ),
+    (
+        "resume",
+        TimerEvent,
+        service.resume,
+        {**_STATE, 409: {"description": "The timer is not paused (18011)"}},
+        "Resume a paused timer.",
+    ),
+    (
+        "stop",
+        TimerEvent,
+        service.stop,
+        {
+            200: {"model": TimerStopped, "description": "The stopped timer and the booked entry"},
+            409: {"description": "The timer is stopped already (18011)"},
+        },
+        "Stop the timer and book a project time entry from its start to `date`.",
+    ),
+]
+
+for prefix in _PREFIXES:
+    visible = prefix == _PREFIXES[0]
+    suffix = "" if visible else "_legacy_path"
+    for method, endpoint in (("GET", _get_state), ("POST", _state_by_post)):
+        route(
+            router,
+            method,
+            prefix,
+            responses={**_STATE, **_UNKNOWN_USER},
+            name=f"{'get' if method == 'GET' else 'post'}_project_timer{suffix}",
+            description=endpoint.__doc__,
+            include_in_schema=visible,
+        )(endpoint)
+    for action, model, handler, responses, doc in _ACTIONS:
+        route(
+            router,
+            "POST",
+            f"{prefix}/{action}",
+            body=model,
+            responses={**responses, **_UNKNOWN_USER},
+            name=f"{action}_project_timer{suffix}",
+            description=doc,
+            include_in_schema=visible,
+        )(_transition(model, handler))

@@ -1,0 +1,129 @@
+"""Wall-clock time on the wire, true instants in the database (SPEC §1, "Dates and times").
+
+The vendor's clients send and read the user's local wall-clock time written with a ``Z``
+suffix. So a timestamp ending in ``Z`` (or with no offset) is read as wall-clock time in the
+user's zone; one with an explicit numeric offset names an instant, which is converted into the
+user's zone. Responses write wall-clock time as ``YYYY-MM-DDTHH:MM:SS.000Z``.
+
+Wall-clock times that do not map to exactly one instant follow RFC 5545 §3.3.5, the rule
+calendar software shares: a time inside a spring-forward gap (02:30 on the day Berlin skips
+from 02:00 to 03:00) is read with the offset in force before the gap, so it lands an hour
+later (03:30); an ambiguous time in the fall-back hour is its first occurrence (the earlier
+instant, still on summer time). An explicit offset always selects the exact instant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+MIN_YEAR = 1970
+MAX_YEAR = 2199
+
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?"
+    r"(Z|[+-]\d{2}:\d{2})?$"
+)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ZONES = frozenset(available_timezones()) | {"UTC"}
+
+# The wall-clock text stored beside each instant: fixed width, so it sorts as it compares.
+LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+class TimeFormatError(ValueError):
+    """The text is not a date or timestamp in an accepted format and range."""
+
+
+def is_zone(name: str) -> bool:
+    return name in _ZONES
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@dataclass(frozen=True, slots=True)
+class WireTime:
+    """A parsed wire timestamp: wall-clock fields, and the offset if one was written."""
+
+    wall: datetime  # naive
+    offset: timedelta | None
+
+    def instant(self, zone_name: str) -> datetime:
+        """The true UTC instant this names for a user in ``zone_name``."""
+        if self.offset is not None:
+            return (self.wall - self.offset).replace(tzinfo=UTC)
+        return local_to_utc(self.wall, zone_name)
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise TimeFormatError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
+
+
+def parse_timestamp(text: str) -> WireTime:
+    match = _TIMESTAMP.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise TimeFormatError(
+            "must be a timestamp YYYY-MM-DDTHH:MM:SS[.fff] followed by Z or an offset like +02:00"
+        )
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    _check_year(year)
+    try:
+        wall = datetime(year, month, day, hour, minute, second)  # fractions are dropped
+    except ValueError as exc:
+        raise TimeFormatError(f"not a real date and time: {exc}") from None
+    suffix = match.group(8)
+    if suffix is None or suffix == "Z":
+        return WireTime(wall, None)
+    sign = 1 if suffix[0] == "+" else -1
+    hours, minutes = int(suffix[1:3]), int(suffix[4:6])
+    if hours > 18 or minutes > 59:
+        raise TimeFormatError("the offset must be between -18:00 and +18:00")
+    return WireTime(wall, sign * timedelta(hours=hours, minutes=minutes))
+
+
+def parse_date(text: str) -> date:
+    match = _DATE.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise TimeFormatError("must be a date YYYY-MM-DD")
+    year, month, day = (int(g) for g in match.groups())
+    _check_year(year)
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise TimeFormatError(f"not a real date: {exc}") from None
+
+
+def local_to_utc(wall: datetime, zone_name: str) -> datetime:
+    """The instant of a naive wall-clock time in a zone, by the RFC 5545 rule above."""
+    tz = zone(zone_name)
+    first = wall.replace(tzinfo=tz, fold=0)
+    # fold=0 gives the pre-transition offset both for the gap (RFC 5545) and for the
+    # ambiguous hour (its first occurrence).
+    return first.astimezone(UTC)
+
+
+def utc_to_local(instant: datetime, zone_name: str) -> datetime:
+    """The naive wall-clock time of an instant in a zone."""
+    return instant.astimezone(zone(zone_name)).replace(tzinfo=None)
+
+
+def local_text(wall: datetime) -> str:
+    return wall.strftime(LOCAL_FORMAT)
+
+
+def wire_local(instant: datetime, zone_name: str) -> str:
+    """An instant as the vendor writes it: wall-clock time in the zone, ``.000Z`` suffix."""
+    return utc_to_local(instant, zone_name).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def wire_utc(instant: datetime) -> str:
+    """A true UTC instant, ``YYYY-MM-DDTHH:MM:SS.fffZ`` (system timestamps like updatedAt)."""
+    moment = instant.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"

@@ -1,0 +1,194 @@
+"""Users: the people who book time (SPEC §2, "Users")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.db import IntegrityViolation, Row, Tx, next_id
+from timetrack.errors import (
+    USER_DELETED,
+    USER_EMAIL_TAKEN,
+    USER_NOT_FOUND,
+    USER_UNKNOWN,
+    USERNAME_TAKEN,
+    AppError,
+)
+from timetrack.paging import Page
+from timetrack.users.schemas import UserCreate, UserUpdate
+from timetrack.wire import like_pattern, name_key, refuse_read_only_changes, utc_wire
+
+_COLUMNS = (
+    "id, username, first_name, last_name, email, admin, team_lead, language, personal_number, "
+    "enabled, time_zone, hour_rate, updated_at, deleted_at"
+)
+# The account scope, written once: every read of users starts here.
+_OWNED = f"SELECT {_COLUMNS} FROM users WHERE account_id = $1"
+_COUNT = "SELECT count(*) FROM users WHERE account_id = $1"
+# Fields stored as sent (the same name on both sides).
+_PLAIN = (
+    "first_name",
+    "last_name",
+    "admin",
+    "team_lead",
+    "language",
+    "personal_number",
+    "time_zone",
+    "hour_rate",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A parsed body with its password already hashed (see ``prepare``)."""
+
+    body: Any
+    password_hash: str | None
+
+
+async def prepare(request: Request, body: UserCreate | UserUpdate) -> Prepared:
+    password = body.password
+    hashed = await request.app.state.passwords.hash(password) if password else None
+    return Prepared(body, hashed)
+
+
+def to_wire(row: Row) -> dict[str, Any]:
+    item = {
+        "id": row["id"],
+        "username": row["username"],
+        "firstName": row["first_name"],
+        "lastName": row["last_name"],
+        "email": row["email"],
+        "admin": row["admin"],
+        "teamLead": row["team_lead"],
+        "language": row["language"],
+        "personalNumber": row["personal_number"],
+        "enabled": row["enabled"],
+        "timeZone": row["time_zone"],
+        "hourRate": row["hour_rate"],
+        "updatedAt": utc_wire(row["updated_at"]),
+    }
+    if row["deleted_at"] is not None:
+        item["deleted"] = True
+    return item
+
+
+async def list_users(
+    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+) -> tuple[list[Row], int]:
+    filters = Filters(account_id)
+    filters.require("deleted_at IS NULL")
+    if filters_in.get("username"):
+        filters.add("username_key LIKE {} ESCAPE '\\'", like_pattern(filters_in["username"]))
+    if filters_in.get("email"):
+        filters.add("email_key = {}", name_key(filters_in["email"].strip()))
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
+
+
+async def get_user(tx: Tx, account_id: int, user_id: int) -> Row:
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
+    return require_live(row, USER_NOT_FOUND, USER_DELETED, f"user {user_id}")
+
+
+async def user_by_name(tx: Tx, account_id: int, username: str, *, field: str) -> Row:
+    """Resolve a ``user``/``username`` reference (exact, case-insensitive, not deleted)."""
+    row = await tx.fetchrow(
+        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL", account_id, name_key(username)
+    )
+    if row is None:
+        raise AppError.of(USER_UNKNOWN, f"no user named {username!r}", pointer=f"/{field}")
+    return row
+
+
+async def _refuse_taken(
+    tx: Tx, account_id: int, column: str, key: str, *, except_id: int | None = None
+) -> None:
+    taken = await tx.fetchval(
+        f"SELECT id FROM users WHERE account_id = $1 AND {column} = $2 AND deleted_at IS NULL",
+        account_id,
+        key,
+    )
+    if taken is not None and taken != except_id:
+        raise _taken(column)
+
+
+def _taken(column: str) -> AppError:
+    if column == "email_key":
+        return AppError.of(USER_EMAIL_TAKEN, "another user has this e-mail", pointer="/email")
+    return AppError.of(USERNAME_TAKEN, "a user with this username exists", pointer="/username")
+
+
+async def create_user(tx: Tx, account_id: int, prepared: Prepared) -> Row:
+    body: UserCreate = prepared.body
+    await _refuse_taken(tx, account_id, "username_key", name_key(body.username))
+    await _refuse_taken(tx, account_id, "email_key", name_key(body.email))
+    zone = body.time_zone or await tx.fetchval(
+        "SELECT timezone FROM accounts WHERE id = $1", account_id
+    )
+    user_id = await next_id(tx, account_id, "users")
+    stamp = now()
+    try:
+        await tx.execute(
+            "INSERT INTO users (account_id, id, username, username_key, first_name, last_name, "
+            "email, email_key, password_hash, admin, team_lead, language, personal_number, "
+            "enabled, time_zone, hour_rate, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+            "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+            account_id,
+            user_id,
+            body.username,
+            name_key(body.username),
+            body.first_name,
+            body.last_name,
+            body.email,
+            name_key(body.email),
+            prepared.password_hash,
+            body.admin,
+            body.team_lead,
+            body.language,
+            body.personal_number,
+            body.enabled,
+            zone,
+            body.hour_rate,
+            stamp,
+        )
+    except IntegrityViolation:
+        raise AppError.of(
+            USERNAME_TAKEN, "a user with this username or e-mail exists", pointer="/username"
+        ) from None
+    return await get_user(tx, account_id, user_id)
+
+
+async def update_user(tx: Tx, account_id: int, user_id: int, prepared: Prepared) -> Row:
+    body: UserUpdate = prepared.body
+    current = await get_user(tx, account_id, user_id)
+    refuse_read_only_changes(body, current, ("username", "enabled"))
+    sent = body.model_fields_set
+    changes: dict[str, Any] = {f: getattr(body, f) for f in _PLAIN if f in sent}
+    for required in ("first_name", "last_name", "admin", "team_lead", "language", "time_zone"):
+        if required in changes and changes[required] is None:
+            del changes[required]  # null on a required field leaves it as it is
+    if body.email is not None:
+        await _refuse_taken(tx, account_id, "email_key", name_key(body.email), except_id=user_id)
+        changes["email"] = body.email
+        changes["email_key"] = name_key(body.email)
+    if prepared.password_hash is not None:
+        changes["password_hash"] = prepared.password_hash
+    if not changes:
+        return current
+    try:
+        await update_columns(tx, "users", account_id, user_id, changes)
+    except IntegrityViolation:
+        raise _taken("email_key") from None
+    return await get_user(tx, account_id, user_id)
+
+
+async def delete_user(tx: Tx, account_id: int, user_id: int) -> Row:
+    """Soft delete: the user's entries stay; new entries can no longer name the user."""
+    await get_user(tx, account_id, user_id)
+    await soft_delete(tx, "users", account_id, user_id)
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
+    assert row is not None
+    return row
