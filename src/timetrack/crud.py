@@ -43,6 +43,19 @@ class Filters:
         return "".join(f" AND {c}" for c in self.conditions)
 
 
+def apply_feed(filters: Filters, filters_in: dict[str, Any], alias: str = "") -> None:
+    """Hide deleted records unless ``includeDeleted``; keep only changes since ``updatedSince``.
+
+    ``updatedSince`` is inclusive: a sync client that passes the newest ``updatedAt`` it has
+    seen never misses a change made in that same millisecond (it may see that record again).
+    """
+    if not filters_in.get("include_deleted"):
+        filters.require(f"{alias}deleted_at IS NULL")
+    since = filters_in.get("updated_since")
+    if since is not None:
+        filters.add(f"{alias}updated_at >= {{}}", since)
+
+
 async def fetch_page(
     tx: Tx, select_sql: str, count_sql: str, filters: Filters, page: Page, order_by: str
 ) -> tuple[list[Row], int]:

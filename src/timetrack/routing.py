@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from types import GenericAlias
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from timetrack.accounts.auth import AccountDep
 from timetrack.db import Row, Tx
-from timetrack.errors import METHOD_NOT_ALLOWED, AppError
+from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
 from timetrack.paging import Page, PageDep, list_response
+from timetrack.times import TimeFormatError, parse_instant
 from timetrack.wire import MAX_ID, WireModel, dumps, ignored_headers, parse_body, read_object
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -115,6 +116,38 @@ def route(
     return decorator
 
 
+def _feed(
+    updated_since: Annotated[
+        str | None,
+        Query(
+            alias="updatedSince",
+            max_length=40,
+            description="change feed: only records changed at or after this UTC instant "
+            "(YYYY-MM-DDTHH:MM:SS[.fff]Z or with an offset; a date means its midnight UTC)",
+        ),
+    ] = None,
+    include_deleted: Annotated[
+        bool,
+        Query(
+            alias="includeDeleted",
+            description="change feed: include deleted records (marked `deleted: true`)",
+        ),
+    ] = False,
+) -> dict[str, Any]:
+    since = None
+    if updated_since is not None:
+        try:
+            since = parse_instant(updated_since)
+        except TimeFormatError as exc:
+            raise AppError.of(
+                PARAMETER_INVALID, f"updatedSince: {exc}", parameter="updatedSince"
+            ) from None
+    return {"updated_since": since, "include_deleted": include_deleted}
+
+
+FeedDep = Annotated[dict[str, Any], Depends(_feed)]
+
+
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="the record's id")]
 
 
@@ -188,18 +221,18 @@ def crud_router(res: Resource) -> APIRouter:
         return {409: {"description": res.conflicts[op]}} if op in res.conflicts else {}
 
     async def list_records(
-        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep
+        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         async with read(request) as tx:
-            rows, total = await res.list(tx, account.id, page, filters)
+            rows, total = await res.list(tx, account.id, page, {**filters, **feed})
         return list_response(request, [res.to_wire(r) for r in rows], total, page)
 
     async def create_record(
-        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep
+        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         data = await read_object(request)
         if not data:
-            return await list_records(request, account, page, filters)
+            return await list_records(request, account, page, filters, feed)
         body, ignored = parse_body(res.create_model, data)
         if res.prepare is not None:
             body = await res.prepare(request, body)

@@ -100,6 +100,14 @@ def parse_date(text: str) -> date:
         raise TimeFormatError(f"not a real date: {exc}") from None
 
 
+def parse_instant(text: str) -> datetime:
+    """A true instant for system timestamps (``updatedSince``): ``Z`` means UTC here."""
+    if "T" not in text:
+        day = parse_date(text)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return parse_timestamp(text).instant("UTC")
+
+
 def local_to_utc(wall: datetime, zone_name: str) -> datetime:
     """The instant of a naive wall-clock time in a zone, by the RFC 5545 rule above."""
     tz = zone(zone_name)

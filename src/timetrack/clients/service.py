@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.clients.schemas import ClientCreate, ClientUpdate
-from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.crud import (
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+)
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
     CLIENT_DELETED,
@@ -58,7 +66,7 @@ async def list_clients(
 ) -> tuple[list[Row], int]:
     name = filters_in.get("name")
     filters = Filters(account_id)
-    filters.require("deleted_at IS NULL")
+    apply_feed(filters, filters_in)
     if name:
         filters.add("name_key LIKE {} ESCAPE '\\'", like_pattern(name))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
@@ -130,6 +138,15 @@ async def update_client(tx: Tx, account_id: int, client_id: int, body: ClientUpd
 
 
 async def delete_client(tx: Tx, account_id: int, client_id: int) -> Row:
+    if tx.dialect == "postgresql":
+        # A project create or move holds its client FOR SHARE (projects.service): lock first,
+        # so such a write either commits before the count below or waits and finds the client
+        # gone. (SQLite writers are serialised by BEGIN IMMEDIATE already.)
+        await tx.execute(
+            "SELECT id FROM clients WHERE account_id = $1 AND id = $2 FOR UPDATE",
+            account_id,
+            client_id,
+        )
     await get_client(tx, account_id, client_id)
     in_use = await tx.fetchval(
         "SELECT count(*) FROM projects WHERE account_id = $1 AND client_id = $2 "

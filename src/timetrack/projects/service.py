@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.clients.service import client_id_by_name
-from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.crud import (
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+)
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
+    CLIENT_UNKNOWN,
     PROJECT_DELETED,
     PROJECT_NAME_TAKEN,
     PROJECT_NOT_FOUND,
@@ -63,7 +72,7 @@ async def list_projects(
 ) -> tuple[list[Row], int]:
     project_name, client_name = filters_in.get("project_name"), filters_in.get("client_name")
     filters = Filters(account_id)
-    filters.require("p.deleted_at IS NULL")
+    apply_feed(filters, filters_in, "p.")
     if project_name:
         filters.add("p.name_key LIKE {} ESCAPE '\\'", like_pattern(project_name))
     if client_name:
@@ -114,8 +123,29 @@ def _name_taken(name: str) -> AppError:
     )
 
 
+async def _client_for_project(tx: Tx, account_id: int, name: str) -> int:
+    """Resolve ``clientName`` and keep the client from being deleted until this commits.
+
+    ``delete_client`` refuses a client with live projects, but under READ COMMITTED it could
+    count before a concurrent create commits and both succeed, leaving a live project under a
+    deleted client. FOR SHARE makes that delete (which locks FOR UPDATE first) wait for us, and
+    makes us wait for a delete that came first and then find the client gone.
+    """
+    client_id = await client_id_by_name(tx, account_id, name, field="clientName")
+    if tx.dialect == "postgresql":
+        locked = await tx.fetchval(
+            "SELECT id FROM clients WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL "
+            "FOR SHARE",
+            account_id,
+            client_id,
+        )
+        if locked is None:
+            raise AppError.of(CLIENT_UNKNOWN, f"no client named {name!r}", pointer="/clientName")
+    return client_id
+
+
 async def create_project(tx: Tx, account_id: int, body: ProjectCreate) -> Row:
-    client_id = await client_id_by_name(tx, account_id, body.client_name, field="clientName")
+    client_id = await _client_for_project(tx, account_id, body.client_name)
     await _refuse_taken_name(tx, account_id, client_id, body.project_name)
     project_id = await next_id(tx, account_id, "projects")
     stamp = now()
@@ -147,7 +177,7 @@ async def update_project(tx: Tx, account_id: int, project_id: int, body: Project
     changes: dict[str, Any] = {_PLAIN[f]: getattr(body, f) for f in _PLAIN if f in sent}
     client_id = current["client_id"]
     if body.client_name is not None:
-        client_id = await client_id_by_name(tx, account_id, body.client_name, field="clientName")
+        client_id = await _client_for_project(tx, account_id, body.client_name)
         changes["client_id"] = client_id
     name = body.project_name if body.project_name is not None else current["name"]
     if body.project_name is not None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.crud import (
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+)
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND, TASK_UNKNOWN, AppError
 from timetrack.paging import Page
@@ -35,7 +43,7 @@ async def list_tasks(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    filters.require("deleted_at IS NULL")
+    apply_feed(filters, filters_in)
     if filters_in.get("name"):
         filters.add("name_key LIKE {} ESCAPE '\\'", like_pattern(filters_in["name"]))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")

@@ -8,7 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from timetrack.clients.service import client_id_by_name
-from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.crud import (
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+)
 from timetrack.db import Row, Tx, next_id
 from timetrack.errors import (
     ENTRY_BREAK_TOO_LONG,
@@ -191,7 +199,7 @@ async def list_entries(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    filters.require("e.deleted_at IS NULL")
+    apply_feed(filters, filters_in, "e.")
     for condition, value in filters_in.get("conditions", ()):
         filters.add(condition, value)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "e.start_local, e.id")

@@ -7,7 +7,15 @@ from typing import Any
 
 from fastapi import Request
 
-from timetrack.crud import Filters, fetch_page, now, require_live, soft_delete, update_columns
+from timetrack.crud import (
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+)
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
     USER_DELETED,
@@ -80,7 +88,7 @@ async def list_users(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    filters.require("deleted_at IS NULL")
+    apply_feed(filters, filters_in)
     if filters_in.get("username"):
         filters.add("username_key LIKE {} ESCAPE '\\'", like_pattern(filters_in["username"]))
     if filters_in.get("email"):
