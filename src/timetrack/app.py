@@ -95,6 +95,13 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for path_item in doc.get("paths", {}).values():
         for operation in path_item.values():
             operation.get("responses", {}).pop("422", None)
+            # FastAPI lists each header scheme as its own requirement, which OpenAPI reads as
+            # "either one suffices"; both headers are needed together: one requirement object.
+            if operation.get("security"):
+                both: dict[str, list[str]] = {}
+                for requirement in operation["security"]:
+                    both.update(requirement)
+                operation["security"] = [both]
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     doc["info"]["x-error-codes"] = [

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from timetrack.db import DatabaseUnavailable
 
@@ -194,16 +195,33 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return error_response(problems_from_validation(list(exc.errors()), in_body=False))
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the path answers to. Each method is its own route, and Starlette's 405
+    names only the first route whose path matched, so ask every route for every method."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
     if exc.status_code == 405:
         code, detail = METHOD_NOT_ALLOWED, f"{request.method} is not allowed on {request.url.path}"
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
     elif exc.status_code == 404:
         code, detail = ROUTE_NOT_FOUND, f"no route {request.url.path}"
     else:
         code = ErrorCode(REQUEST_ERROR.code, exc.status_code, REQUEST_ERROR.title)
         detail = str(exc.detail)
-    return error_response([Problem(code, detail)], dict(exc.headers or {}))
+    return error_response([Problem(code, detail)], headers)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> Response:

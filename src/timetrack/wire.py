@@ -9,10 +9,12 @@ orjson straight to bytes (FastAPI's ``jsonable_encoder`` path measured 5-11x slo
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 import orjson
 from fastapi import Request
@@ -104,8 +106,29 @@ def sent(model: WireModel) -> set[str]:
     return set(model.model_fields_set)
 
 
+# Printable ASCII but space, the separator and the escape character itself.
+_HEADER_SAFE = "".join(c for c in string.punctuation if c not in "%,")
+IGNORED_HEADER_MAX = 2000
+
+
 def ignored_headers(ignored: list[str]) -> dict[str, str]:
-    return {"X-Ignored-Fields": ", ".join(ignored)} if ignored else {}
+    """``X-Ignored-Fields``, naming the keys a write ignored.
+
+    The keys are the client's own text, so each is %-encoded outside printable ASCII: a key
+    beyond Latin-1 made the response fail with a 500 after the write had committed, and CR/LF
+    would have injected headers. Past about 2000 characters the list ends with ``...``, since
+    many HTTP clients refuse large headers.
+    """
+    names: list[str] = []
+    length = 0
+    for key in ignored:
+        name = quote(key, safe=_HEADER_SAFE)
+        length += len(name) + 2
+        if length > IGNORED_HEADER_MAX:
+            names.append("...")
+            break
+        names.append(name)
+    return {"X-Ignored-Fields": ", ".join(names)} if names else {}
 
 
 def refuse_read_only_changes(model: WireModel, current: Row, fields: Iterable[str]) -> None:

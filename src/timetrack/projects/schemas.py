@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
@@ -19,12 +21,22 @@ class ProjectCreate(_ProjectFields):
     project_enabled: WireBool = True
 
 
+def _not_nullable(schema: dict[str, Any]) -> None:
+    """Document a field whose ``None`` only means "not sent" without its null branch."""
+    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+    schema.pop("default", None)
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+
+
 class ProjectUpdate(_ProjectFields):
     """Any field; a new ``clientName`` moves the project to that (existing) client."""
 
-    project_name: Name | None = None
-    client_name: Name | None = None
-    project_enabled: WireBool | None = None
+    project_name: Name | None = Field(default=None, json_schema_extra=_not_nullable)
+    client_name: Name | None = Field(default=None, json_schema_extra=_not_nullable)
+    project_enabled: WireBool | None = Field(default=None, json_schema_extra=_not_nullable)
 
     @field_validator("project_name", "client_name", "project_enabled")
     @classmethod

@@ -33,6 +33,7 @@ from timetrack.tasks.service import task_by_name
 from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
 from timetrack.times import local_text, utc_to_local, wire_utc
 from timetrack.users.service import user_by_name
+from timetrack.wire import name_key
 
 _FROM = (
     " FROM time_entries e"
@@ -170,6 +171,34 @@ async def _references(
     return References(user_row, project, task_row)
 
 
+def _renamed(sent: str | None, current: str | None) -> bool:
+    """Whether a name sent on update names something else than the entry has now."""
+    if sent is None:
+        return current is not None
+    return current is None or name_key(sent) != name_key(current)
+
+
+async def _references_by_id(
+    tx: Tx, account_id: int, user_id: int, project_id: int, task_id: int | None
+) -> References:
+    """The rate-bearing rows an entry points at, deleted ones included."""
+    user = await tx.fetchrow(
+        "SELECT id, hour_rate FROM users WHERE account_id = $1 AND id = $2", account_id, user_id
+    )
+    project = await tx.fetchrow(
+        "SELECT id, hour_rate FROM projects WHERE account_id = $1 AND id = $2",
+        account_id,
+        project_id,
+    )
+    task = None
+    if task_id is not None:
+        task = await tx.fetchrow(
+            "SELECT id, hour_rate FROM tasks WHERE account_id = $1 AND id = $2", account_id, task_id
+        )
+    assert user is not None and project is not None
+    return References(user, project, task)
+
+
 def _rate(refs: References) -> Decimal:
     """The rate frozen on an entry: the task's, the project's, the user's, else 0."""
     for row in (refs.task, refs.project, refs.user):
@@ -271,29 +300,30 @@ async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate
         if required in changes and changes[required] is None:
             del changes[required]
 
-    username = _username(body)
-    references_changed = (
-        any(v is not None for v in (username, body.client_name, body.project_name))
-        or "task" in sent
-    )
     zone_name: str = current["time_zone"]
+    ids = {k: current[k] for k in ("user_id", "project_id", "task_id")}
+    username = _username(body)
+    if username is not None and _renamed(username[0], current["username"]):
+        user = await user_by_name(tx, account_id, username[0], field=username[1])
+        ids["user_id"], zone_name = user["id"], user["time_zone"]
+    client_name = body.client_name or current["client_name"]
+    project_name = body.project_name or current["project_name"]
+    if _renamed(client_name, current["client_name"]) or _renamed(
+        project_name, current["project_name"]
+    ):
+        client_id = await client_id_by_name(tx, account_id, client_name, field="clientName")
+        project = await project_by_name(
+            tx, account_id, client_id, project_name, field="projectName"
+        )
+        ids["project_id"] = project["id"]
+    if "task" in sent and _renamed(body.task, current["task_name"]):
+        task = await task_by_name(tx, account_id, body.task, field="task") if body.task else None
+        ids["task_id"] = task["id"] if task is not None else None
+    references_changed = any(ids[k] != current[k] for k in ids)
     if references_changed:
-        refs = await _references(
-            tx,
-            account_id,
-            username or (current["username"], "user"),
-            body.client_name or current["client_name"],
-            body.project_name or current["project_name"],
-            body.task if "task" in sent else current["task_name"],
-        )
-        zone_name = refs.user["time_zone"]
-        changes.update(
-            user_id=refs.user["id"],
-            project_id=refs.project["id"],
-            task_id=refs.task["id"] if refs.task is not None else None,
-        )
-        if body.hour_rate is None:
-            changes["hour_rate"] = _rate(refs)
+        changes.update(ids)
+        if body.hour_rate is None:  # booked somewhere else: that place's rate applies
+            changes["hour_rate"] = _rate(await _references_by_id(tx, account_id, **ids))
     if body.hour_rate is not None:
         changes["hour_rate"] = body.hour_rate
 

@@ -1,0 +1,273 @@
+"""The OpenAPI document: complete, free of never-sent 422s, and true to the real responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict
+
+from timetrack.clients.schemas import ClientRead
+from timetrack.projects.schemas import ProjectRead
+from timetrack.tasks.schemas import TaskRead
+
+API = "/api/v2/ext"
+ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
+METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
+
+
+@pytest.fixture
+async def root(app: FastAPI) -> Any:
+    """A client at the server root, without credentials."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def doc(root: httpx.AsyncClient) -> dict[str, Any]:
+    response = await root.get("/openapi.json")
+    assert response.status_code == 200, response.text
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield method, path, operation
+
+
+def api_operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    return ((m, p, o) for m, p, o in operations(doc) if p.startswith(API))
+
+
+def walk_refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from walk_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk_refs(value)
+
+
+class TestDocument:
+    async def test_served_without_auth(self, root: httpx.AsyncClient) -> None:
+        response = await root.get("/openapi.json")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/json")
+
+    async def test_is_openapi_3(self, doc: dict[str, Any]) -> None:
+        assert doc["openapi"].startswith("3.")
+        assert doc["info"]["title"]
+        assert doc["info"]["version"]
+
+    async def test_documents_the_core_resources(self, doc: dict[str, Any]) -> None:
+        for resource in ("clients", "projects", "tasks"):
+            assert set(doc["paths"][f"{API}/{resource}"]) >= {"get", "post"}
+            assert set(doc["paths"][f"{API}/{resource}/{{record_id}}"]) >= {
+                "get",
+                "post",
+                "put",
+                "delete",
+            }
+
+    async def test_trailing_slash_twins_are_hidden(self, doc: dict[str, Any]) -> None:
+        assert not [path for path in doc["paths"] if path.endswith("/")]
+
+    async def test_no_422_anywhere(self, doc: dict[str, Any]) -> None:
+        for method, path, operation in operations(doc):
+            assert "422" not in operation["responses"], (method, path)
+        schemas = doc["components"]["schemas"]
+        assert "HTTPValidationError" not in schemas
+        assert "ValidationError" not in schemas
+
+    async def test_every_ref_resolves(self, doc: dict[str, Any]) -> None:
+        schemas = doc["components"]["schemas"]
+        for ref in set(walk_refs(doc)):
+            assert ref.startswith("#/components/schemas/"), ref
+            assert ref.removeprefix("#/components/schemas/") in schemas, ref
+
+    async def test_error_codes_are_listed(self, doc: dict[str, Any]) -> None:
+        codes = {c["code"]: c for c in doc["info"]["x-error-codes"]}
+        for code, status in [(10001, 401), (10002, 401), (10003, 403), (10013, 400)]:
+            assert codes[code]["status"] == status
+            assert codes[code]["title"]
+
+
+class TestOperations:
+    async def test_error_envelope_on_every_operation(self, doc: dict[str, Any]) -> None:
+        for method, path, operation in api_operations(doc):
+            for status in ("400", "401", "500"):
+                response = operation["responses"].get(status)
+                assert response is not None, (method, path, status)
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": ENVELOPE_REF}, (method, path, status)
+
+    async def test_every_documented_error_is_the_envelope(self, doc: dict[str, Any]) -> None:
+        for method, path, operation in operations(doc):
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": ENVELOPE_REF}, (method, path, status)
+
+    async def test_envelope_schema(self, doc: dict[str, Any]) -> None:
+        schemas = doc["components"]["schemas"]
+        envelope = schemas["ErrorEnvelope"]
+        assert envelope["required"] == ["errors"]
+        item = schemas["ErrorItem"]
+        assert set(item["required"]) == {"title", "status", "code", "detail"}
+
+    async def test_request_bodies_resolve(self, doc: dict[str, Any]) -> None:
+        schemas = doc["components"]["schemas"]
+        bodies = 0
+        for method, path, operation in operations(doc):
+            if "requestBody" not in operation:
+                continue
+            bodies += 1
+            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            name = schema["$ref"].removeprefix("#/components/schemas/")
+            assert name in schemas, (method, path, name)
+            assert schemas[name].get("properties"), (method, path, name)
+        assert bodies >= 6  # create and update of clients, projects and tasks at least
+
+    async def test_write_bodies_are_camel_case(self, doc: dict[str, Any]) -> None:
+        schemas = doc["components"]["schemas"]
+        assert {"projectName", "clientName", "hourRate"} <= set(
+            schemas["ProjectCreate"]["properties"]
+        )
+        assert set(schemas["ProjectCreate"]["required"]) == {"projectName", "clientName"}
+        assert "addressZipCode" in schemas["ClientCreate"]["properties"]
+
+    async def test_operation_ids_are_present_and_unique(self, doc: dict[str, Any]) -> None:
+        ids = [operation.get("operationId") for _, _, operation in operations(doc)]
+        assert all(ids), ids
+        assert len(ids) == len(set(ids))
+        for resource, one in (("clients", "client"), ("projects", "project"), ("tasks", "task")):
+            assert f"list_{resource}" in ids
+            for verb in ("create", "get", "update", "delete"):
+                assert f"{verb}_{one}" in ids
+
+    async def test_security_schemes(self, doc: dict[str, Any]) -> None:
+        schemes = doc["components"]["securitySchemes"]
+        assert schemes["ApiKey"] == {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-TimeTrack-Api-Key",
+            "description": schemes["ApiKey"]["description"],
+        }
+        assert schemes["ApiSecret"]["type"] == "apiKey"
+        assert schemes["ApiSecret"]["in"] == "header"
+        assert schemes["ApiSecret"]["name"] == "X-TimeTrack-Api-Secret"
+
+    async def test_every_api_operation_needs_key_and_secret(self, doc: dict[str, Any]) -> None:
+        # Security requirement objects in a list are alternatives; both headers are needed
+        # together, so every alternative must name both schemes.
+        for method, path, operation in api_operations(doc):
+            security = operation.get("security")
+            assert security, (method, path)
+            for requirement in security:
+                assert set(requirement) == {"ApiKey", "ApiSecret"}, (method, path, security)
+
+    async def test_healthz_is_public(self, doc: dict[str, Any]) -> None:
+        operation = doc["paths"]["/healthz"]["get"]
+        assert not operation.get("security")
+
+
+class TestDocsPage:
+    async def test_swagger_ui(self, root: httpx.AsyncClient) -> None:
+        response = await root.get("/docs")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert "/openapi.json" in response.text
+
+
+def _strict(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` refusing undocumented keys: every key sent must be documented."""
+    return type(
+        f"Strict{model.__name__}",
+        (model,),
+        {"model_config": ConfigDict(**{**model.model_config, "extra": "forbid"})},
+    )
+
+
+def check_against(model: type[BaseModel], doc: dict[str, Any], item: dict[str, Any]) -> None:
+    """``item`` validates strictly against ``model`` and against its documented schema."""
+    _strict(model).model_validate(item, strict=True, by_alias=True, by_name=False)
+    schema = doc["components"]["schemas"][model.__name__]
+    assert set(schema.get("required", [])) <= set(item), (model.__name__, item)
+    assert set(item) <= set(schema["properties"]), (model.__name__, item)
+
+
+def documented_model(doc: dict[str, Any], path: str, method: str, status: str) -> str:
+    schema = doc["paths"][path][method]["responses"][status]["content"]["application/json"]
+    schema = schema["schema"]
+    if schema.get("type") == "array":
+        schema = schema["items"]
+    name: str = schema["$ref"].removeprefix("#/components/schemas/")
+    return name
+
+
+class TestResponseModels:
+    async def test_real_responses_match_the_documented_models(
+        self, api: httpx.AsyncClient, doc: dict[str, Any]
+    ) -> None:
+        client = await api.post("/clients", json={"name": "Acme GmbH", "color": "#aabbcc"})
+        assert client.status_code == 201, client.text
+        project = await api.post(
+            "/projects",
+            json={"projectName": "Website", "clientName": "Acme GmbH", "hourRate": "80"},
+        )
+        assert project.status_code == 201, project.text
+        task = await api.post("/tasks", json={"name": "Design", "hourRate": 12.5})
+        assert task.status_code == 201, task.text
+
+        cases: list[tuple[str, type[BaseModel], dict[str, Any]]] = [
+            ("clients", ClientRead, client.json()),
+            ("projects", ProjectRead, project.json()),
+            ("tasks", TaskRead, task.json()),
+        ]
+        for resource, model, created in cases:
+            one, many = f"{API}/{resource}/{{record_id}}", f"{API}/{resource}"
+            assert documented_model(doc, one, "get", "200") == model.__name__
+            assert documented_model(doc, many, "get", "200") == model.__name__
+            assert documented_model(doc, many, "post", "201") == model.__name__
+            check_against(model, doc, created)
+
+            got = await api.get(f"/{resource}/{created['id']}")
+            assert got.status_code == 200, got.text
+            check_against(model, doc, got.json())
+
+            listed = await api.get(f"/{resource}")
+            assert listed.status_code == 200, listed.text
+            assert isinstance(listed.json(), list) and listed.json()
+            for item in listed.json():
+                check_against(model, doc, item)
+
+            updated = await api.put(f"/{resource}/{created['id']}", json={"notes": "n"})
+            assert updated.status_code == 200, updated.text
+            check_against(model, doc, updated.json())
+
+    async def test_deleted_record_matches_its_model(
+        self, api: httpx.AsyncClient, doc: dict[str, Any]
+    ) -> None:
+        task = await api.post("/tasks", json={"name": "Gone"})
+        deleted = await api.delete(f"/tasks/{task.json()['id']}")
+        assert deleted.status_code == 200, deleted.text
+        check_against(TaskRead, doc, deleted.json())
+        assert deleted.json()["deleted"] is True
+
+    async def test_errors_match_the_envelope_model(self, anon: httpx.AsyncClient) -> None:
+        from timetrack.routing import ErrorEnvelope
+
+        response = await anon.get("/clients")
+        assert response.status_code == 401
+        _strict(ErrorEnvelope).model_validate(response.json(), strict=True)
