@@ -73,7 +73,7 @@ class TestDocument:
     async def test_documents_the_core_resources(self, doc: dict[str, Any]) -> None:
         for resource in ("clients", "projects", "tasks"):
             assert set(doc["paths"][f"{API}/{resource}"]) >= {"get", "post"}
-            assert set(doc["paths"][f"{API}/{resource}/{{record_id}}"]) >= {
+            assert set(doc["paths"][f"{API}/{resource}/{{id}}"]) >= {
                 "get",
                 "post",
                 "put",
@@ -236,7 +236,7 @@ class TestResponseModels:
             ("tasks", TaskRead, task.json()),
         ]
         for resource, model, created in cases:
-            one, many = f"{API}/{resource}/{{record_id}}", f"{API}/{resource}"
+            one, many = f"{API}/{resource}/{{id}}", f"{API}/{resource}"
             assert documented_model(doc, one, "get", "200") == model.__name__
             assert documented_model(doc, many, "get", "200") == model.__name__
             assert documented_model(doc, many, "post", "201") == model.__name__

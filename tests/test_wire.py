@@ -558,3 +558,21 @@ class TestHealth:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"
         assert response.json()["status"] == "ok"
+
+
+class TestRecordIdInBody:
+    """A PUT may repeat the record's id (read-modify-write clients send the object back)."""
+
+    async def test_same_id_is_accepted(self, api: httpx.AsyncClient) -> None:
+        created = (await api.post("/tasks", json={"name": "Review"})).json()
+        r = await api.put(f"/tasks/{created['id']}", json={**created, "notes": "n"})
+        assert r.status_code == 200, r.text
+        assert r.json()["notes"] == "n"
+
+    async def test_other_id_is_refused_and_nothing_changes(self, api: httpx.AsyncClient) -> None:
+        created = (await api.post("/tasks", json={"name": "Review"})).json()
+        r = await api.put(f"/tasks/{created['id']}", json={"id": created["id"] + 1, "notes": "n"})
+        assert r.status_code == 400
+        error = r.json()["errors"][0]
+        assert (error["code"], error["source"]) == (10012, {"pointer": "/id"})
+        assert (await api.get(f"/tasks/{created['id']}")).json()["notes"] is None

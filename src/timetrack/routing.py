@@ -8,6 +8,7 @@ vendor's clients POST to both spellings and a 307 would drop their body on some 
 # FastAPI must see their annotations as objects, not as names to look up in module globals.
 
 import contextlib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import GenericAlias
@@ -19,7 +20,13 @@ from starlette.responses import Response
 
 from timetrack.accounts.auth import AccountDep
 from timetrack.db import Row, Tx
-from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
+from timetrack.errors import (
+    FIELD_READ_ONLY,
+    METHOD_NOT_ALLOWED,
+    PARAMETER_INVALID,
+    AppError,
+    ErrorCode,
+)
 from timetrack.paging import Page, PageDep, list_response
 from timetrack.times import TimeFormatError, parse_instant
 from timetrack.wire import MAX_ID, WireModel, dumps, ignored_headers, parse_body, read_object
@@ -148,7 +155,22 @@ def _feed(
 FeedDep = Annotated[dict[str, Any], Depends(_feed)]
 
 
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="the record's id")]
+RecordId = Annotated[str, Path(description="the record's id", examples=["1"])]
+_DIGITS = re.compile(r"^[0-9]{1,19}$")
+
+
+def parse_record_id(text: str, not_found: ErrorCode, label: str) -> int:
+    """The id in a path. Anything that cannot be an id answers like an id that does not exist
+    (SPEC: a missing id is a 404), not with a validation error about the URL."""
+    if _DIGITS.match(text) and 1 <= int(text) <= MAX_ID:
+        return int(text)
+    raise AppError.of(not_found, f"{label} {text[:40]!r} not found")
+
+
+def refuse_other_id(data: dict[str, Any], record_id: int) -> None:
+    """A body may repeat the record's ``id`` (read-modify-write clients do); not change it."""
+    if "id" in data and str(data["id"]).strip() != str(record_id):
+        raise AppError.of(FIELD_READ_ONLY, "id cannot be changed", pointer="/id")
 
 
 def read(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
@@ -195,7 +217,8 @@ class Resource:
     update: Callable[[Tx, int, int, Any], Awaitable[Row]]
     delete: Callable[[Tx, int, int], Awaitable[Row]]
     to_wire: Callable[[Row], dict[str, Any]]
-    codes: str  # "11010/11020": the not-found and deleted codes, for the docs
+    not_found: ErrorCode
+    deleted: ErrorCode
     conflicts: dict[str, str]  # operation -> description of its 409
     # Slow work on a parsed body (password hashing) done before the transaction opens, so no
     # lock is held meanwhile; its result is what create/update receive.
@@ -206,16 +229,22 @@ def crud_router(res: Resource) -> APIRouter:
     """List, create, get, update and delete routes, with the vendor's read-by-POST forms."""
     router = APIRouter(tags=[res.plural])
     base = f"/{res.plural}"
-    one = f"{base}/{{record_id}}"
+    one = f"{base}/{{id}}"
+    label = res.singular.replace("_", " ")
     FiltersDep = Annotated[dict[str, Any], Depends(res.filters)]
-    one_doc = {200: {"model": res.read_model, "description": f"The {res.singular}"}}
+    one_doc = {200: {"model": res.read_model, "description": f"The {label}"}}
     many_doc = {
         200: {
             "model": GenericAlias(list, (res.read_model,)),
             "description": f"A page of {res.plural} (bare array)",
         }
     }
-    missing = {404: {"description": f"No such {res.singular} or it is deleted ({res.codes})"}}
+    missing = {
+        404: {
+            "description": f"No such {label} ({res.not_found.code}) "
+            f"or it is deleted ({res.deleted.code})"
+        }
+    }
 
     def conflict(op: str) -> dict[int | str, dict[str, Any]]:
         return {409: {"description": res.conflicts[op]}} if op in res.conflicts else {}
@@ -236,36 +265,40 @@ def crud_router(res: Resource) -> APIRouter:
         body, ignored = parse_body(res.create_model, data)
         if res.prepare is not None:
             body = await res.prepare(request, body)
+        # Responses are built inside the transaction: if encoding failed, nothing is committed.
         async with write(request) as tx:
             row = await res.create(tx, account.id, body)
-        return created_response(request, res.to_wire(row), ignored)
+            return created_response(request, res.to_wire(row), ignored)
 
-    async def get_record(request: Request, account: AccountDep, record_id: RecordId) -> Response:
+    async def get_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+        record_id = parse_record_id(id, res.not_found, label)
         async with read(request) as tx:
             row = await res.get(tx, account.id, record_id)
-        return object_response(res.to_wire(row))
+            return object_response(res.to_wire(row))
 
-    async def get_record_by_post(
-        request: Request, account: AccountDep, record_id: RecordId
-    ) -> Response:
+    async def get_record_by_post(request: Request, account: AccountDep, id: RecordId) -> Response:
         if await read_object(request):
             raise AppError.of(METHOD_NOT_ALLOWED, "POST on a record only reads; update with PUT")
-        return await get_record(request, account, record_id)
+        return await get_record(request, account, id)
 
-    async def update_record(request: Request, account: AccountDep, record_id: RecordId) -> Response:
-        body, ignored = parse_body(res.update_model, await read_object(request))
+    async def update_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+        record_id = parse_record_id(id, res.not_found, label)
+        data = await read_object(request)
+        refuse_other_id(data, record_id)
+        body, ignored = parse_body(res.update_model, data)
         if res.prepare is not None:
             body = await res.prepare(request, body)
         async with write(request) as tx:
             row = await res.update(tx, account.id, record_id, body)
-        return object_response(res.to_wire(row), ignored=ignored)
+            return object_response(res.to_wire(row), ignored=ignored)
 
-    async def delete_record(request: Request, account: AccountDep, record_id: RecordId) -> Response:
+    async def delete_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+        record_id = parse_record_id(id, res.not_found, label)
         async with write(request) as tx:
             row = await res.delete(tx, account.id, record_id)
-        return object_response(res.to_wire(row))
+            return object_response(res.to_wire(row))
 
-    name, plural = res.singular, res.plural
+    name, plural = res.singular, res.plural  # names of operations; `label` is for people
     routes: list[tuple[str, str, Callable[..., Any], str, str, dict[str, Any]]] = [
         (
             "GET",
@@ -280,14 +313,14 @@ def crud_router(res: Resource) -> APIRouter:
             base,
             create_record,
             f"create_{name}",
-            f"Create a {name}. An empty body (`{{}}`) lists {plural} instead, as the vendor's "
+            f"Create a {label}. An empty body (`{{}}`) lists {plural} instead, as the vendor's "
             "curl examples do; the query parameters then filter.",
             {
                 "status_code": 201,
                 "body": res.create_model,
                 "body_required": False,
                 "responses": {
-                    201: {"model": res.read_model, "description": f"The created {name}"},
+                    201: {"model": res.read_model, "description": f"The created {label}"},
                     **many_doc,
                     **conflict("create"),
                 },
@@ -298,7 +331,7 @@ def crud_router(res: Resource) -> APIRouter:
             one,
             get_record,
             f"get_{name}",
-            f"Get one {name}.",
+            f"Get one {label}.",
             {"responses": {**one_doc, **missing}},
         ),
         (
@@ -306,7 +339,7 @@ def crud_router(res: Resource) -> APIRouter:
             one,
             get_record_by_post,
             f"get_{name}_by_post",
-            f"Get one {name}: the vendor's curl examples read with POST and an empty body.",
+            f"Get one {label}: the vendor's curl examples read with POST and an empty body.",
             {
                 "responses": {
                     **one_doc,
@@ -320,7 +353,7 @@ def crud_router(res: Resource) -> APIRouter:
             one,
             update_record,
             f"update_{name}",
-            f"Update a {name}.",
+            f"Update a {label}.",
             {"body": res.update_model, "responses": {**one_doc, **missing, **conflict("update")}},
         ),
         (
@@ -328,7 +361,7 @@ def crud_router(res: Resource) -> APIRouter:
             one,
             delete_record,
             f"delete_{name}",
-            f"Delete a {name}. Deletes are soft: the record leaves lists and answers 404 with "
+            f"Delete a {label}. Deletes are soft: the record leaves lists and answers 404 with "
             'its "exists but is deleted" code.',
             {"responses": {**one_doc, **missing, **conflict("delete")}},
         ),

@@ -723,8 +723,7 @@ class TestGetClient:
     )
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
         await create(api)
-        err = problem(await api.get(f"/clients/{raw_id}"), 400, 10013)
-        assert err["source"] == {"parameter": "record_id"}
+        problem(await api.get(f"/clients/{raw_id}"), 404, 11010)
 
     async def test_unknown_subpath(self, api: httpx.AsyncClient) -> None:
         problem(await api.get("/clients/1/projects"), 404, 10007)
@@ -798,7 +797,7 @@ class TestGetClientByPost:
 
     @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.post(f"/clients/{raw_id}", json={}), 400, 10013)
+        problem(await api.post(f"/clients/{raw_id}", json={}), 404, 11010)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -973,7 +972,7 @@ class TestUpdateClient:
 
     @pytest.mark.parametrize("raw_id", ["abc", "0", "-5", str(2**63), "9" * 30])
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.put(f"/clients/{raw_id}", json={"notes": "x"}), 400, 10013)
+        problem(await api.put(f"/clients/{raw_id}", json={"notes": "x"}), 404, 11010)
 
     # --- bad input ------------------------------------------------------------------------------
 
@@ -1089,7 +1088,7 @@ class TestDeleteClient:
     @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63), "1;DROP"])
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
         client = await create(api)
-        problem(await api.delete(f"/clients/{raw_id}"), 400, 10013)
+        problem(await api.delete(f"/clients/{raw_id}"), 404, 11010)
         assert await fetch(api, client["id"]) == client
 
     async def test_refused_while_a_project_references_it(self, api: httpx.AsyncClient) -> None:

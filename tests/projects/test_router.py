@@ -1206,7 +1206,7 @@ class TestGetProject:
     @pytest.mark.parametrize("bad", ["abc", "1.5", "0", "-1", "9223372036854775808"])
     async def test_bad_id(self, api: httpx.AsyncClient, bad: str) -> None:
         r = await api.get(f"/projects/{bad}")
-        assert_error(r, 400, PARAMETER_INVALID, parameter="record_id")
+        assert_error(r, 404, PROJECT_NOT_FOUND)
 
     async def test_largest_id(self, api: httpx.AsyncClient) -> None:
         r = await api.get("/projects/9223372036854775807")
@@ -1626,7 +1626,7 @@ class TestUpdateProject:
     @pytest.mark.parametrize("bad", ["abc", "0", "-5"])
     async def test_bad_id(self, api: httpx.AsyncClient, bad: str) -> None:
         r = await api.put(f"/projects/{bad}", json={"notes": "x"})
-        assert_error(r, 400, PARAMETER_INVALID, parameter="record_id")
+        assert_error(r, 404, PROJECT_NOT_FOUND)
 
 
 # --- delete -----------------------------------------------------------------------------------
@@ -1726,7 +1726,7 @@ class TestDeleteProject:
     @pytest.mark.parametrize("bad", ["abc", "0", "-1"])
     async def test_bad_id(self, api: httpx.AsyncClient, bad: str) -> None:
         r = await api.delete(f"/projects/{bad}")
-        assert_error(r, 400, PARAMETER_INVALID, parameter="record_id")
+        assert_error(r, 404, PROJECT_NOT_FOUND)
 
 
 class TestOpenApiDocument:

@@ -568,8 +568,7 @@ class TestGetTask:
     )
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
         await create(api)
-        err = problem(await api.get(f"/tasks/{raw_id}"), 400, 10013)
-        assert err["source"] == {"parameter": "record_id"}
+        problem(await api.get(f"/tasks/{raw_id}"), 404, 13010)
 
     async def test_method_not_allowed(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
@@ -638,7 +637,7 @@ class TestGetTaskByPost:
 
     @pytest.mark.parametrize("raw_id", ["x", "-1", str(2**64)])
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.post(f"/tasks/{raw_id}", json={}), 400, 10013)
+        problem(await api.post(f"/tasks/{raw_id}", json={}), 404, 13010)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -762,7 +761,7 @@ class TestUpdateTask:
 
     @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.put(f"/tasks/{raw_id}", json={"hourRate": 1}), 400, 10013)
+        problem(await api.put(f"/tasks/{raw_id}", json={"hourRate": 1}), 404, 13010)
 
     # --- bad input ------------------------------------------------------------------------------
 
@@ -879,7 +878,7 @@ class TestDeleteTask:
     @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
     async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
         task = await create(api)
-        problem(await api.delete(f"/tasks/{raw_id}"), 400, 10013)
+        problem(await api.delete(f"/tasks/{raw_id}"), 404, 13010)
         assert await fetch(api, task["id"]) == task
 
 

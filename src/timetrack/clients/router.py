@@ -6,7 +6,7 @@ from fastapi import Query
 
 from timetrack.clients import service
 from timetrack.clients.schemas import ClientCreate, ClientRead, ClientUpdate
-from timetrack.errors import PARAMETER_INVALID, AppError
+from timetrack.errors import CLIENT_DELETED, CLIENT_NOT_FOUND, PARAMETER_INVALID, AppError
 from timetrack.routing import Resource, crud_router
 from timetrack.wire import NAME_MAX
 
@@ -39,7 +39,8 @@ router = crud_router(
         update=service.update_client,
         delete=service.delete_client,
         to_wire=service.to_wire,
-        codes="11010 / 11020",
+        not_found=CLIENT_NOT_FOUND,
+        deleted=CLIENT_DELETED,
         conflicts={
             "create": "A client with this name exists (11030)",
             "delete": "The client still has projects (11050)",

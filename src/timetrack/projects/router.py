@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import PARAMETER_INVALID, AppError
+from timetrack.errors import PARAMETER_INVALID, PROJECT_DELETED, PROJECT_NOT_FOUND, AppError
 from timetrack.projects import service
 from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from timetrack.routing import Resource, crud_router
@@ -54,7 +54,8 @@ router = crud_router(
         update=service.update_project,
         delete=service.delete_project,
         to_wire=service.to_wire,
-        codes="12010 / 12020",
+        not_found=PROJECT_NOT_FOUND,
+        deleted=PROJECT_DELETED,
         conflicts={
             "create": "The client already has a project with this name (12030)",
             "update": "The target client already has a project with this name (12030)",

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import PARAMETER_INVALID, AppError
+from timetrack.errors import PARAMETER_INVALID, TASK_DELETED, TASK_NOT_FOUND, AppError
 from timetrack.routing import Resource, crud_router
 from timetrack.tasks import service
 from timetrack.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
@@ -39,7 +39,8 @@ router = crud_router(
         update=service.update_task,
         delete=service.delete_task,
         to_wire=service.to_wire,
-        codes="13010 / 13020",
+        not_found=TASK_NOT_FOUND,
+        deleted=TASK_DELETED,
         conflicts={"create": "A task with this name exists (13030)"},
     )
 )

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import PARAMETER_INVALID, AppError
+from timetrack.errors import ENTRY_DELETED, ENTRY_NOT_FOUND, PARAMETER_INVALID, AppError
 from timetrack.routing import Resource, crud_router
 from timetrack.time_entries import service
 from timetrack.time_entries.schemas import EntryCreate, EntryRead, EntryUpdate
@@ -102,7 +102,8 @@ router = crud_router(
         update=service.update_entry,
         delete=service.delete_entry,
         to_wire=service.to_wire,
-        codes="15010 / 15020",
+        not_found=ENTRY_NOT_FOUND,
+        deleted=ENTRY_DELETED,
         conflicts={},
     )
 )

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from timetrack.errors import USER_DELETED, USER_NOT_FOUND
 from timetrack.routing import Resource, crud_router
 from timetrack.users import service
 from timetrack.users.schemas import UserCreate, UserRead, UserUpdate
@@ -36,7 +37,8 @@ router = crud_router(
         update=service.update_user,
         delete=service.delete_user,
         to_wire=service.to_wire,
-        codes="14010 / 14020",
+        not_found=USER_NOT_FOUND,
+        deleted=USER_DELETED,
         conflicts={
             "create": "The username (14030) or e-mail (14031) is taken",
             "update": "The e-mail is taken by another user (14031)",
