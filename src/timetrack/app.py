@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
@@ -19,6 +20,7 @@ from timetrack.errors import (
     ALL_CODES,
     BODY_TOO_LARGE,
     DATABASE_UNAVAILABLE,
+    PARAMETER_INVALID,
     Problem,
     error_response,
     install_error_handlers,
@@ -34,8 +36,10 @@ from timetrack.users.router import router as users_router
 API_PREFIX = "/api/v2/ext"
 
 
-class BodySizeLimit:
-    """Refuse bodies over the cap with 413, whether or not a Content-Length was sent."""
+class RequestLimits:
+    """Refuse, before any routing: bodies over the cap (413, whether or not a Content-Length
+    was sent), and NUL characters in the query string (PostgreSQL cannot store or compare
+    them, and SQLite's LIKE stops at them)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -44,6 +48,10 @@ class BodySizeLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"")
+        if b"%00" in query:
+            await error_response([_nul_problem(query)])(scope, receive, send)
             return
         for name, value in scope["headers"]:
             if name == b"content-length":
@@ -71,6 +79,12 @@ class BodySizeLimit:
         detail = f"the body exceeds the limit of {self.max_bytes} bytes"
         response = error_response([Problem(BODY_TOO_LARGE, detail)], {"Connection": "close"})
         await response(scope, receive, send)
+
+
+def _nul_problem(query: bytes) -> Problem:
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    name = next((k for k, v in pairs if "\x00" in k or "\x00" in v), "")
+    return Problem(PARAMETER_INVALID, f"{name}: must not contain NUL characters", parameter=name)
 
 
 class _TooLarge(Exception):
@@ -173,5 +187,5 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         return Response(b'{"status":"ok","database":"ok"}', media_type="application/json")
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLimits, max_bytes=settings.max_body_bytes)
     return app

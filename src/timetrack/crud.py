@@ -88,11 +88,17 @@ async def update_columns(
     )
 
 
-async def soft_delete(tx: Tx, table: str, account_id: int, record_id: int) -> None:
-    stamp = now()
-    await tx.execute(
-        f"UPDATE {table} SET deleted_at = $3, updated_at = $3 WHERE account_id = $1 AND id = $2",
+async def soft_delete(
+    tx: Tx, table: str, account_id: int, record_id: int, deleted: ErrorCode, label: str
+) -> None:
+    """Mark a live record deleted. Of two concurrent deletes one wins; the other answers like a
+    delete of a deleted record (the row lock makes it wait, then it finds nothing live)."""
+    done = await tx.fetchval(
+        f"UPDATE {table} SET deleted_at = $3, updated_at = $3 "
+        "WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id",
         account_id,
         record_id,
-        stamp,
+        now(),
     )
+    if done is None:
+        raise AppError.of(deleted, f"{label} exists but is deleted")

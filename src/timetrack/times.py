@@ -100,12 +100,24 @@ def parse_date(text: str) -> date:
         raise TimeFormatError(f"not a real date: {exc}") from None
 
 
+def parse_date_or_timestamp(text: str) -> date | WireTime:
+    """A range bound: a date, or a timestamp; each with its own checks."""
+    if _DATE.match(text):
+        return parse_date(text)
+    if _TIMESTAMP.match(text):
+        return parse_timestamp(text)
+    raise TimeFormatError(
+        "must be a date YYYY-MM-DD or a timestamp YYYY-MM-DDTHH:MM:SS[.fff] followed by Z "
+        "or an offset like +02:00"
+    )
+
+
 def parse_instant(text: str) -> datetime:
     """A true instant for system timestamps (``updatedSince``): ``Z`` means UTC here."""
-    if "T" not in text:
-        day = parse_date(text)
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return parse_timestamp(text).instant("UTC")
+    value = parse_date_or_timestamp(text)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return value.instant("UTC")
 
 
 def local_to_utc(wall: datetime, zone_name: str) -> datetime:

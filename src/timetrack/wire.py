@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 import orjson
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 
@@ -31,6 +39,7 @@ from timetrack.errors import (
     Problem,
     problems_from_validation,
 )
+from timetrack.times import TimeFormatError, WireTime, parse_timestamp
 
 # Documented limits (docs/api.md, "Limits").
 NAME_MAX = 255
@@ -225,16 +234,48 @@ _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _pattern_text(pattern: re.Pattern[str], message: str, max_length: int, *, upper: bool) -> Any:
+def _pattern_text(
+    pattern: re.Pattern[str],
+    message: str,
+    max_length: int,
+    *,
+    normalize: Callable[[str], str] = lambda text: text,
+) -> Any:
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError("must be a string")
         if value and (len(value) > max_length or not pattern.match(value)):
             raise ValueError(message)
-        return value.upper() if upper else value
+        return normalize(value)
 
     return Annotated[
         str, PlainValidator(check), WithJsonSchema({"type": "string", "maxLength": max_length})
+    ]
+
+
+def _drop_null(schema: dict[str, Any]) -> None:
+    """Document an update field whose ``None`` only means "not sent" without its null branch."""
+    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+    schema.pop("default", None)
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("must not be null (leave the field out to keep its value)")
+    return value
+
+
+def not_null(field_type: Any) -> Any:
+    """An update-body field that may be left out but not sent as ``null``: the record always
+    has a value there, and silently ignoring an explicit null would hide a client's mistake."""
+    return Annotated[
+        field_type | None,
+        Field(default=None, json_schema_extra=_drop_null),
+        AfterValidator(_refuse_null),
     ]
 
 
@@ -270,26 +311,24 @@ Minutes = Annotated[
 Name = _text(NAME_MAX, strip=True, required=True)
 ShortText = _text(SHORT_TEXT_MAX)
 Notes = _text(NOTES_MAX)
-Color = _pattern_text(_COLOR, "must be an RGB colour like #1a2b3c", 7, upper=False)
-Country = _pattern_text(_COUNTRY, "must be an ISO-3166 alpha-2 country code", 2, upper=True)
-Email = _pattern_text(_EMAIL, "must be an e-mail address", 254, upper=False)
+Color = _pattern_text(_COLOR, "must be an RGB colour like #1a2b3c", 7)
+Country = _pattern_text(
+    _COUNTRY, "must be an ISO-3166 alpha-2 country code", 2, normalize=str.upper
+)
+Email = _pattern_text(_EMAIL, "must be an e-mail address", 254)
 
 
 def name_key(name: str) -> str:
-    """The form names are compared in: case-insensitive, Unicode-aware, on both databases."""
-    return name.casefold()
+    """The form names are compared in, the same on both databases: Unicode canonical caseless
+    matching (NFD, casefold; stored as NFC), so "Café" typed precomposed or with a combining
+    accent, and "STRASSE"/"straße", are one name."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
 
 
 def like_pattern(text: str) -> str:
     """A ``LIKE ... ESCAPE '\\'`` pattern matching ``text`` as a case-insensitive substring."""
     escaped = name_key(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def utc_wire(moment: datetime) -> str:
-    """A true UTC instant as ``YYYY-MM-DDTHH:MM:SS.fffZ`` (system timestamps like updatedAt)."""
-    moment = moment.astimezone(UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def _between(low: float, high: float) -> Any:
@@ -312,3 +351,31 @@ Latitude = Annotated[
 Longitude = Annotated[
     float, PlainValidator(_between(-180, 180)), WithJsonSchema(_between_schema(-180, 180))
 ]
+
+
+def _timestamp(value: Any) -> WireTime:
+    try:
+        return parse_timestamp(value)
+    except TimeFormatError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Timestamp = Annotated[
+    WireTime,
+    PlainValidator(_timestamp),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "the user's local wall-clock time, YYYY-MM-DDTHH:MM:SS[.fff]Z; "
+            "an explicit offset (+02:00) names an instant, converted to the user's zone",
+            "example": "2025-03-04T09:00:00.000Z",
+        }
+    ),
+]
+
+# Update-body variants of the common types (see ``not_null``).
+NameUpdate = not_null(Name)
+BoolUpdate = not_null(WireBool)
+MinutesUpdate = not_null(Minutes)
+MoneyUpdate = not_null(Money)
+TimestampUpdate = not_null(Timestamp)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
 from timetrack.db import Database, Row, Tx
+from timetrack.times import wire_utc
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -47,7 +48,7 @@ class Account:
             "country": self.country,
             "region": self.region,
             "enabled": self.enabled,
-            "createdAt": self.created_at.isoformat().replace("+00:00", "Z"),
+            "createdAt": wire_utc(self.created_at),
         }
 
 

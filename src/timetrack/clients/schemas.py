@@ -3,7 +3,18 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import Color, Country, Email, Name, Notes, ShortText, WireBool, WireModel
+from timetrack.wire import (
+    BoolUpdate,
+    Color,
+    Country,
+    Email,
+    Name,
+    NameUpdate,
+    Notes,
+    ShortText,
+    WireBool,
+    WireModel,
+)
 
 
 class _ClientFields(WireModel):
@@ -30,8 +41,8 @@ class ClientCreate(_ClientFields):
 class ClientUpdate(_ClientFields):
     """``name`` and ``enabled`` are read-only: accepted only with their current value."""
 
-    name: Name | None = None
-    enabled: WireBool | None = None
+    name: NameUpdate
+    enabled: BoolUpdate
 
 
 class ClientRead(BaseModel):

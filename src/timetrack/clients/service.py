@@ -24,7 +24,8 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
-from timetrack.wire import like_pattern, name_key, refuse_read_only_changes, utc_wire
+from timetrack.times import wire_utc
+from timetrack.wire import like_pattern, name_key, refuse_read_only_changes
 
 _COLUMNS = (
     "id, name, enabled, color, notes, email, phone, address, address2, address_zip_code, "
@@ -54,7 +55,7 @@ def to_wire(row: Row) -> dict[str, Any]:
         "field1": row["field1"],
         "field2": row["field2"],
         "field3": row["field3"],
-        "updatedAt": utc_wire(row["updated_at"]),
+        "updatedAt": wire_utc(row["updated_at"]),
     }
     if row["deleted_at"] is not None:
         item["deleted"] = True
@@ -159,7 +160,7 @@ async def delete_client(tx: Tx, account_id: int, client_id: int) -> Row:
             CLIENT_HAS_PROJECTS,
             f"client {client_id} still has {in_use} project(s); delete or move them first",
         )
-    await soft_delete(tx, "clients", account_id, client_id)
+    await soft_delete(tx, "clients", account_id, client_id, CLIENT_DELETED, f"client {client_id}")
     row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, client_id)
     assert row is not None
     return row

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import PARAMETER_INVALID, PROJECT_DELETED, PROJECT_NOT_FOUND, AppError
+from timetrack.errors import PROJECT_DELETED, PROJECT_NOT_FOUND
 from timetrack.projects import service
 from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from timetrack.routing import Resource, crud_router
@@ -29,14 +29,6 @@ def _filters(
         ),
     ] = None,
 ) -> dict[str, Any]:
-    for parameter, value in (("projectName", project_name), ("clientName", client_name)):
-        # PostgreSQL refuses NUL in text (a 500), SQLite's LIKE stops at it (matching all).
-        if value is not None and "\x00" in value:
-            raise AppError.of(
-                PARAMETER_INVALID,
-                f"{parameter}: must not contain NUL characters",
-                parameter=parameter,
-            )
     return {"project_name": project_name, "client_name": client_name}
 
 

@@ -25,7 +25,8 @@ from timetrack.errors import (
 )
 from timetrack.paging import Page
 from timetrack.projects.schemas import ProjectCreate, ProjectUpdate
-from timetrack.wire import like_pattern, name_key, utc_wire
+from timetrack.times import wire_utc
+from timetrack.wire import like_pattern, name_key
 
 _FROM = (
     " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
@@ -57,7 +58,7 @@ def to_wire(row: Row) -> dict[str, Any]:
         "hourRate": row["hour_rate"],
         "timeEstimated": row["time_estimated"],
         "budgetEstimated": row["budget_estimated"],
-        "updatedAt": utc_wire(row["updated_at"]),
+        "updatedAt": wire_utc(row["updated_at"]),
     }
     if row["deleted_at"] is not None:
         item["deleted"] = True
@@ -198,7 +199,9 @@ async def update_project(tx: Tx, account_id: int, project_id: int, body: Project
 
 async def delete_project(tx: Tx, account_id: int, project_id: int) -> Row:
     await get_project(tx, account_id, project_id)
-    await soft_delete(tx, "projects", account_id, project_id)
+    await soft_delete(
+        tx, "projects", account_id, project_id, PROJECT_DELETED, f"project {project_id}"
+    )
     row = await tx.fetchrow(f"{_OWNED} AND p.id = $2", account_id, project_id)
     assert row is not None
     return row

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import Money, Name, Notes, WireModel
+from timetrack.wire import Money, Name, NameUpdate, Notes, WireModel
 
 
 class TaskCreate(WireModel):
@@ -15,7 +15,7 @@ class TaskCreate(WireModel):
 class TaskUpdate(WireModel):
     """``name`` is read-only: accepted only with its current value."""
 
-    name: Name | None = None
+    name: NameUpdate
     notes: Notes | None = None
     hour_rate: Money | None = None
 

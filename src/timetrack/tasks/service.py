@@ -17,7 +17,8 @@ from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND, TASK_UNKNOWN, AppError
 from timetrack.paging import Page
 from timetrack.tasks.schemas import TaskCreate, TaskUpdate
-from timetrack.wire import like_pattern, name_key, refuse_read_only_changes, utc_wire
+from timetrack.times import wire_utc
+from timetrack.wire import like_pattern, name_key, refuse_read_only_changes
 
 # The account scope, written once: every read of tasks starts here.
 _OWNED = (
@@ -32,7 +33,7 @@ def to_wire(row: Row) -> dict[str, Any]:
         "name": row["name"],
         "notes": row["notes"],
         "hourRate": row["hour_rate"],
-        "updatedAt": utc_wire(row["updated_at"]),
+        "updatedAt": wire_utc(row["updated_at"]),
     }
     if row["deleted_at"] is not None:
         item["deleted"] = True
@@ -112,7 +113,7 @@ async def update_task(tx: Tx, account_id: int, task_id: int, body: TaskUpdate) -
 
 async def delete_task(tx: Tx, account_id: int, task_id: int) -> Row:
     await get_task(tx, account_id, task_id)
-    await soft_delete(tx, "tasks", account_id, task_id)
+    await soft_delete(tx, "tasks", account_id, task_id, TASK_DELETED, f"task {task_id}")
     row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, task_id)
     assert row is not None
     return row

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import Query
@@ -9,7 +9,7 @@ from timetrack.errors import ENTRY_DELETED, ENTRY_NOT_FOUND, PARAMETER_INVALID, 
 from timetrack.routing import Resource, crud_router
 from timetrack.time_entries import service
 from timetrack.time_entries.schemas import EntryCreate, EntryRead, EntryUpdate
-from timetrack.times import LOCAL_FORMAT, TimeFormatError, local_text, parse_date, parse_timestamp
+from timetrack.times import LOCAL_FORMAT, TimeFormatError, local_text, parse_date_or_timestamp
 from timetrack.wire import NAME_MAX, name_key
 
 NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
@@ -24,14 +24,13 @@ def _bound(parameter: str, text: str, *, upper: bool) -> tuple[str, Any]:
     """A range condition on an entry's start for one ``from``/``to`` parameter."""
     op = "<=" if upper else ">="
     try:
-        if "T" not in text:
-            day = parse_date(text)
-            if upper:  # a date `to` includes its whole day
-                return "e.start_local < {}", (day + timedelta(days=1)).strftime(LOCAL_FORMAT)
-            return "e.start_local >= {}", day.strftime(LOCAL_FORMAT)
-        stamp = parse_timestamp(text)
+        stamp = parse_date_or_timestamp(text)
     except TimeFormatError as exc:
         raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
+    if isinstance(stamp, date):
+        if upper:  # a date `to` includes its whole day
+            return "e.start_local < {}", (stamp + timedelta(days=1)).strftime(LOCAL_FORMAT)
+        return "e.start_local >= {}", stamp.strftime(LOCAL_FORMAT)
     if stamp.offset is None:
         return f"e.start_local {op} {{}}", local_text(stamp.wall)
     return f"e.start_at {op} {{}}", stamp.instant("UTC")

@@ -5,26 +5,24 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
-from timetrack.times import TimeFormatError, WireTime, parse_timestamp
 from timetrack.wire import (
+    BoolUpdate,
     Latitude,
     Longitude,
     Minutes,
+    MinutesUpdate,
     Money,
+    MoneyUpdate,
     Name,
+    NameUpdate,
     Notes,
+    Timestamp,
+    TimestampUpdate,
     WireBool,
     WireModel,
 )
 
 TAGS_MAX = 1000
-
-
-def _timestamp(value: Any) -> WireTime:
-    try:
-        return parse_timestamp(value)
-    except TimeFormatError as exc:
-        raise ValueError(str(exc)) from None
 
 
 def _tags(value: Any) -> str:
@@ -35,18 +33,6 @@ def _tags(value: Any) -> str:
     return value
 
 
-Timestamp = Annotated[
-    WireTime,
-    PlainValidator(_timestamp),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "the user's local wall-clock time, YYYY-MM-DDTHH:MM:SS[.fff]Z; "
-            "an explicit offset (+02:00) names an instant, converted to the user's zone",
-            "example": "2025-03-04T09:00:00.000Z",
-        }
-    ),
-]
 Tags = Annotated[
     str,
     PlainValidator(_tags),
@@ -81,11 +67,19 @@ class EntryCreate(_EntryFields):
 
 
 class EntryUpdate(_EntryFields):
-    client_name: Name | None = None
-    project_name: Name | None = None
-    from_: Timestamp | None = Field(default=None, alias="from")
-    billable: WireBool | None = None
-    flat_rate: WireBool | None = None
+    """Fields left out keep their value; ``task: null`` removes the task."""
+
+    user: NameUpdate
+    username: NameUpdate
+    client_name: NameUpdate
+    project_name: NameUpdate
+    from_: TimestampUpdate = Field(alias="from")
+    to: TimestampUpdate
+    worked_minutes: MinutesUpdate
+    break_minutes: MinutesUpdate
+    hour_rate: MoneyUpdate
+    billable: BoolUpdate
+    flat_rate: BoolUpdate
 
 
 class EntryRead(BaseModel):

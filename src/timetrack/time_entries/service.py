@@ -296,9 +296,6 @@ async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate
     current = await get_entry(tx, account_id, entry_id)
     sent = body.model_fields_set
     changes: dict[str, Any] = {f: getattr(body, f) for f in _PLAIN if f in sent}
-    for required in ("billable", "flat_rate"):
-        if required in changes and changes[required] is None:
-            del changes[required]
 
     zone_name: str = current["time_zone"]
     ids = {k: current[k] for k in ("user_id", "project_id", "task_id")}
@@ -346,7 +343,9 @@ async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate
 
 async def delete_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
     await get_entry(tx, account_id, entry_id)
-    await soft_delete(tx, "time_entries", account_id, entry_id)
+    await soft_delete(
+        tx, "time_entries", account_id, entry_id, ENTRY_DELETED, f"time entry {entry_id}"
+    )
     row = await tx.fetchrow(f"{_OWNED} AND e.id = $2", account_id, entry_id)
     assert row is not None
     return row

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from timetrack.accounts.auth import AccountDep
 from timetrack.db import Tx
-from timetrack.errors import PARAMETER_INVALID, AppError
+from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
 from timetrack.routing import object_response, read, route, write
 from timetrack.timers import service
 from timetrack.timers.schemas import TimerEvent, TimerRead, TimerStart, TimerStopped
@@ -56,7 +56,9 @@ async def _state_by_post(
 ) -> Response:
     """The timer of a user, read with POST and an empty body (the vendor's curl style)."""
     if await read_object(request):
-        raise AppError.of(PARAMETER_INVALID, "use /start, /pause, /resume or /stop to change it")
+        raise AppError.of(
+            METHOD_NOT_ALLOWED, "POST here only reads; use /start, /pause, /resume or /stop"
+        )
     return await _get_state(request, account, username, date)
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.time_entries.schemas import EntryRead, Timestamp
-from timetrack.wire import Name, Notes, WireModel
+from timetrack.time_entries.schemas import EntryRead
+from timetrack.wire import Name, Notes, Timestamp, WireModel
 
 _DATE_DOC = "the caller's current local wall-clock time; durations are computed from these"
 

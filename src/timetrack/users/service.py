@@ -26,8 +26,9 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
+from timetrack.times import wire_utc
 from timetrack.users.schemas import UserCreate, UserUpdate
-from timetrack.wire import like_pattern, name_key, refuse_read_only_changes, utc_wire
+from timetrack.wire import like_pattern, name_key, refuse_read_only_changes
 
 _COLUMNS = (
     "id, username, first_name, last_name, email, admin, team_lead, language, personal_number, "
@@ -77,7 +78,7 @@ def to_wire(row: Row) -> dict[str, Any]:
         "enabled": row["enabled"],
         "timeZone": row["time_zone"],
         "hourRate": row["hour_rate"],
-        "updatedAt": utc_wire(row["updated_at"]),
+        "updatedAt": wire_utc(row["updated_at"]),
     }
     if row["deleted_at"] is not None:
         item["deleted"] = True
@@ -175,9 +176,6 @@ async def update_user(tx: Tx, account_id: int, user_id: int, prepared: Prepared)
     refuse_read_only_changes(body, current, ("username", "enabled"))
     sent = body.model_fields_set
     changes: dict[str, Any] = {f: getattr(body, f) for f in _PLAIN if f in sent}
-    for required in ("first_name", "last_name", "admin", "team_lead", "language", "time_zone"):
-        if required in changes and changes[required] is None:
-            del changes[required]  # null on a required field leaves it as it is
     if body.email is not None:
         await _refuse_taken(tx, account_id, "email_key", name_key(body.email), except_id=user_id)
         changes["email"] = body.email
@@ -196,7 +194,7 @@ async def update_user(tx: Tx, account_id: int, user_id: int, prepared: Prepared)
 async def delete_user(tx: Tx, account_id: int, user_id: int) -> Row:
     """Soft delete: the user's entries stay; new entries can no longer name the user."""
     await get_user(tx, account_id, user_id)
-    await soft_delete(tx, "users", account_id, user_id)
+    await soft_delete(tx, "users", account_id, user_id, USER_DELETED, f"user {user_id}")
     row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
     assert row is not None
     return row
