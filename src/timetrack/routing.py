@@ -220,6 +220,7 @@ class Resource:
     not_found: ErrorCode
     deleted: ErrorCode
     conflicts: dict[str, str]  # operation -> description of its 409
+    ordering: str = "ordered by id"
     # Slow work on a parsed body (password hashing) done before the transaction opens, so no
     # lock is held meanwhile; its result is what create/update receive.
     prepare: Callable[[Request, Any], Awaitable[Any]] | None = None
@@ -305,7 +306,7 @@ def crud_router(res: Resource) -> APIRouter:
             base,
             list_records,
             f"list_{plural}",
-            f"List {plural}, ordered by id.",
+            f"List {plural}, {res.ordering}.",
             {"responses": many_doc},
         ),
         (

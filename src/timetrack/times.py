@@ -101,7 +101,13 @@ def parse_date(text: str) -> date:
 
 
 def parse_date_or_timestamp(text: str) -> date | WireTime:
-    """A range bound: a date, or a timestamp; each with its own checks."""
+    """A query-parameter bound: a date, or a timestamp; each with its own checks.
+
+    ``?from=2025-10-01T00:00:00+02:00`` typed into curl unencoded arrives with a space for the
+    ``+``; that space can mean nothing else, so it is read as the ``+`` it was.
+    """
+    if len(text) > 6 and text[-6] == " ":
+        text = f"{text[:-6]}+{text[-5:]}"
     if _DATE.match(text):
         return parse_date(text)
     if _TIMESTAMP.match(text):
@@ -117,7 +123,12 @@ def parse_instant(text: str) -> datetime:
     value = parse_date_or_timestamp(text)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return value.instant("UTC")
+    # parse_timestamp drops fractions (wall-clock times count whole seconds); an instant keeps
+    # them, or an updatedSince of "...:05.900Z" would also match changes made at :05.000-.899.
+    match = _TIMESTAMP.match(text)
+    fraction = match.group(7) if match else None
+    micros = int(fraction.ljust(6, "0")) if fraction else 0
+    return value.instant("UTC").replace(microsecond=micros)
 
 
 def local_to_utc(wall: datetime, zone_name: str) -> datetime:

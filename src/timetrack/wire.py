@@ -244,7 +244,7 @@ def _pattern_text(
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError("must be a string")
-        if value and (len(value) > max_length or not pattern.match(value)):
+        if value and (len(value) > max_length or not pattern.match(value) or "\x00" in value):
             raise ValueError(message)
         return normalize(value)
 

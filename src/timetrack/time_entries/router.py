@@ -48,14 +48,14 @@ def _filters(
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
     who = user if user is not None else username
-    if who is not None:
+    if who:
         conditions.append(
             (
                 "e.user_id IN (SELECT id FROM users WHERE account_id = $1 AND username_key = {})",
                 name_key(who),
             )
         )
-    if client_name is not None:
+    if client_name:
         conditions.append(
             (
                 "e.project_id IN (SELECT p2.id FROM projects p2 JOIN clients c2 ON "
@@ -64,14 +64,14 @@ def _filters(
                 name_key(client_name),
             )
         )
-    if project_name is not None:
+    if project_name:
         conditions.append(
             (
                 "e.project_id IN (SELECT id FROM projects WHERE account_id = $1 AND name_key = {})",
                 name_key(project_name),
             )
         )
-    if task is not None:
+    if task:
         conditions.append(
             (
                 "e.task_id IN (SELECT id FROM tasks WHERE account_id = $1 AND name_key = {})",
@@ -80,9 +80,9 @@ def _filters(
         )
     if billable is not None:
         conditions.append(("e.billable = {}", billable))
-    if from_ is not None:
+    if from_:
         conditions.append(_bound("from", from_, upper=False))
-    if to is not None:
+    if to:
         conditions.append(_bound("to", to, upper=True))
     return {"conditions": conditions}
 
@@ -104,5 +104,6 @@ router = crud_router(
         not_found=ENTRY_NOT_FOUND,
         deleted=ENTRY_DELETED,
         conflicts={},
+        ordering="ordered by the local start time, then id",
     )
 )

@@ -24,6 +24,7 @@ from timetrack.errors import (
     ENTRY_END_BEFORE_START,
     ENTRY_NOT_FOUND,
     ENTRY_WORKED_INCONSISTENT,
+    FIELD_INVALID,
     FIELD_REQUIRED,
     AppError,
 )
@@ -31,7 +32,7 @@ from timetrack.paging import Page
 from timetrack.projects.service import project_by_name
 from timetrack.tasks.service import task_by_name
 from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
-from timetrack.times import local_text, utc_to_local, wire_utc
+from timetrack.times import MAX_YEAR, WireTime, local_text, utc_to_local, wire_utc
 from timetrack.users.service import user_by_name
 from timetrack.wire import name_key
 
@@ -127,6 +128,10 @@ def resolve_span(
         if worked is None:
             raise AppError.of(FIELD_REQUIRED, "send `to` or `workedMinutes`", pointer="/to")
         end = start + timedelta(minutes=worked + brk)
+    if end.year > MAX_YEAR:
+        raise AppError.of(
+            FIELD_INVALID, f"`to` would fall after the year {MAX_YEAR}", pointer="/workedMinutes"
+        )
     span = (end - start).total_seconds()
     if span <= 0:
         raise AppError.of(ENTRY_END_BEFORE_START, "`to` must be after `from`", pointer="/to")
@@ -137,7 +142,7 @@ def resolve_span(
             pointer="/breakMinutes",
         )
     if worked is None:
-        worked = round(span / 60) - brk
+        worked = int(span + 30) // 60 - brk  # whole minutes, halves up
     elif abs((worked + brk) * 60 - span) >= 60:
         raise AppError.of(
             ENTRY_WORKED_INCONSISTENT,
@@ -292,6 +297,20 @@ async def insert_entry(
     return await get_entry(tx, account_id, entry_id)
 
 
+def _sent_instant(sent: WireTime, zone_name: str, current: Row, side: str) -> datetime:
+    """The instant a time sent on update names. A wall-clock time equal to the entry's own (a
+    read-modify-write client echoing what it read) keeps the entry's instant: in the repeated
+    fall-back hour the text alone names the first occurrence and would move the entry."""
+    if (
+        sent.offset is None
+        and zone_name == current["time_zone"]
+        and local_text(sent.wall) == current[f"{side}_local"]
+    ):
+        at: datetime = current[f"{side}_at"]
+        return at
+    return sent.instant(zone_name)
+
+
 async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate) -> Row:
     current = await get_entry(tx, account_id, entry_id)
     sent = body.model_fields_set
@@ -326,10 +345,14 @@ async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate
 
     times_changed = references_changed or sent & {"from_", "to", "worked_minutes", "break_minutes"}
     if times_changed:
-        start = body.from_.instant(zone_name) if body.from_ is not None else current["start_at"]
+        start = (
+            _sent_instant(body.from_, zone_name, current, "start")
+            if body.from_ is not None
+            else current["start_at"]
+        )
         brk = body.break_minutes if body.break_minutes is not None else current["break_minutes"]
         if body.to is not None:
-            end, worked = body.to.instant(zone_name), body.worked_minutes
+            end, worked = _sent_instant(body.to, zone_name, current, "end"), body.worked_minutes
         elif body.worked_minutes is not None:
             end, worked = None, body.worked_minutes
         else:

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from pydantic import PlainValidator, WithJsonSchema
 
 from timetrack.times import is_zone
-from timetrack.wire import not_null
+from timetrack.wire import name_key, not_null
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
 def _password(value: Any) -> str:
@@ -31,13 +31,21 @@ def _password(value: Any) -> str:
 def _email(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value.strip()):
         raise ValueError("must be an e-mail address")
+    if "\x00" in value:
+        # PostgreSQL cannot store NUL: it failed with a 500 (SQLite stored it).
+        raise ValueError("must not contain NUL characters")
+    if len(name_key(value.strip())) > 254:
+        # The address is also stored case-folded (email_key, 254 wide) and folding can
+        # lengthen it ("ß" -> "ss"); past the column PostgreSQL refused the insert with a 500.
+        raise ValueError("must be at most 254 characters when case-folded")
     return value.strip()
 
 
 def _language(value: Any) -> str:
     if not isinstance(value, str) or not _LANGUAGE.match(value):
         raise ValueError("must be a language code like de, en or pt-BR")
-    return value
+    primary, _, region = value.partition("-")
+    return primary.lower() + (f"-{region}" if region else "")
 
 
 def _time_zone(value: Any) -> str:

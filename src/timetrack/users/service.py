@@ -163,10 +163,11 @@ async def create_user(tx: Tx, account_id: int, prepared: Prepared) -> Row:
             body.hour_rate,
             stamp,
         )
-    except IntegrityViolation:
-        raise AppError.of(
-            USERNAME_TAKEN, "a user with this username or e-mail exists", pointer="/username"
-        ) from None
+    except IntegrityViolation as exc:
+        # A concurrent create won the race past _refuse_taken; the violated index names the
+        # field. Only the message's first line: PostgreSQL's DETAIL line quotes the values.
+        index = str(exc).partition("\n")[0]
+        raise _taken("email_key" if "email" in index else "username_key") from None
     return await get_user(tx, account_id, user_id)
 
 
