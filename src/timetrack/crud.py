@@ -9,10 +9,20 @@ from typing import Any
 from timetrack.db import Row, Tx
 from timetrack.errors import AppError, ErrorCode
 from timetrack.paging import Page
+from timetrack.times import wire_utc
+from timetrack.wire import like_pattern
 
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def with_meta(item: dict[str, Any], row: Row) -> dict[str, Any]:
+    """Add what every record carries on the wire: ``updatedAt``, and ``deleted`` once deleted."""
+    item["updatedAt"] = wire_utc(row["updated_at"])
+    if row["deleted_at"] is not None:
+        item["deleted"] = True
+    return item
 
 
 def require_live(row: Row | None, not_found: ErrorCode, deleted: ErrorCode, label: str) -> Row:
@@ -38,6 +48,10 @@ class Filters:
         """``condition`` uses ``{}`` where the value's placeholder goes."""
         self.args.append(value)
         self.conditions.append(condition.format(f"${len(self.args)}"))
+
+    def contains(self, key_column: str, text: str) -> None:
+        """A case-insensitive substring filter on a casefolded ``*name_key`` column."""
+        self.add(f"{key_column} LIKE {{}} ESCAPE '\\'", like_pattern(text))
 
     def sql(self) -> str:
         return "".join(f" AND {c}" for c in self.conditions)

@@ -13,6 +13,7 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
+    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -24,8 +25,7 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
-from timetrack.times import wire_utc
-from timetrack.wire import like_pattern, name_key, refuse_read_only_changes
+from timetrack.wire import name_key, refuse_read_only_changes
 
 _COLUMNS = (
     "id, name, enabled, color, notes, email, phone, address, address2, address_zip_code, "
@@ -55,11 +55,8 @@ def to_wire(row: Row) -> dict[str, Any]:
         "field1": row["field1"],
         "field2": row["field2"],
         "field3": row["field3"],
-        "updatedAt": wire_utc(row["updated_at"]),
     }
-    if row["deleted_at"] is not None:
-        item["deleted"] = True
-    return item
+    return with_meta(item, row)
 
 
 async def list_clients(
@@ -69,7 +66,7 @@ async def list_clients(
     filters = Filters(account_id)
     apply_feed(filters, filters_in)
     if name:
-        filters.add("name_key LIKE {} ESCAPE '\\'", like_pattern(name))
+        filters.contains("name_key", name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

@@ -13,6 +13,7 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
+    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -25,8 +26,7 @@ from timetrack.errors import (
 )
 from timetrack.paging import Page
 from timetrack.projects.schemas import ProjectCreate, ProjectUpdate
-from timetrack.times import wire_utc
-from timetrack.wire import like_pattern, name_key
+from timetrack.wire import name_key
 
 _FROM = (
     " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
@@ -58,11 +58,8 @@ def to_wire(row: Row) -> dict[str, Any]:
         "hourRate": row["hour_rate"],
         "timeEstimated": row["time_estimated"],
         "budgetEstimated": row["budget_estimated"],
-        "updatedAt": wire_utc(row["updated_at"]),
     }
-    if row["deleted_at"] is not None:
-        item["deleted"] = True
-    return item
+    return with_meta(item, row)
 
 
 async def list_projects(
@@ -75,9 +72,9 @@ async def list_projects(
     filters = Filters(account_id)
     apply_feed(filters, filters_in, "p.")
     if project_name:
-        filters.add("p.name_key LIKE {} ESCAPE '\\'", like_pattern(project_name))
+        filters.contains("p.name_key", project_name)
     if client_name:
-        filters.add("c.name_key LIKE {} ESCAPE '\\'", like_pattern(client_name))
+        filters.contains("c.name_key", client_name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
 
 

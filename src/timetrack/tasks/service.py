@@ -12,13 +12,13 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
+    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND, TASK_UNKNOWN, AppError
 from timetrack.paging import Page
 from timetrack.tasks.schemas import TaskCreate, TaskUpdate
-from timetrack.times import wire_utc
-from timetrack.wire import like_pattern, name_key, refuse_read_only_changes
+from timetrack.wire import name_key, refuse_read_only_changes
 
 # The account scope, written once: every read of tasks starts here.
 _OWNED = (
@@ -33,11 +33,8 @@ def to_wire(row: Row) -> dict[str, Any]:
         "name": row["name"],
         "notes": row["notes"],
         "hourRate": row["hour_rate"],
-        "updatedAt": wire_utc(row["updated_at"]),
     }
-    if row["deleted_at"] is not None:
-        item["deleted"] = True
-    return item
+    return with_meta(item, row)
 
 
 async def list_tasks(
@@ -46,7 +43,7 @@ async def list_tasks(
     filters = Filters(account_id)
     apply_feed(filters, filters_in)
     if filters_in.get("name"):
-        filters.add("name_key LIKE {} ESCAPE '\\'", like_pattern(filters_in["name"]))
+        filters.contains("name_key", filters_in["name"])
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

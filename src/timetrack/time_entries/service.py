@@ -16,6 +16,7 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
+    with_meta,
 )
 from timetrack.db import Row, Tx, next_id
 from timetrack.errors import (
@@ -97,11 +98,8 @@ def to_wire(row: Row) -> dict[str, Any]:
         "timeZone": row["time_zone"],
         "fromUtc": wire_utc(row["start_at"]),
         "toUtc": wire_utc(row["end_at"]),
-        "updatedAt": wire_utc(row["updated_at"]),
     }
-    if row["deleted_at"] is not None:
-        item["deleted"] = True
-    return item
+    return with_meta(item, row)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
+    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -26,9 +27,8 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
-from timetrack.times import wire_utc
 from timetrack.users.schemas import UserCreate, UserUpdate
-from timetrack.wire import like_pattern, name_key, refuse_read_only_changes
+from timetrack.wire import name_key, refuse_read_only_changes
 
 _COLUMNS = (
     "id, username, first_name, last_name, email, admin, team_lead, language, personal_number, "
@@ -78,11 +78,8 @@ def to_wire(row: Row) -> dict[str, Any]:
         "enabled": row["enabled"],
         "timeZone": row["time_zone"],
         "hourRate": row["hour_rate"],
-        "updatedAt": wire_utc(row["updated_at"]),
     }
-    if row["deleted_at"] is not None:
-        item["deleted"] = True
-    return item
+    return with_meta(item, row)
 
 
 async def list_users(
@@ -91,7 +88,7 @@ async def list_users(
     filters = Filters(account_id)
     apply_feed(filters, filters_in)
     if filters_in.get("username"):
-        filters.add("username_key LIKE {} ESCAPE '\\'", like_pattern(filters_in["username"]))
+        filters.contains("username_key", filters_in["username"])
     if filters_in.get("email"):
         filters.add("email_key = {}", name_key(filters_in["email"].strip()))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
