@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
+from timetrack.absence_types.service import seed_default_types
 from timetrack.db import Database, Row, Tx
+from timetrack.public_holidays import canonical_region, supported
 from timetrack.times import wire_utc
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-_REGION = re.compile(r"^[A-Z0-9]{1,16}$")
 _ZONES = frozenset(available_timezones()) | {"UTC"}
 _COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at"
 
@@ -75,13 +76,24 @@ def validate_timezone(name: str) -> str:
     return name
 
 
-def _validate(slug: str, country: str | None, region: str | None) -> None:
+def _validate(slug: str, country: str | None, region: str | None) -> str | None:
+    """Check the account's settings; return the region in the holidays package's spelling."""
     if not _SLUG.match(slug):
         raise AccountError("the slug must be 1-63 lowercase letters, digits or dashes")
-    if country is not None and not _COUNTRY.match(country):
-        raise AccountError("the country must be an ISO-3166 alpha-2 code like DE")
-    if region is not None and not _REGION.match(region):
-        raise AccountError("the region must be a subdivision code like BY")
+    if country is not None and (not _COUNTRY.match(country) or country not in supported()):
+        raise AccountError(
+            f"the country must be an ISO-3166 alpha-2 code with public holidays, like DE "
+            f"(got {country!r})"
+        )
+    if region is None:
+        return None
+    if country is None:
+        raise AccountError("a region needs a country")
+    canonical = canonical_region(country, region)
+    if canonical is None:
+        known = ", ".join(supported()[country]) or "none"
+        raise AccountError(f"{country} has no region {region!r} (known: {known})")
+    return canonical
 
 
 async def create_account(
@@ -94,8 +106,7 @@ async def create_account(
     region: str | None = None,
 ) -> Credentials:
     country = country.upper() if country else None
-    region = region.upper() if region else None
-    _validate(slug, country, region)
+    region = _validate(slug, country, region or None)
     validate_timezone(timezone)
     if await tx.fetchval("SELECT 1 FROM accounts WHERE slug = $1", slug):
         raise AccountError(f"an account {slug!r} already exists")
@@ -117,7 +128,9 @@ async def create_account(
         now,
     )
     assert row is not None
-    return Credentials(Account.from_row(row), api_key, api_secret)
+    account = Account.from_row(row)
+    await seed_default_types(tx, account.id)
+    return Credentials(account, api_key, api_secret)
 
 
 async def get_account(tx: Tx, slug: str) -> Account:

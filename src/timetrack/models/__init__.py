@@ -1,6 +1,9 @@
 """Every table, imported in one place: what Alembic and the tests see as the schema."""
 
+from timetrack.models.absence import Absence
+from timetrack.models.absence_type import AbsenceType
 from timetrack.models.account import Account
+from timetrack.models.attendance import Attendance
 from timetrack.models.base import Base
 from timetrack.models.client import Client
 from timetrack.models.id_counter import IdCounter
@@ -9,9 +12,13 @@ from timetrack.models.project_timer import ProjectTimer
 from timetrack.models.task import Task
 from timetrack.models.time_entry import TimeEntry
 from timetrack.models.user import User
+from timetrack.models.working_time_model import WorkingTimeModel
 
 __all__ = [
+    "Absence",
+    "AbsenceType",
     "Account",
+    "Attendance",
     "Base",
     "Client",
     "IdCounter",
@@ -20,4 +27,5 @@ __all__ = [
     "Task",
     "TimeEntry",
     "User",
+    "WorkingTimeModel",
 ]
