@@ -13,6 +13,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timetrack import __version__
+from timetrack.absence_types.router import router as absence_types_router
+from timetrack.absences.router import router as absences_router
+from timetrack.attendances.router import router as attendances_router
 from timetrack.clients.router import router as clients_router
 from timetrack.config import Settings
 from timetrack.db import Database, DatabaseError, create_database
@@ -32,6 +35,8 @@ from timetrack.time_entries.router import router as entries_router
 from timetrack.timers.router import router as timers_router
 from timetrack.users.passwords import Passwords
 from timetrack.users.router import router as users_router
+from timetrack.work_reports.router import router as work_reports_router
+from timetrack.working_time.router import router as working_time_router
 
 API_PREFIX = "/api/v2/ext"
 
@@ -164,7 +169,12 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         tasks_router,
         users_router,
         entries_router,
+        attendances_router,
         timers_router,
+        absence_types_router,
+        absences_router,
+        work_reports_router,
+        working_time_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

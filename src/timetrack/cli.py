@@ -12,7 +12,8 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 
@@ -20,6 +21,9 @@ from timetrack import __version__, migrate
 from timetrack.accounts import service as accounts
 from timetrack.config import Settings, get_settings
 from timetrack.db import Tx, create_database
+from timetrack.errors import AppError
+from timetrack.working_time import service as working_time
+from timetrack.working_time.fields import WEEKDAYS, parse_vacation_days, parse_valid_from
 
 T = TypeVar("T")
 
@@ -156,6 +160,95 @@ def _account(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _week_hours(text: str) -> dict[str, int]:
+    """``--week 8,8,8,8,8,0,0``: hours Monday..Sunday (decimals allowed) -> wire seconds."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 7:
+        raise argparse.ArgumentTypeError("give 7 comma-separated hours, Monday to Sunday")
+    try:
+        hours = [Decimal(part) for part in parts]
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not 7 numbers of hours") from None
+    if not all(h.is_finite() and 0 <= h <= 24 for h in hours):
+        raise argparse.ArgumentTypeError("each day must be 0 to 24 hours")
+    seconds = [int((h * 3600).to_integral_value(ROUND_HALF_UP)) for h in hours]
+    return {f"{day}Seconds": value for day, value in zip(WEEKDAYS, seconds, strict=True)}
+
+
+def _argument_type(check: Callable[[str], object]) -> Callable[[str], str]:
+    """An argparse type that checks a value as the API would, and keeps the text."""
+
+    def convert(text: str) -> str:
+        try:
+            check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+
+    return convert
+
+
+def _hours(seconds: int) -> str:
+    return format((Decimal(seconds) / 3600).quantize(Decimal("0.01")).normalize(), "f")
+
+
+def _days(value: Any) -> str:
+    """27.5 -> "27.5", Decimal("20.0") -> "20"."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def _describe_model(model: dict[str, Any]) -> str:
+    week = " ".join(f"{day[:3].capitalize()} {_hours(model[f'{day}Seconds'])}" for day in WEEKDAYS)
+    days = _days(model["vacationDaysPerYear"])
+    return f"valid from {model['validFrom']}: {week} h; {days} days of leave a year"
+
+
+def _working_time(args: argparse.Namespace, settings: Settings) -> int:
+    body: dict[str, Any] = {}
+    if args.working_time_command == "set":
+        body["validFrom"] = args.valid_from
+        body.update(args.week or {})
+        if args.vacation_days is not None:
+            body["vacationDaysPerYear"] = args.vacation_days
+
+    async def work(tx: Tx) -> Any:
+        account = await accounts.get_account(tx, args.slug)
+        if args.working_time_command == "list":
+            return await working_time.list_for_username(tx, account.id, args.username)
+        return await working_time.set_for_username(tx, account.id, args.username, body)
+
+    try:
+        result = _in_transaction(settings, work)
+    except AppError as exc:
+        sys.stderr.write(f"timetrack: {'; '.join(p.detail for p in exc.problems)}\n")
+        return 1
+    if args.working_time_command == "list":
+        if args.json:
+            _out(json.dumps(result, default=float))
+        elif not result:
+            _out(
+                f"{args.username} has no working-time model: the default applies "
+                "(Monday-Friday 8 h, 20 days of leave a year)."
+            )
+        else:
+            days = " ".join(f"{d[:3].capitalize():>5}" for d in WEEKDAYS)
+            _out(f"{'id':<6} {'valid from':<10}  {days}  leave days")
+            for m in result:
+                hours = " ".join(f"{_hours(m[f'{d}Seconds']):>5}" for d in WEEKDAYS)
+                _out(
+                    f"{m['id']:<6} {m['validFrom']:<10}  {hours}  {_days(m['vacationDaysPerYear'])}"
+                )
+        return 0
+    model, created = result
+    if args.json:
+        _out(json.dumps(model, default=float))
+    else:
+        verb = "Created" if created else "Updated"
+        described = _describe_model(model)
+        _out(f"{verb} working-time model {model['id']} of {model['username']}, {described}.")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timetrack", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"timetrack {__version__}")
@@ -184,6 +277,38 @@ def _parser() -> argparse.ArgumentParser:
     rotate.add_argument("--json", action="store_true", help="print JSON")
     for verb in ("disable", "enable"):
         actions.add_parser(verb, help=f"{verb} an account").add_argument("slug")
+
+    models = commands.add_parser("working-time", help="manage users' working-time models")
+    model_actions = models.add_subparsers(dest="working_time_command", required=True)
+    model_list = model_actions.add_parser("list", help="list a user's working-time models")
+    model_set = model_actions.add_parser(
+        "set",
+        help="create the user's model valid from a date, or change the one starting that day",
+    )
+    for action in (model_list, model_set):
+        action.add_argument("slug", metavar="ACCOUNT_SLUG")
+        action.add_argument("username", metavar="USERNAME")
+    model_set.add_argument(
+        "--valid-from",
+        required=True,
+        type=_argument_type(parse_valid_from),
+        metavar="YYYY-MM-DD",
+        help="the first day the model applies",
+    )
+    model_set.add_argument(
+        "--week",
+        type=_week_hours,
+        metavar="H,H,H,H,H,H,H",
+        help="hours Monday to Sunday, decimals allowed (new models: 8,8,8,8,8,0,0)",
+    )
+    model_set.add_argument(
+        "--vacation-days",
+        type=_argument_type(parse_vacation_days),
+        metavar="N",
+        help="days of leave per year, at most one decimal (new models: 20)",
+    )
+    for action in (model_list, model_set):
+        action.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -197,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "serve": _serve,
         "account": _account,
+        "working-time": _working_time,
         "migrate": lambda _args, _settings: 0,
     }
     try:

@@ -86,6 +86,12 @@ USER_DELETED = _code(14020, 404, "User exist but it is deleted")
 USERNAME_TAKEN = _code(14030, 409, "Username already exists")
 USER_EMAIL_TAKEN = _code(14031, 409, "E-mail address already in use")
 USER_UNKNOWN = _code(14040, 400, "Unknown user")
+# Working-time models, addressed under their user (/users/{id}/working_time_models).
+WORKING_TIME_MODEL_NOT_FOUND = _code(14050, 404, "Working-time model not found")
+WORKING_TIME_MODEL_DELETED = _code(14051, 404, "Working-time model exist but it is deleted")
+WORKING_TIME_MODEL_DATE_TAKEN = _code(
+    14052, 409, "A working-time model with this validFrom already exists"
+)
 
 
 # 15xxx project time entries
@@ -96,11 +102,43 @@ ENTRY_BREAK_TOO_LONG = _code(15031, 400, "Break must be shorter than the time sp
 ENTRY_WORKED_INCONSISTENT = _code(15032, 400, "workedMinutes does not match from, to and break")
 
 
+# 16xxx attendances
+ATTENDANCE_NOT_FOUND = _code(16010, 404, "Attendance not found")
+ATTENDANCE_DELETED = _code(16020, 404, "Attendance exist but it is deleted")
+ATTENDANCE_END_BEFORE_START = _code(16030, 400, "to must be after from")
+ATTENDANCE_BREAK_TOO_LONG = _code(16031, 400, "Break must be shorter than the time span")
+ATTENDANCE_WORKED_INCONSISTENT = _code(
+    16032, 400, "workedMinutes does not match from, to and break"
+)
+ATTENDANCE_OVERLAP = _code(16040, 409, "Attendance overlaps another attendance of the user")
+ATTENDANCE_ALREADY_CLOCKED_IN = _code(16041, 409, "Already clocked in")
+ATTENDANCE_NOT_CLOCKED_IN = _code(16042, 409, "Not clocked in")
+ATTENDANCE_CLOCK_OUT_BEFORE_IN = _code(16043, 400, "Clock-out must be after the clock-in")
+
+
+# 17xxx absences (170xx absences, 171xx absence types)
+ABSENCE_NOT_FOUND = _code(17010, 404, "Absence not found")
+ABSENCE_DELETED = _code(17020, 404, "Absence exist but it is deleted")
+ABSENCE_END_BEFORE_START = _code(17030, 400, "to must not be before from")
+ABSENCE_HALF_DAY_SPAN = _code(17031, 400, "A half day must be a single day")
+ABSENCE_OVERLAP = _code(17040, 409, "Absence overlaps another absence of the user")
+ABSENCE_TYPE_NOT_FOUND = _code(17110, 404, "Absence type not found")
+ABSENCE_TYPE_DELETED = _code(17120, 404, "Absence type exist but it is deleted")
+ABSENCE_TYPE_NAME_TAKEN = _code(17130, 409, "Absence type name already exists")
+ABSENCE_TYPE_UNKNOWN = _code(17140, 400, "Unknown absence type")
+ABSENCE_TYPE_IN_USE = _code(17150, 409, "Absence type still in use")
+
+
 # 18xxx project timer
 TIMER_ALREADY_RUNNING = _code(18010, 409, "Timer already running")
 TIMER_WRONG_STATE = _code(18011, 409, "Timer is not in a state that allows this")
 TIMER_DATE_BEFORE_LAST_EVENT = _code(18020, 400, "date is earlier than the timer's last event")
 TIMER_CONCURRENT_CHANGE = _code(18030, 409, "Timer changed concurrently")
+
+
+# 19xxx work reports
+REPORT_RANGE_TOO_LONG = _code(19010, 400, "Report range longer than 366 days")
+REPORT_RANGE_REVERSED = _code(19011, 400, "to must not be before from")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import ENTRY_DELETED, ENTRY_NOT_FOUND, PARAMETER_INVALID, AppError
+from timetrack.errors import ENTRY_DELETED, ENTRY_NOT_FOUND
 from timetrack.routing import Resource, crud_router
+from timetrack.spans import start_bound
 from timetrack.time_entries import service
 from timetrack.time_entries.schemas import EntryCreate, EntryRead, EntryUpdate
-from timetrack.times import LOCAL_FORMAT, TimeFormatError, local_text, parse_date_or_timestamp
 from timetrack.wire import NAME_MAX, name_key
 
 NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
@@ -22,18 +21,7 @@ _TIME_DOC = (
 
 def _bound(parameter: str, text: str, *, upper: bool) -> tuple[str, Any]:
     """A range condition on an entry's start for one ``from``/``to`` parameter."""
-    op = "<=" if upper else ">="
-    try:
-        stamp = parse_date_or_timestamp(text)
-    except TimeFormatError as exc:
-        raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
-    if isinstance(stamp, date):
-        if upper:  # a date `to` includes its whole day
-            return "e.start_local < {}", (stamp + timedelta(days=1)).strftime(LOCAL_FORMAT)
-        return "e.start_local >= {}", stamp.strftime(LOCAL_FORMAT)
-    if stamp.offset is None:
-        return f"e.start_local {op} {{}}", local_text(stamp.wall)
-    return f"e.start_at {op} {{}}", stamp.instant("UTC")
+    return start_bound(parameter, text, upper=upper, alias="e.")
 
 
 def _filters(

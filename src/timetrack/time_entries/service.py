@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,15 +25,16 @@ from timetrack.errors import (
     ENTRY_END_BEFORE_START,
     ENTRY_NOT_FOUND,
     ENTRY_WORKED_INCONSISTENT,
-    FIELD_INVALID,
     FIELD_REQUIRED,
     AppError,
 )
 from timetrack.paging import Page
 from timetrack.projects.service import project_by_name
+from timetrack.spans import Span, SpanCodes, sent_instant, time_columns, wire_local_text
+from timetrack.spans import resolve_span as resolve_any_span
 from timetrack.tasks.service import task_by_name
 from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
-from timetrack.times import MAX_YEAR, WireTime, local_text, utc_to_local, wire_utc
+from timetrack.times import wire_utc
 from timetrack.users.service import user_by_name
 from timetrack.wire import name_key
 
@@ -65,10 +66,7 @@ _PLAIN = (
     "latitude1",
     "longitude1",
 )
-
-
-def _wire_local(text: str) -> str:
-    return f"{text[:10]}T{text[11:]}.000Z"
+_SPAN_CODES = SpanCodes(ENTRY_END_BEFORE_START, ENTRY_BREAK_TOO_LONG, ENTRY_WORKED_INCONSISTENT)
 
 
 def to_wire(row: Row) -> dict[str, Any]:
@@ -91,8 +89,8 @@ def to_wire(row: Row) -> dict[str, Any]:
         "flatRate": row["flat_rate"],
         "details": row["details"],
         "tags": row["tags"],
-        "from": _wire_local(row["start_local"]),
-        "to": _wire_local(row["end_local"]),
+        "from": wire_local_text(row["start_local"]),
+        "to": wire_local_text(row["end_local"]),
         "workedMinutes": row["worked_minutes"],
         "breakMinutes": row["break_minutes"],
         "timeZone": row["time_zone"],
@@ -102,53 +100,9 @@ def to_wire(row: Row) -> dict[str, Any]:
     return with_meta(item, row)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: datetime
-    end: datetime
-    worked_minutes: int
-    break_minutes: int
-
-
-def resolve_span(
-    start: datetime,
-    end: datetime | None,
-    worked: int | None,
-    brk: int,
-) -> Span:
-    """Complete and check ``from``/``to``/``workedMinutes``/``breakMinutes`` (true instants).
-
-    ``to`` missing: ``from + worked + break``. ``workedMinutes`` missing: the span less the
-    break. Both given: they must agree to within a minute (the wire has minute resolution
-    for durations but second resolution for times).
-    """
-    if end is None:
-        if worked is None:
-            raise AppError.of(FIELD_REQUIRED, "send `to` or `workedMinutes`", pointer="/to")
-        end = start + timedelta(minutes=worked + brk)
-    if end.year > MAX_YEAR:
-        raise AppError.of(
-            FIELD_INVALID, f"`to` would fall after the year {MAX_YEAR}", pointer="/workedMinutes"
-        )
-    span = (end - start).total_seconds()
-    if span <= 0:
-        raise AppError.of(ENTRY_END_BEFORE_START, "`to` must be after `from`", pointer="/to")
-    if brk * 60 >= span:
-        raise AppError.of(
-            ENTRY_BREAK_TOO_LONG,
-            f"a break of {brk} min does not fit in {span / 60:g} min",
-            pointer="/breakMinutes",
-        )
-    if worked is None:
-        worked = int(span + 30) // 60 - brk  # whole minutes, halves up
-    elif abs((worked + brk) * 60 - span) >= 60:
-        raise AppError.of(
-            ENTRY_WORKED_INCONSISTENT,
-            f"from..to spans {span / 60:g} min, but workedMinutes {worked} + "
-            f"breakMinutes {brk} = {worked + brk}",
-            pointer="/workedMinutes",
-        )
-    return Span(start, end, worked, brk)
+def resolve_span(start: datetime, end: datetime | None, worked: int | None, brk: int) -> Span:
+    """``spans.resolve_span`` with the entries' codes (15030-15032; the timer's stop too)."""
+    return resolve_any_span(start, end, worked, brk, _SPAN_CODES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,18 +164,6 @@ def _rate(refs: References) -> Decimal:
     return Decimal("0.00")
 
 
-def _time_columns(span: Span, zone_name: str) -> dict[str, Any]:
-    return {
-        "start_at": span.start,
-        "end_at": span.end,
-        "start_local": local_text(utc_to_local(span.start, zone_name)),
-        "end_local": local_text(utc_to_local(span.end, zone_name)),
-        "time_zone": zone_name,
-        "worked_minutes": span.worked_minutes,
-        "break_minutes": span.break_minutes,
-    }
-
-
 async def get_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
     row = await tx.fetchrow(f"{_OWNED} AND e.id = $2", account_id, entry_id)
     return require_live(row, ENTRY_NOT_FOUND, ENTRY_DELETED, f"time entry {entry_id}")
@@ -279,7 +221,7 @@ async def insert_entry(
         "user_id": refs.user["id"],
         "project_id": refs.project["id"],
         "task_id": refs.task["id"] if refs.task is not None else None,
-        **_time_columns(span, zone_name),
+        **time_columns(span, zone_name),
         "hour_rate": hour_rate if hour_rate is not None else _rate(refs),
         "billable": True,
         "flat_rate": False,
@@ -293,20 +235,6 @@ async def insert_entry(
         *values.values(),
     )
     return await get_entry(tx, account_id, entry_id)
-
-
-def _sent_instant(sent: WireTime, zone_name: str, current: Row, side: str) -> datetime:
-    """The instant a time sent on update names. A wall-clock time equal to the entry's own (a
-    read-modify-write client echoing what it read) keeps the entry's instant: in the repeated
-    fall-back hour the text alone names the first occurrence and would move the entry."""
-    if (
-        sent.offset is None
-        and zone_name == current["time_zone"]
-        and local_text(sent.wall) == current[f"{side}_local"]
-    ):
-        at: datetime = current[f"{side}_at"]
-        return at
-    return sent.instant(zone_name)
 
 
 async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate) -> Row:
@@ -344,18 +272,18 @@ async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate
     times_changed = references_changed or sent & {"from_", "to", "worked_minutes", "break_minutes"}
     if times_changed:
         start = (
-            _sent_instant(body.from_, zone_name, current, "start")
+            sent_instant(body.from_, zone_name, current, "start")
             if body.from_ is not None
             else current["start_at"]
         )
         brk = body.break_minutes if body.break_minutes is not None else current["break_minutes"]
         if body.to is not None:
-            end, worked = _sent_instant(body.to, zone_name, current, "end"), body.worked_minutes
+            end, worked = sent_instant(body.to, zone_name, current, "end"), body.worked_minutes
         elif body.worked_minutes is not None:
             end, worked = None, body.worked_minutes
         else:
             end, worked = current["end_at"], None
-        changes.update(_time_columns(resolve_span(start, end, worked, brk), zone_name))
+        changes.update(time_columns(resolve_span(start, end, worked, brk), zone_name))
     if not changes:
         return current
     await update_columns(tx, "time_entries", account_id, entry_id, changes)

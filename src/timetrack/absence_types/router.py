@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from timetrack.absence_types import service
+from timetrack.absence_types.schemas import AbsenceTypeCreate, AbsenceTypeRead, AbsenceTypeUpdate
+from timetrack.errors import ABSENCE_TYPE_DELETED, ABSENCE_TYPE_NOT_FOUND
+from timetrack.routing import Resource, crud_router
+from timetrack.wire import NAME_MAX
+
+
+def _filters(
+    name: Annotated[
+        str | None,
+        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
+    ] = None,
+) -> dict[str, Any]:
+    return {"name": name}
+
+
+router = crud_router(
+    Resource(
+        singular="absence_type",
+        plural="absence_types",
+        read_model=AbsenceTypeRead,
+        create_model=AbsenceTypeCreate,
+        update_model=AbsenceTypeUpdate,
+        filters=_filters,
+        list=service.list_absence_types,
+        get=service.get_absence_type,
+        create=service.create_absence_type,
+        update=service.update_absence_type,
+        delete=service.delete_absence_type,
+        to_wire=service.to_wire,
+        not_found=ABSENCE_TYPE_NOT_FOUND,
+        deleted=ABSENCE_TYPE_DELETED,
+        conflicts={
+            "create": "An absence type with this name exists (17130)",
+            "update": "Another absence type has this name (17130)",
+            "delete": "Non-deleted absences use the type (17150)",
+        },
+    )
+)

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from timetrack.absences import service
+from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
+from timetrack.errors import ABSENCE_DELETED, ABSENCE_NOT_FOUND, PARAMETER_INVALID, AppError
+from timetrack.routing import Resource, crud_router
+from timetrack.times import TimeFormatError, parse_date_or_timestamp
+from timetrack.wire import MAX_ID, NAME_MAX, name_key
+
+NameParam = Annotated[
+    str | None, Query(max_length=NAME_MAX, description="absences of this user (whole username)")
+]
+_DATE_DOC = (
+    "a date YYYY-MM-DD (a timestamp stands for its date); absences sharing at least one day "
+    "with the range match"
+)
+DateParam = Annotated[str | None, Query(max_length=40, description=_DATE_DOC)]
+_ID = re.compile(r"^\s*[0-9]{1,19}\s*$")
+
+
+def _day(parameter: str, text: str) -> date:
+    try:
+        value = parse_date_or_timestamp(text)
+    except TimeFormatError as exc:
+        raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
+    return value if isinstance(value, date) else value.wall.date()
+
+
+def _number(parameter: str, text: str, *, high: int, what: str) -> int:
+    if _ID.match(text) and int(text) <= high:
+        return int(text)
+    raise AppError.of(PARAMETER_INVALID, f"{parameter}: must be {what}", parameter=parameter)
+
+
+def _filters(
+    user: NameParam = None,
+    username: NameParam = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=40, description=_DATE_DOC)] = None,
+    to: DateParam = None,
+    start_date: Annotated[
+        str | None, Query(alias="startDate", max_length=40, description="alias of `from`")
+    ] = None,
+    end_date: Annotated[
+        str | None, Query(alias="endDate", max_length=40, description="alias of `to`")
+    ] = None,
+    absence_type: Annotated[
+        str | None,
+        Query(alias="absenceType", max_length=40, description="the absence type's id"),
+    ] = None,
+    status: Annotated[
+        str | None,
+        Query(max_length=10, description="0 waiting, 1 approved, 2 disapproved"),
+    ] = None,
+) -> dict[str, Any]:
+    conditions: list[tuple[str, Any]] = []
+    who = user if user is not None else username
+    if who:
+        conditions.append(
+            (
+                "a.user_id IN (SELECT id FROM users WHERE account_id = $1 AND username_key = {})",
+                name_key(who.strip()),
+            )
+        )
+    low, low_name = (from_, "from") if from_ else (start_date, "startDate")
+    if low:
+        conditions.append(("a.end_date >= {}", _day(low_name, low)))
+    high, high_name = (to, "to") if to else (end_date, "endDate")
+    if high:
+        conditions.append(("a.start_date <= {}", _day(high_name, high)))
+    if absence_type:
+        type_id = _number("absenceType", absence_type, high=MAX_ID, what="an absence type id")
+        conditions.append(("a.absence_type_id = {}", type_id))
+    if status:
+        value = _number("status", status, high=2, what="0, 1 or 2")
+        conditions.append(("a.status = {}", value))
+    return {"conditions": conditions}
+
+
+router = crud_router(
+    Resource(
+        singular="absence",
+        plural="absences",
+        read_model=AbsenceRead,
+        create_model=AbsenceCreate,
+        update_model=AbsenceUpdate,
+        filters=_filters,
+        list=service.list_absences,
+        get=service.get_absence,
+        create=service.create_absence,
+        update=service.update_absence,
+        delete=service.delete_absence,
+        to_wire=service.to_wire,
+        not_found=ABSENCE_NOT_FOUND,
+        deleted=ABSENCE_DELETED,
+        conflicts={
+            "create": "The user has an overlapping absence that is not disapproved (17040)",
+            "update": "A disapproved absence set back to waiting or approved would overlap "
+            "another absence of the user (17040)",
+        },
+    )
+)

@@ -1,0 +1,263 @@
+"""Absences: leave, sickness and the like, by whole days or one half day (SPEC §2 "Absences").
+
+A new absence waits for approval (status 0); afterwards only its status changes. A user's
+non-deleted, not disapproved absences never overlap. Two creates for one user at the same
+moment must not both pass that check, so on PostgreSQL each write that can add an overlap locks
+the user's row first (SQLite serialises writers with BEGIN IMMEDIATE already).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from timetrack.absence_types.service import live_absence_type
+from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
+from timetrack.absences.schemas import AbsenceCreate, AbsenceUpdate
+from timetrack.crud import (
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+    with_meta,
+)
+from timetrack.db import Row, Tx, next_id
+from timetrack.errors import (
+    ABSENCE_DELETED,
+    ABSENCE_END_BEFORE_START,
+    ABSENCE_HALF_DAY_SPAN,
+    ABSENCE_NOT_FOUND,
+    ABSENCE_OVERLAP,
+    FIELD_READ_ONLY,
+    FIELD_REQUIRED,
+    USER_UNKNOWN,
+    AppError,
+    Problem,
+)
+from timetrack.paging import Page
+from timetrack.users.service import user_by_name
+from timetrack.wire import name_key
+
+_FROM = (
+    " FROM absences a"
+    " JOIN users u ON u.account_id = a.account_id AND u.id = a.user_id"
+    " JOIN absence_types t ON t.account_id = a.account_id AND t.id = a.absence_type_id"
+    " WHERE a.account_id = $1"
+)
+# The account scope, written once: every read of absences starts here.
+_OWNED = (
+    "SELECT a.id, a.user_id, u.username, a.absence_type_id, t.short_name, t.color, t.plannable, "
+    "a.start_date, a.end_date, a.status, a.day_segment, a.notes, a.updated_at, a.deleted_at" + _FROM
+)
+# Filters only touch the absences table, so the count needs no joins.
+_COUNT = "SELECT count(*) FROM absences a WHERE a.account_id = $1"
+
+
+def to_wire(row: Row) -> dict[str, Any]:
+    item = {
+        "id": row["id"],
+        "user": row["username"],
+        "user_id": row["user_id"],
+        "from": row["start_date"].isoformat(),
+        "to": row["end_date"].isoformat(),
+        "status": row["status"],
+        "absenceType": row["absence_type_id"],
+        "absenceTypeName": row["short_name"],
+        "color": row["color"],
+        "is_plannable": row["plannable"],
+        "day_segment": row["day_segment"],
+        "notes": row["notes"],
+    }
+    return with_meta(item, row)
+
+
+async def list_absences(
+    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+) -> tuple[list[Row], int]:
+    filters = Filters(account_id)
+    apply_feed(filters, filters_in, "a.")
+    for condition, value in filters_in.get("conditions", ()):
+        filters.add(condition, value)
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "a.id")
+
+
+async def get_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
+    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, absence_id)
+    return require_live(row, ABSENCE_NOT_FOUND, ABSENCE_DELETED, f"absence {absence_id}")
+
+
+def _username(body: AbsenceCreate | AbsenceUpdate) -> tuple[str, str] | None:
+    """The username sent, and in which field (``username``, the documented one, wins)."""
+    if body.username is not None:
+        return body.username, "username"
+    if body.user is not None:
+        return body.user, "user"
+    return None
+
+
+def _day_segment(body: AbsenceCreate | AbsenceUpdate) -> tuple[int, str] | None:
+    """The day segment sent, and in which field (``day_segment`` wins over ``daySegment``)."""
+    if body.day_segment is not None:
+        return body.day_segment, "day_segment"
+    if body.day_segment_camel is not None:
+        return body.day_segment_camel, "daySegment"
+    return None
+
+
+async def _lock_user(tx: Tx, account_id: int, user_id: int) -> Row | None:
+    """Serialise the writes that can make one user's absences overlap (PostgreSQL); the
+    user's row as it is once locked (``deleted_at`` says whether it was deleted meanwhile).
+
+    FOR NO KEY UPDATE conflicts with itself (so two such writes for one user run one after the
+    other) but not with the KEY SHARE lock that inserting rows referencing the user takes, so
+    the user's time entries and attendances are not held up meanwhile.
+    """
+    if tx.dialect != "postgresql":
+        return None
+    return await tx.fetchrow(
+        "SELECT id, deleted_at FROM users WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE",
+        account_id,
+        user_id,
+    )
+
+
+async def _refuse_overlap(
+    tx: Tx,
+    account_id: int,
+    user_id: int,
+    start: date,
+    end: date,
+    day_segment: int,
+    *,
+    except_id: int = 0,
+) -> None:
+    """409 when the user has a non-deleted, not disapproved absence sharing a day with
+    ``start..end``. Half days of different segments on the same day do not overlap (half-day
+    segments only ever cover a single day)."""
+    clash = await tx.fetchrow(
+        "SELECT id, start_date, end_date FROM absences WHERE account_id = $1 AND user_id = $2 "
+        "AND deleted_at IS NULL AND status <> $3 AND start_date <= $5 AND end_date >= $4 "
+        "AND NOT (day_segment <> 0 AND $6 <> 0 AND day_segment <> $6) AND id <> $7 "
+        "ORDER BY start_date, id LIMIT 1",
+        account_id,
+        user_id,
+        DISAPPROVED,
+        start,
+        end,
+        day_segment,
+        except_id,
+    )
+    if clash is not None:
+        raise AppError.of(
+            ABSENCE_OVERLAP,
+            f"the user already has absence {clash['id']} from {clash['start_date']} to "
+            f"{clash['end_date']} (not disapproved)",
+        )
+
+
+async def create_absence(tx: Tx, account_id: int, body: AbsenceCreate) -> Row:
+    username = _username(body)
+    if username is None:
+        raise AppError.of(FIELD_REQUIRED, "send `username` (or `user`)", pointer="/username")
+    segment, segment_field = _day_segment(body) or (FULL_DAY, "day_segment")
+    if body.to < body.from_:
+        raise AppError.of(
+            ABSENCE_END_BEFORE_START,
+            f"`to` ({body.to}) is before `from` ({body.from_})",
+            pointer="/to",
+        )
+    if segment != FULL_DAY and body.to != body.from_:
+        raise AppError.of(
+            ABSENCE_HALF_DAY_SPAN,
+            f"a half day ({segment_field} {segment}) must start and end on the same day",
+            pointer=f"/{segment_field}",
+        )
+    user = await user_by_name(tx, account_id, username[0], field=username[1])
+    absence_type = await live_absence_type(tx, account_id, body.absence_type, field="absenceType")
+    locked = await _lock_user(tx, account_id, user["id"])
+    if locked is not None and locked["deleted_at"] is not None:  # deleted while we waited
+        raise AppError.of(USER_UNKNOWN, f"no user named {username[0]!r}", pointer=f"/{username[1]}")
+    await _refuse_overlap(tx, account_id, user["id"], body.from_, body.to, segment)
+    absence_id = await next_id(tx, account_id, "absences")
+    stamp = now()
+    await tx.execute(
+        "INSERT INTO absences (account_id, id, user_id, absence_type_id, start_date, end_date, "
+        "status, day_segment, notes, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        account_id,
+        absence_id,
+        user["id"],
+        absence_type["id"],
+        body.from_,
+        body.to,
+        WAITING,
+        segment,
+        body.notes,
+        stamp,
+    )
+    return await get_absence(tx, account_id, absence_id)
+
+
+def _refuse_changes(body: AbsenceUpdate, current: Row) -> None:
+    """Everything but ``status`` is read-only: accepted only with its current value."""
+    problems = []
+
+    def refuse(field: str) -> None:
+        problems.append(
+            Problem(
+                FIELD_READ_ONLY, f"{field} cannot be changed: only status can", pointer=f"/{field}"
+            )
+        )
+
+    for field in ("username", "user"):
+        sent = getattr(body, field)
+        if sent is not None and name_key(sent) != name_key(current["username"]):
+            refuse(field)
+    if body.from_ is not None and body.from_ != current["start_date"]:
+        refuse("from")
+    if body.to is not None and body.to != current["end_date"]:
+        refuse("to")
+    if body.absence_type is not None and body.absence_type != current["absence_type_id"]:
+        refuse("absenceType")
+    if body.day_segment is not None and body.day_segment != current["day_segment"]:
+        refuse("day_segment")
+    if body.day_segment_camel is not None and body.day_segment_camel != current["day_segment"]:
+        refuse("daySegment")
+    if "notes" in body.model_fields_set and body.notes != current["notes"]:
+        refuse("notes")
+    if problems:
+        raise AppError(*problems)
+
+
+async def update_absence(tx: Tx, account_id: int, absence_id: int, body: AbsenceUpdate) -> Row:
+    current = await get_absence(tx, account_id, absence_id)
+    _refuse_changes(body, current)
+    if body.status is None or body.status == current["status"]:
+        return current
+    if current["status"] == DISAPPROVED:
+        # Waiting or approved again: it counts for overlaps once more.
+        await _lock_user(tx, account_id, current["user_id"])
+        await _refuse_overlap(
+            tx,
+            account_id,
+            current["user_id"],
+            current["start_date"],
+            current["end_date"],
+            current["day_segment"],
+            except_id=absence_id,
+        )
+    await update_columns(tx, "absences", account_id, absence_id, {"status": body.status})
+    return await get_absence(tx, account_id, absence_id)
+
+
+async def delete_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
+    await get_absence(tx, account_id, absence_id)
+    await soft_delete(
+        tx, "absences", account_id, absence_id, ABSENCE_DELETED, f"absence {absence_id}"
+    )
+    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, absence_id)
+    assert row is not None
+    return row

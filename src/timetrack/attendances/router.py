@@ -1,0 +1,143 @@
+"""``/attendances``: the five CRUD routes, and ``/attendances/clock_in`` and ``/clock_out``.
+
+The clock routes are registered before the CRUD routes: ``POST /attendances/{id}`` (the
+vendor's read-by-POST) would otherwise take ``clock_in`` for an id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from timetrack.accounts.auth import AccountDep
+from timetrack.attendances import service
+from timetrack.attendances.schemas import (
+    AttendanceCreate,
+    AttendanceRead,
+    AttendanceUpdate,
+    ClockIn,
+    ClockOut,
+)
+from timetrack.db import Row, Tx
+from timetrack.errors import ATTENDANCE_DELETED, ATTENDANCE_NOT_FOUND
+from timetrack.routing import Resource, crud_router, object_response, route, write
+from timetrack.spans import start_bound
+from timetrack.wire import NAME_MAX, WireModel, name_key, parse_body, read_object
+
+NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
+_TIME_DOC = (
+    "a date (YYYY-MM-DD) or timestamp; attendances starting in the range match. Without an "
+    "offset (or with Z) it is compared with each attendance's local wall-clock start, with an "
+    "explicit offset with the true instant"
+)
+_CONFLICTS = (
+    "It overlaps another attendance of the user (16040), or would be a second open one: "
+    "the user is clocked in already (16041)"
+)
+
+
+def _filters(
+    user: NameParam = None,
+    username: NameParam = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=40, description=_TIME_DOC)] = None,
+    to: Annotated[str | None, Query(max_length=40, description=_TIME_DOC)] = None,
+) -> dict[str, Any]:
+    conditions: list[tuple[str, Any]] = []
+    who = user if user is not None else username
+    if who:
+        conditions.append(
+            (
+                "a.user_id IN (SELECT id FROM users WHERE account_id = $1 AND username_key = {})",
+                name_key(who),
+            )
+        )
+    if from_:
+        conditions.append(start_bound("from", from_, upper=False, alias="a."))
+    if to:
+        conditions.append(start_bound("to", to, upper=True, alias="a."))
+    return {"conditions": conditions}
+
+
+router = APIRouter(tags=["attendances"])
+
+Clock = Callable[[Tx, int, Any], Awaitable[Row]]
+
+
+def _clock(model: type[WireModel], action: Clock, status_code: int) -> Callable[..., Any]:
+    async def endpoint(request: Request, account: AccountDep) -> Response:
+        body, ignored = parse_body(model, await read_object(request))
+        async with write(request) as tx:
+            row = await action(tx, account.id, body)
+            response = object_response(
+                service.to_wire(row), status_code=status_code, ignored=ignored
+            )
+        if status_code == 201:
+            collection = request.url.path.rstrip("/").rsplit("/", 1)[0]
+            response.headers["Location"] = f"{collection}/{row['id']}"
+        return response
+
+    return endpoint
+
+
+_UNKNOWN_USER: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Unknown user (14040) or other invalid input"}
+}
+route(
+    router,
+    "POST",
+    "/attendances/clock_in",
+    status_code=201,
+    body=ClockIn,
+    responses={
+        201: {"model": AttendanceRead, "description": "The new, open attendance"},
+        **_UNKNOWN_USER,
+        409: {
+            "description": "The user is clocked in already (16041), or `date` falls inside "
+            "another attendance of the user or before one (16040)"
+        },
+    },
+    name="clock_in_attendance",
+    description="Clock a user in at `date`: opens an attendance (`to` null, `manual` false).",
+)(_clock(ClockIn, service.clock_in, 201))
+route(
+    router,
+    "POST",
+    "/attendances/clock_out",
+    body=ClockOut,
+    responses={
+        200: {"model": AttendanceRead, "description": "The closed attendance"},
+        400: {
+            "description": "`date` is not after the clock-in (16043), the break does not fit "
+            "(16031), unknown user (14040) or other invalid input"
+        },
+        409: {"description": "The user is not clocked in (16042)"},
+    },
+    name="clock_out_attendance",
+    description="Clock a user out at `date`: closes the user's open attendance.",
+)(_clock(ClockOut, service.clock_out, 200))
+
+router.include_router(
+    crud_router(
+        Resource(
+            singular="attendance",
+            plural="attendances",
+            read_model=AttendanceRead,
+            create_model=AttendanceCreate,
+            update_model=AttendanceUpdate,
+            filters=_filters,
+            list=service.list_attendances,
+            get=service.get_attendance,
+            create=service.create_attendance,
+            update=service.update_attendance,
+            delete=service.delete_attendance,
+            to_wire=service.to_wire,
+            not_found=ATTENDANCE_NOT_FOUND,
+            deleted=ATTENDANCE_DELETED,
+            conflicts={"create": _CONFLICTS, "update": _CONFLICTS},
+            ordering="ordered by the local start time, then id",
+        )
+    )
+)

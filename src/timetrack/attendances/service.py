@@ -1,0 +1,421 @@
+"""Attendances: working time without a project, clocked in and out (SPEC §2, "Attendances").
+
+Stored like project time entries (true instants, the zone, the wall-clock text; see
+``spans``), except that ``end_at``, ``end_local`` and ``worked_minutes`` are null while the
+attendance is open (clocked in, not yet out).
+
+A user's live attendances never overlap: as half-open ranges ``[from, to)`` of true instants,
+an open one reaching to infinity. So a user has at most one open attendance, and it is the
+latest. Every write that could break this (create, clock-in, an update of times or user)
+first locks the user's row on PostgreSQL, then checks, then writes: two concurrent writes for
+one user cannot both pass the check (READ COMMITTED: the second reads after the first
+committed). SQLite serialises writers anyway (``BEGIN IMMEDIATE``). The partial unique index
+``uq_attendances_open`` backs the "one open attendance" half of the rule in the database.
+Writes that can only shrink or remove an attendance (clock-out, delete) need no user lock.
+
+Lock order, so two writers never wait for each other in a circle: an attendance row (update,
+clock-out), then the user row, then the id counter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from timetrack.attendances.schemas import AttendanceCreate, AttendanceUpdate, ClockIn, ClockOut
+from timetrack.crud import (
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+    with_meta,
+)
+from timetrack.db import IntegrityViolation, Row, Tx, next_id
+from timetrack.errors import (
+    ATTENDANCE_ALREADY_CLOCKED_IN,
+    ATTENDANCE_BREAK_TOO_LONG,
+    ATTENDANCE_CLOCK_OUT_BEFORE_IN,
+    ATTENDANCE_DELETED,
+    ATTENDANCE_END_BEFORE_START,
+    ATTENDANCE_NOT_CLOCKED_IN,
+    ATTENDANCE_NOT_FOUND,
+    ATTENDANCE_OVERLAP,
+    ATTENDANCE_WORKED_INCONSISTENT,
+    FIELD_INVALID,
+    FIELD_REQUIRED,
+    AppError,
+)
+from timetrack.paging import Page
+from timetrack.spans import (
+    SpanCodes,
+    resolve_span,
+    sent_instant,
+    time_columns,
+    wire_local_text,
+)
+from timetrack.times import local_text, utc_to_local, wire_local, wire_utc
+from timetrack.users.service import user_by_name
+from timetrack.wire import name_key
+
+# The account scope, written once: every read of attendances starts here.
+_OWNED = (
+    "SELECT a.id, a.user_id, u.username, a.start_at, a.end_at, a.start_local, a.end_local, "
+    "a.time_zone, a.worked_minutes, a.break_minutes, a.notes, a.manual, a.latitude_start, "
+    "a.longitude_start, a.latitude_end, a.longitude_end, a.updated_at, a.deleted_at"
+    " FROM attendances a"
+    " JOIN users u ON u.account_id = a.account_id AND u.id = a.user_id"
+    " WHERE a.account_id = $1"
+)
+# Filters only touch the attendances table, so the count needs no join.
+_COUNT = "SELECT count(*) FROM attendances a WHERE a.account_id = $1"
+# Fields stored as sent (the same name on both sides).
+_PLAIN = (
+    "notes",
+    "manual",
+    "latitude_start",
+    "longitude_start",
+    "latitude_end",
+    "longitude_end",
+)
+_SPAN_CODES = SpanCodes(
+    ATTENDANCE_END_BEFORE_START, ATTENDANCE_BREAK_TOO_LONG, ATTENDANCE_WORKED_INCONSISTENT
+)
+
+
+def to_wire(row: Row) -> dict[str, Any]:
+    is_open = row["end_at"] is None
+    item = {
+        "id": row["id"],
+        "user": row["username"],
+        "userId": row["user_id"],
+        "from": wire_local_text(row["start_local"]),
+        "to": None if is_open else wire_local_text(row["end_local"]),
+        "notes": row["notes"],
+        "manual": row["manual"],
+        "workedMinutes": row["worked_minutes"],
+        "breakMinutes": row["break_minutes"],
+        "latitudeStart": row["latitude_start"],
+        "longitudeStart": row["longitude_start"],
+        "latitudeEnd": row["latitude_end"],
+        "longitudeEnd": row["longitude_end"],
+        "timeZone": row["time_zone"],
+        "fromUtc": wire_utc(row["start_at"]),
+        "toUtc": None if is_open else wire_utc(row["end_at"]),
+    }
+    return with_meta(item, row)
+
+
+def _open_columns(start: datetime, zone_name: str, brk: int) -> dict[str, Any]:
+    """The time columns of an open attendance (clocked in at ``start``)."""
+    return {
+        "start_at": start,
+        "end_at": None,
+        "start_local": local_text(utc_to_local(start, zone_name)),
+        "end_local": None,
+        "time_zone": zone_name,
+        "worked_minutes": None,
+        "break_minutes": brk,
+    }
+
+
+def _columns(
+    start: datetime, end: datetime | None, worked: int | None, brk: int, zone_name: str
+) -> dict[str, Any]:
+    """Open when neither ``to`` nor ``workedMinutes`` is known; else the checked span."""
+    if end is None and worked is None:
+        return _open_columns(start, zone_name, brk)
+    return time_columns(resolve_span(start, end, worked, brk, _SPAN_CODES), zone_name)
+
+
+async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
+    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, attendance_id)
+    return require_live(
+        row, ATTENDANCE_NOT_FOUND, ATTENDANCE_DELETED, f"attendance {attendance_id}"
+    )
+
+
+async def list_attendances(
+    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+) -> tuple[list[Row], int]:
+    filters = Filters(account_id)
+    apply_feed(filters, filters_in, "a.")
+    for condition, value in filters_in.get("conditions", ()):
+        filters.add(condition, value)
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "a.start_local, a.id")
+
+
+# --- the no-overlap rule ----------------------------------------------------------------------
+
+
+async def _lock_user(tx: Tx, account_id: int, user_id: int) -> None:
+    """Serialise, per user, the writes that could make attendances overlap (PostgreSQL).
+
+    ``FOR NO KEY UPDATE`` conflicts with itself, which is all this needs, but not with the
+    ``FOR KEY SHARE`` that inserting a row referencing the user (a time entry, an absence)
+    takes, so those are not held up meanwhile."""
+    if tx.dialect == "postgresql":
+        await tx.execute(
+            "SELECT id FROM users WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE",
+            account_id,
+            user_id,
+        )
+
+
+def _when(row: Row) -> str:
+    end = "open" if row["end_at"] is None else wire_local(row["end_at"], row["time_zone"])
+    return f"{wire_local(row['start_at'], row['time_zone'])} to {end}"
+
+
+async def _refuse_overlap(
+    tx: Tx,
+    account_id: int,
+    user_id: int,
+    start: datetime,
+    end: datetime | None,
+    *,
+    except_id: int = 0,
+) -> None:
+    """409 when ``[start, end)`` (``end`` None: open, to infinity) overlaps another live
+    attendance of the user; a second open one is "already clocked in". Call under
+    ``_lock_user``."""
+    base = (
+        "SELECT id, start_at, end_at, time_zone FROM attendances "
+        "WHERE account_id = $1 AND user_id = $2 AND deleted_at IS NULL AND id <> $3"
+    )
+    if end is None:
+        running = await tx.fetchrow(f"{base} AND end_at IS NULL", account_id, user_id, except_id)
+        if running is not None:
+            raise AppError.of(
+                ATTENDANCE_ALREADY_CLOCKED_IN,
+                f"the user is clocked in already: attendance {running['id']} "
+                f"({_when(running)}); clock out or close it first",
+            )
+    args: list[Any] = [account_id, user_id, except_id, start]
+    sql = f"{base} AND (end_at IS NULL OR end_at > $4)"
+    if end is not None:
+        sql += " AND start_at < $5"
+        args.append(end)
+    other = await tx.fetchrow(f"{sql} ORDER BY start_at, id LIMIT 1", *args)
+    if other is not None:
+        raise AppError.of(
+            ATTENDANCE_OVERLAP, f"overlaps attendance {other['id']} of the user ({_when(other)})"
+        )
+
+
+def _is_open_violation(exc: IntegrityViolation) -> bool:
+    """Whether ``uq_attendances_open`` refused a write (only the message's first line:
+    PostgreSQL's DETAIL line quotes the values)."""
+    first = str(exc).partition("\n")[0]
+    return "uq_attendances_open" in first or "attendances.account_id, attendances.user_id" in first
+
+
+def _clocked_in_already() -> AppError:
+    return AppError.of(
+        ATTENDANCE_ALREADY_CLOCKED_IN, "the user is clocked in already (by a concurrent request)"
+    )
+
+
+# --- create, clock-in -------------------------------------------------------------------------
+
+
+async def _insert(
+    tx: Tx, account_id: int, user_id: int, columns: dict[str, Any], fields: dict[str, Any]
+) -> Row:
+    await _lock_user(tx, account_id, user_id)
+    await _refuse_overlap(tx, account_id, user_id, columns["start_at"], columns["end_at"])
+    attendance_id = await next_id(tx, account_id, "attendances")
+    stamp = now()
+    values: dict[str, Any] = {
+        "account_id": account_id,
+        "id": attendance_id,
+        "user_id": user_id,
+        **columns,
+        **fields,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    try:
+        await tx.execute(
+            f"INSERT INTO attendances ({', '.join(values)}) VALUES ({placeholders})",
+            *values.values(),
+        )
+    except IntegrityViolation as exc:
+        if _is_open_violation(exc):
+            raise _clocked_in_already() from None
+        raise
+    return await get_attendance(tx, account_id, attendance_id)
+
+
+def _username(body: AttendanceCreate | AttendanceUpdate) -> tuple[str, str] | None:
+    """The username sent, and in which field (``user`` wins over ``username``)."""
+    if body.user is not None:
+        return body.user, "user"
+    if body.username is not None:
+        return body.username, "username"
+    return None
+
+
+async def create_attendance(tx: Tx, account_id: int, body: AttendanceCreate) -> Row:
+    username = _username(body)
+    if username is None:
+        raise AppError.of(FIELD_REQUIRED, "send `user` (or `username`)", pointer="/user")
+    user = await user_by_name(tx, account_id, username[0], field=username[1])
+    zone_name: str = user["time_zone"]
+    start = body.from_.instant(zone_name)
+    end = body.to.instant(zone_name) if body.to is not None else None
+    columns = _columns(start, end, body.worked_minutes, body.break_minutes or 0, zone_name)
+    fields = {f: getattr(body, f) for f in _PLAIN}
+    return await _insert(tx, account_id, user["id"], columns, fields)
+
+
+async def clock_in(tx: Tx, account_id: int, body: ClockIn) -> Row:
+    """Open an attendance at ``date`` (recorded live: ``manual`` false)."""
+    user = await user_by_name(tx, account_id, body.username, field="username")
+    zone_name: str = user["time_zone"]
+    columns = _open_columns(body.date.instant(zone_name), zone_name, 0)
+    fields = {
+        "notes": body.notes,
+        "manual": False,
+        "latitude_start": body.latitude,
+        "longitude_start": body.longitude,
+        "latitude_end": None,
+        "longitude_end": None,
+    }
+    return await _insert(tx, account_id, user["id"], columns, fields)
+
+
+async def clock_out(tx: Tx, account_id: int, body: ClockOut) -> Row:
+    """Close the user's open attendance at ``date``, in the zone it was clocked in."""
+    user = await user_by_name(tx, account_id, body.username, field="username")
+    # Locked, so of two concurrent clock-outs the second waits, then finds nothing open.
+    lock = " FOR NO KEY UPDATE" if tx.dialect == "postgresql" else ""
+    open_id = await tx.fetchval(
+        "SELECT id FROM attendances WHERE account_id = $1 AND user_id = $2 "
+        f"AND end_at IS NULL AND deleted_at IS NULL{lock}",
+        account_id,
+        user["id"],
+    )
+    if open_id is None:
+        raise AppError.of(ATTENDANCE_NOT_CLOCKED_IN, f"{user['username']!r} is not clocked in")
+    current = await get_attendance(tx, account_id, open_id)
+    zone_name: str = current["time_zone"]
+    end = body.date.instant(zone_name)
+    if end <= current["start_at"]:
+        raise AppError.of(
+            ATTENDANCE_CLOCK_OUT_BEFORE_IN,
+            f"date must be after the clock-in at {wire_local_text(current['start_local'])}",
+            pointer="/date",
+        )
+    brk = body.break_minutes if body.break_minutes is not None else current["break_minutes"]
+    changes = time_columns(
+        resolve_span(current["start_at"], end, None, brk, _SPAN_CODES), zone_name
+    )
+    if body.notes is not None:
+        changes["notes"] = body.notes
+    if body.latitude is not None:
+        changes["latitude_end"] = body.latitude
+    if body.longitude is not None:
+        changes["longitude_end"] = body.longitude
+    await update_columns(tx, "attendances", account_id, open_id, changes)
+    return await get_attendance(tx, account_id, open_id)
+
+
+# --- update, delete ---------------------------------------------------------------------------
+
+
+def _renamed(sent: str, current: str) -> bool:
+    return name_key(sent) != name_key(current)
+
+
+def _end_and_worked(
+    body: AttendanceUpdate, current: Row, zone_name: str
+) -> tuple[datetime | None, int | None]:
+    """The new ``to`` and ``workedMinutes`` (None, None: open) from an update body.
+
+    ``to`` sent: the end (``to: null`` re-opens). Only ``workedMinutes``: it moves ``to``.
+    Neither: the current end, or still open. ``workedMinutes: null`` fits only a result that
+    is open; a closed attendance always has its worked time."""
+    sent = body.model_fields_set
+    if body.to is not None:
+        return sent_instant(body.to, zone_name, current, "end"), body.worked_minutes
+    if "to" in sent:
+        if body.worked_minutes is not None:
+            raise AppError.of(
+                FIELD_INVALID,
+                "an open attendance (`to: null`) has no workedMinutes; leave it out",
+                pointer="/workedMinutes",
+            )
+        return None, None
+    if body.worked_minutes is not None:
+        return None, body.worked_minutes
+    if current["end_at"] is not None and "worked_minutes" in sent:
+        raise AppError.of(
+            FIELD_INVALID,
+            "must not be null on a closed attendance (send `to: null` to re-open it)",
+            pointer="/workedMinutes",
+        )
+    end: datetime | None = current["end_at"]
+    return end, None
+
+
+async def update_attendance(
+    tx: Tx, account_id: int, attendance_id: int, body: AttendanceUpdate
+) -> Row:
+    if tx.dialect == "postgresql":
+        # First the row, so its user cannot change under us (a concurrent move would leave
+        # us checking the wrong user's attendances).
+        await tx.execute(
+            "SELECT id FROM attendances WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE",
+            account_id,
+            attendance_id,
+        )
+    current = await get_attendance(tx, account_id, attendance_id)
+    sent = body.model_fields_set
+    changes: dict[str, Any] = {f: getattr(body, f) for f in _PLAIN if f in sent}
+
+    user_id: int = current["user_id"]
+    zone_name: str = current["time_zone"]
+    username = _username(body)
+    if username is not None and _renamed(username[0], current["username"]):
+        user = await user_by_name(tx, account_id, username[0], field=username[1])
+        user_id, zone_name = user["id"], user["time_zone"]
+    moved = user_id != current["user_id"]
+    if moved or sent & {"from_", "to", "worked_minutes", "break_minutes"}:
+        start = (
+            sent_instant(body.from_, zone_name, current, "start")
+            if body.from_ is not None
+            else current["start_at"]
+        )
+        brk = body.break_minutes if body.break_minutes is not None else current["break_minutes"]
+        end, worked = _end_and_worked(body, current, zone_name)
+        columns = _columns(start, end, worked, brk, zone_name)
+        await _lock_user(tx, account_id, user_id)
+        await _refuse_overlap(
+            tx, account_id, user_id, start, columns["end_at"], except_id=attendance_id
+        )
+        changes.update(columns)
+        if moved:
+            changes["user_id"] = user_id
+    if not changes:
+        return current
+    try:
+        await update_columns(tx, "attendances", account_id, attendance_id, changes)
+    except IntegrityViolation as exc:
+        if _is_open_violation(exc):
+            raise _clocked_in_already() from None
+        raise
+    return await get_attendance(tx, account_id, attendance_id)
+
+
+async def delete_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
+    await get_attendance(tx, account_id, attendance_id)
+    await soft_delete(
+        tx, "attendances", account_id, attendance_id, ATTENDANCE_DELETED, "attendance"
+    )
+    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, attendance_id)
+    assert row is not None
+    return row

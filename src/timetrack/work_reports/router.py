@@ -1,0 +1,167 @@
+"""``/work_reports`` and ``/work_reports/grouped``: read-only timesheets (SPEC §2)."""
+
+# No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations.
+
+from dataclasses import dataclass
+from datetime import date
+from types import GenericAlias
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from timetrack.accounts.auth import AccountDep
+from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
+from timetrack.paging import PageDep, list_response
+from timetrack.routing import read, route
+from timetrack.times import TimeFormatError, parse_date
+from timetrack.wire import NAME_MAX, read_object
+from timetrack.work_reports import calc, service
+from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead
+
+router = APIRouter(tags=["work reports"])
+
+_BASE = "/work_reports"
+_DATE_DOC = "a date YYYY-MM-DD; the range includes both ends and spans at most 366 days"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    username: str | None
+    span: service.Range
+
+
+def _date(parameter: str, text: str) -> date:
+    try:
+        return parse_date(text)
+    except TimeFormatError as exc:
+        raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
+
+
+def _query(
+    from_: Annotated[str, Query(alias="from", max_length=40, description=_DATE_DOC)],
+    to: Annotated[str, Query(max_length=40, description=_DATE_DOC)],
+    username: Annotated[
+        str | None,
+        Query(
+            max_length=NAME_MAX,
+            description="one user (whole name, any case); without it, every user of the account",
+        ),
+    ] = None,
+) -> ReportQuery:
+    first, last = _date("from", from_), _date("to", to)
+    who = username.strip() if username else None
+    return ReportQuery(who or None, service.check_range(first, last))
+
+
+QueryDep = Annotated[ReportQuery, Depends(_query)]
+
+
+def _group_by(
+    group_by: Annotated[
+        str, Query(alias="groupBy", max_length=10, description="`week`, `month` or `year`")
+    ],
+) -> calc.GroupBy:
+    wanted = group_by.strip().lower()
+    for choice in calc.GROUP_BYS:
+        if wanted == choice:
+            return choice
+    raise AppError.of(
+        PARAMETER_INVALID, "groupBy: must be week, month or year", parameter="groupBy"
+    )
+
+
+GroupByDep = Annotated[calc.GroupBy, Depends(_group_by)]
+
+
+async def _refuse_body(request: Request) -> None:
+    if await read_object(request):
+        raise AppError.of(METHOD_NOT_ALLOWED, "work reports are read-only; POST only reads")
+
+
+async def list_work_reports(
+    request: Request, account: AccountDep, page: PageDep, query: QueryDep
+) -> Response:
+    async with read(request) as tx:
+        items, total = await service.daily(tx, account, query.username, query.span, page)
+    return list_response(request, items, total, page)
+
+
+async def list_work_reports_by_post(
+    request: Request, account: AccountDep, page: PageDep, query: QueryDep
+) -> Response:
+    await _refuse_body(request)
+    return await list_work_reports(request, account, page, query)
+
+
+async def grouped_work_reports(
+    request: Request, account: AccountDep, page: PageDep, query: QueryDep, by: GroupByDep
+) -> Response:
+    async with read(request) as tx:
+        items, total = await service.grouped(tx, account, query.username, query.span, by, page)
+    return list_response(request, items, total, page)
+
+
+async def grouped_work_reports_by_post(
+    request: Request, account: AccountDep, page: PageDep, query: QueryDep, by: GroupByDep
+) -> Response:
+    await _refuse_body(request)
+    return await grouped_work_reports(request, account, page, query, by)
+
+
+def _responses(model: type, what: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {"model": GenericAlias(list, (model,)), "description": f"{what} (bare array)"},
+        400: {
+            "description": "Invalid or missing from/to/groupBy (10013), a range over 366 days "
+            "(19010), to before from (19011), an unknown username (14040)"
+        },
+        405: {"description": "POST with a non-empty body"},
+    }
+
+
+_DAILY = (
+    "One record per user and day from `from` to `to`, ordered by username and date; "
+    "X-Total-Count is users x days."
+)
+_GROUPED = (
+    "Per user and week, month or year: the sums of the daily records and the running "
+    "overtime balance from `from`."
+)
+_ROUTES: list[tuple[str, str, Any, str, str, dict[int | str, dict[str, Any]]]] = [
+    (
+        "GET",
+        _BASE,
+        list_work_reports,
+        "list_work_reports",
+        _DAILY,
+        _responses(WorkReportRead, "A page of day records"),
+    ),
+    (
+        "POST",
+        _BASE,
+        list_work_reports_by_post,
+        "list_work_reports_by_post",
+        _DAILY + " Read with POST and an empty body, the vendor's curl style.",
+        _responses(WorkReportRead, "A page of day records"),
+    ),
+    (
+        "GET",
+        f"{_BASE}/grouped",
+        grouped_work_reports,
+        "list_grouped_work_reports",
+        _GROUPED,
+        _responses(WorkReportPeriodRead, "A page of period records"),
+    ),
+    (
+        "POST",
+        f"{_BASE}/grouped",
+        grouped_work_reports_by_post,
+        "list_grouped_work_reports_by_post",
+        _GROUPED + " Read with POST and an empty body, the vendor's curl style.",
+        _responses(WorkReportPeriodRead, "A page of period records"),
+    ),
+]
+
+for _method, _path, _endpoint, _name, _doc, _docs in _ROUTES:
+    route(router, _method, _path, name=_name, description=_doc, responses=_docs)(_endpoint)

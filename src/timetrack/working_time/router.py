@@ -1,0 +1,250 @@
+"""``/users/{id}/working_time_models`` and ``/users/{id}/leave_balance``.
+
+Models are addressed under their user: a model belongs to exactly one user, and the user's
+404 (unknown, deleted, or another account's id) comes first, with the user codes.
+"""
+
+# No ``from __future__ import annotations``: FastAPI must see the endpoints' annotations as
+# objects (as in routing.py).
+
+from types import GenericAlias
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
+
+from timetrack.accounts.auth import AccountDep
+from timetrack.errors import (
+    METHOD_NOT_ALLOWED,
+    USER_NOT_FOUND,
+    WORKING_TIME_MODEL_NOT_FOUND,
+    AppError,
+)
+from timetrack.paging import PageDep, list_response
+from timetrack.routing import (
+    FeedDep,
+    RecordId,
+    created_response,
+    object_response,
+    parse_record_id,
+    read,
+    refuse_other_id,
+    route,
+    write,
+)
+from timetrack.times import MAX_YEAR, MIN_YEAR
+from timetrack.wire import parse_body, read_object
+from timetrack.working_time import service
+from timetrack.working_time.schemas import (
+    LeaveBalanceRead,
+    WorkingTimeModelCreate,
+    WorkingTimeModelRead,
+    WorkingTimeModelUpdate,
+)
+
+router = APIRouter(tags=["working-time models"])
+_BASE = "/users/{id}/working_time_models"
+_ONE = _BASE + "/{modelId}"
+_BALANCE = "/users/{id}/leave_balance"
+
+Responses = dict[int | str, dict[str, Any]]
+ModelId = Annotated[
+    str, Path(alias="modelId", description="the working-time model's id", examples=["1"])
+]
+_NO_USER: Responses = {404: {"description": "No such user (14010) or it is deleted (14020)"}}
+_MISSING: Responses = {
+    404: {
+        "description": "No such user (14010) or it is deleted (14020); no such model of the "
+        "user (14050) or it is deleted (14051)"
+    }
+}
+_ONE_DOC: Responses = {200: {"model": WorkingTimeModelRead, "description": "The model"}}
+_MANY_DOC: Responses = {
+    200: {
+        "model": GenericAlias(list, (WorkingTimeModelRead,)),
+        "description": "The user's models, ordered by validFrom (bare array; [] when the user "
+        "has none and works the default model)",
+    }
+}
+_TAKEN: Responses = {409: {"description": "The user has a model with this validFrom (14052)"}}
+
+
+def _user_id(text: str) -> int:
+    return parse_record_id(text, USER_NOT_FOUND, "user")
+
+
+def _model_id(text: str) -> int:
+    return parse_record_id(text, WORKING_TIME_MODEL_NOT_FOUND, "working-time model")
+
+
+async def _refuse_body(request: Request) -> None:
+    if await read_object(request):
+        raise AppError.of(METHOD_NOT_ALLOWED, "POST here only reads; update with PUT")
+
+
+@route(
+    router,
+    "GET",
+    _BASE,
+    name="list_working_time_models",
+    description="List a user's working-time models, ordered by validFrom. A user without "
+    "models works the default model (Monday-Friday 8 h, 20 days of leave).",
+    responses={**_MANY_DOC, **_NO_USER},
+)
+async def list_models(
+    request: Request, account: AccountDep, id: RecordId, page: PageDep, feed: FeedDep
+) -> Response:
+    user_id = _user_id(id)
+    async with read(request) as tx:
+        rows, total = await service.list_models(tx, account.id, user_id, page, feed)
+    return list_response(request, [service.to_wire(r) for r in rows], total, page)
+
+
+@route(
+    router,
+    "POST",
+    _BASE,
+    status_code=201,
+    body=WorkingTimeModelCreate,
+    body_required=False,
+    name="create_working_time_model",
+    description="Create a working-time model for the user. An empty body (`{}`) lists the "
+    "user's models instead, as the vendor's curl examples do.",
+    responses={
+        201: {"model": WorkingTimeModelRead, "description": "The created model"},
+        **_MANY_DOC,
+        **_NO_USER,
+        **_TAKEN,
+    },
+)
+async def create_model(
+    request: Request, account: AccountDep, id: RecordId, page: PageDep, feed: FeedDep
+) -> Response:
+    user_id = _user_id(id)
+    data = await read_object(request)
+    if not data:
+        return await list_models(request, account, id, page, feed)
+    body, ignored = parse_body(WorkingTimeModelCreate, data)
+    async with write(request) as tx:
+        row = await service.create_model(tx, account.id, user_id, body)
+        return created_response(request, service.to_wire(row), ignored)
+
+
+@route(
+    router,
+    "GET",
+    _ONE,
+    name="get_working_time_model",
+    description="Get one working-time model of the user.",
+    responses={**_ONE_DOC, **_MISSING},
+)
+async def get_model(
+    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
+) -> Response:
+    user_id, record_id = _user_id(id), _model_id(model_id)
+    async with read(request) as tx:
+        row = await service.get_model(tx, account.id, user_id, record_id)
+        return object_response(service.to_wire(row))
+
+
+@route(
+    router,
+    "POST",
+    _ONE,
+    name="get_working_time_model_by_post",
+    description="Get one working-time model: the vendor's curl examples read with POST and an "
+    "empty body.",
+    responses={**_ONE_DOC, **_MISSING, 405: {"description": "A body was sent: update with PUT"}},
+)
+async def get_model_by_post(
+    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
+) -> Response:
+    await _refuse_body(request)
+    return await get_model(request, account, id, model_id)
+
+
+@route(
+    router,
+    "PUT",
+    _ONE,
+    body=WorkingTimeModelUpdate,
+    name="update_working_time_model",
+    description="Update a working-time model: the fields sent change.",
+    responses={**_ONE_DOC, **_MISSING, **_TAKEN},
+)
+async def update_model(
+    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
+) -> Response:
+    user_id, record_id = _user_id(id), _model_id(model_id)
+    data = await read_object(request)
+    refuse_other_id(data, record_id)
+    body, ignored = parse_body(WorkingTimeModelUpdate, data)
+    async with write(request) as tx:
+        row = await service.update_model(tx, account.id, user_id, record_id, body)
+        return object_response(service.to_wire(row), ignored=ignored)
+
+
+@route(
+    router,
+    "DELETE",
+    _ONE,
+    name="delete_working_time_model",
+    description="Delete a working-time model (soft). From then on the user's previous model, "
+    "or the default, applies in its place.",
+    responses={**_ONE_DOC, **_MISSING},
+)
+async def delete_model(
+    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
+) -> Response:
+    user_id, record_id = _user_id(id), _model_id(model_id)
+    async with write(request) as tx:
+        row = await service.delete_model(tx, account.id, user_id, record_id)
+        return object_response(service.to_wire(row))
+
+
+Year = Annotated[
+    int | None,
+    Query(
+        ge=MIN_YEAR,
+        le=MAX_YEAR,
+        description="the calendar year (default: the current year in the account's time zone)",
+    ),
+]
+_BALANCE_DOC: Responses = {
+    200: {"model": LeaveBalanceRead, "description": "The user's leave balance"},
+    **_NO_USER,
+}
+
+
+@route(
+    router,
+    "GET",
+    _BALANCE,
+    name="get_leave_balance",
+    description="A user's leave in a year, in days: the entitlement (the models' "
+    "vacationDaysPerYear prorated over the year, to half days), approved leave taken, leave "
+    "waiting for approval, and what remains.",
+    responses=_BALANCE_DOC,
+)
+async def get_leave_balance(
+    request: Request, account: AccountDep, id: RecordId, year: Year = None
+) -> Response:
+    user_id = _user_id(id)
+    async with read(request) as tx:
+        return object_response(await service.leave_balance(tx, account, user_id, year))
+
+
+@route(
+    router,
+    "POST",
+    _BALANCE,
+    name="get_leave_balance_by_post",
+    description="The leave balance, read with POST and an empty body (the vendor's curl style).",
+    responses={**_BALANCE_DOC, 405: {"description": "A body was sent: this only reads"}},
+)
+async def get_leave_balance_by_post(
+    request: Request, account: AccountDep, id: RecordId, year: Year = None
+) -> Response:
+    if await read_object(request):
+        raise AppError.of(METHOD_NOT_ALLOWED, "POST here only reads")
+    return await get_leave_balance(request, account, id, year)
