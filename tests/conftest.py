@@ -53,8 +53,15 @@ async def _pg_reachable() -> str | None:
 
 def _settings(data_dir: Path, url: str) -> Settings:
     # The cheapest Argon2 cost: tests create many users, and hashing strength is not under test.
+    # Every test's requests come from one client address, and many send wrong credentials on
+    # purpose: the shared app does not throttle failed authentications (tests/test_ratelimit.py
+    # tests that on apps of its own). The per-account limit keeps its default.
     return Settings(
-        data_dir=data_dir, database_url=url, password_time_cost=1, password_memory_kib=1024
+        data_dir=data_dir,
+        database_url=url,
+        password_time_cost=1,
+        password_memory_kib=1024,
+        auth_failures_per_minute=0,
     )
 
 

@@ -26,6 +26,8 @@ _BLOCK = re.compile(r"```(sh|text)\n(.*?)```", re.S)
 _VOLATILE = [
     (re.compile(r'"updatedAt":"[^"]+"'), '"updatedAt":"<t>"'),
     (re.compile(r"^date: .*$", re.M), "date: <date>"),
+    (re.compile(r"^x-request-id: .*$", re.M), "x-request-id: <id>"),
+    (re.compile(r"^ratelimit-(remaining|reset): .*$", re.M), r"ratelimit-\1: <n>"),
 ]
 
 

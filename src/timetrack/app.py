@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +20,7 @@ from timetrack import __version__
 from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
+from timetrack.audit.router import router as audit_router
 from timetrack.clients.router import router as clients_router
 from timetrack.config import Settings
 from timetrack.db import Database, DatabaseError, create_database
@@ -23,12 +28,15 @@ from timetrack.errors import (
     ALL_CODES,
     BODY_TOO_LARGE,
     DATABASE_UNAVAILABLE,
+    INTERNAL,
     PARAMETER_INVALID,
     Problem,
     error_response,
     install_error_handlers,
 )
+from timetrack.logs import REQUEST_ID
 from timetrack.projects.router import router as projects_router
+from timetrack.ratelimit import create_rate_limiter
 from timetrack.routing import BODY_MODELS, ErrorEnvelope
 from timetrack.tasks.router import router as tasks_router
 from timetrack.time_entries.router import router as entries_router
@@ -39,6 +47,8 @@ from timetrack.work_reports.router import router as work_reports_router
 from timetrack.working_time.router import router as working_time_router
 
 API_PREFIX = "/api/v2/ext"
+
+log = logging.getLogger("timetrack")
 
 
 class RequestLimits:
@@ -96,6 +106,157 @@ class _TooLarge(Exception):
     pass
 
 
+class Health(BaseModel):
+    """The body of ``/healthz``'s 200."""
+
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+_REQUEST_ID = re.compile(rb"[!-~]{1,128}")  # printable ASCII, no spaces
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+# JSON answers never load anything, nor belong in a frame.
+_STRICT_CSP = (
+    b"content-security-policy",
+    b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+)
+# The interactive docs (Swagger UI, ReDoc) load their code and styles from a CDN and start with
+# an inline script; they call only this server.
+_DOCS_CSP = (
+    b"content-security-policy",
+    b"default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    b"font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
+    b"connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
+    b"form-action 'self'",
+)
+_NO_STORE = (b"cache-control", b"no-store")
+_HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
+class ResponseHeaders:
+    """The outermost middleware. Gives each request an id (a valid incoming ``X-Request-ID``,
+    else a new one) in ``request.state.request_id`` and in the log context; adds to every
+    response, errors included, that id, the security headers, ``Cache-Control: no-store``
+    unless the response set its own, HSTS when the request came over https (as seen through
+    trusted proxy headers), and an authenticated request's ``RateLimit-*`` headers. An
+    unexpected error is logged once, with the request id, and answered with the envelope."""
+
+    def __init__(self, app: ASGIApp, docs_paths: frozenset[str]) -> None:
+        self.app = app
+        self.docs_paths = docs_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                if _REQUEST_ID.fullmatch(value):
+                    request_id = value.decode("ascii")
+                break
+        if request_id is None:
+            request_id = os.urandom(16).hex()  # as random as uuid4().hex, 4x cheaper
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        extra = [
+            *_SECURITY_HEADERS,
+            _DOCS_CSP if scope["path"] in self.docs_paths else _STRICT_CSP,
+            (b"x-request-id", request_id.encode("ascii")),
+        ]
+        if scope.get("scheme") == "https":
+            extra.append(_HSTS)
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", ()))
+                for name, _ in headers:
+                    if name == b"cache-control":
+                        break
+                else:
+                    headers.append(_NO_STORE)
+                headers += extra
+                rate_limit = state.get("rate_limit")
+                if rate_limit is not None:
+                    headers += rate_limit.raw_headers()
+                message = {**message, "headers": headers}  # the app's own dict stays as it was
+            await send(message)
+
+        token = REQUEST_ID.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception(
+                "unhandled error on %s %s (request id %s)",
+                scope["method"],
+                scope["path"],
+                request_id,
+            )
+            if started:
+                raise
+            problem = Problem(
+                INTERNAL, f"an unexpected error occurred; it is logged as {request_id}"
+            )
+            await error_response([problem])(scope, receive, send_with_headers)
+        finally:
+            REQUEST_ID.reset(token)
+
+
+# Headers that every answer of a kind carries (docs/api.md), documented here once for all.
+_COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}
+_LIST_HEADERS: dict[str, dict[str, Any]] = {
+    "X-Total-Count": {
+        "description": "the number of records matching the filters, over all pages",
+        "required": True,
+        "schema": _COUNT,
+    },
+    "Link": {
+        "description": 'the neighbouring pages, `rel="next"` and `rel="prev"` (absolute URLs)',
+        "schema": {"type": "string"},
+    },
+}
+_CREATED_HEADERS: dict[str, dict[str, Any]] = {
+    "Location": {
+        "description": "the new record's path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+_RETRY_HEADERS: dict[str, dict[str, Any]] = {
+    "Retry-After": {
+        "description": "seconds to wait before retrying",
+        "required": True,
+        "schema": _COUNT,
+    }
+}
+
+
+def _document_headers(operation: dict[str, Any], *, api: bool) -> None:
+    """Add the paging headers to every list, ``Location`` to every 201, ``Retry-After`` to
+    every 429 and (under the API, where the 503 comes from a database outage) 503."""
+    for status, response in operation.get("responses", {}).items():
+        schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+        if status == "200" and schema.get("type") == "array":
+            extra = _LIST_HEADERS
+        elif status == "201":
+            extra = _CREATED_HEADERS
+        elif status == "429" or (status == "503" and api):
+            extra = _RETRY_HEADERS
+        else:
+            continue
+        headers = response.setdefault("headers", {})
+        for name, header in extra.items():
+            headers.setdefault(name, header)
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's document, with our request bodies and without its never-sent 422s."""
     if app.openapi_schema:
@@ -111,9 +272,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
-    for path_item in doc.get("paths", {}).values():
+    for path, path_item in doc.get("paths", {}).items():
         for operation in path_item.values():
             operation.get("responses", {}).pop("422", None)
+            _document_headers(operation, api=path.startswith(API_PREFIX))
             # FastAPI lists each header scheme as its own requirement, which OpenAPI reads as
             # "either one suffices"; both headers are needed together: one requirement object.
             if operation.get("security"):
@@ -137,12 +299,15 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
 
+    limiter = create_rate_limiter(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await db.open()
         try:
             yield
         finally:
+            await limiter.aclose()
             await db.close()
 
     app = FastAPI(
@@ -159,6 +324,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     app.state.db = db
     app.state.settings = settings
+    app.state.rate_limiter = limiter
     install_error_handlers(app)
     app.state.passwords = Passwords(
         time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
@@ -175,6 +341,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         absences_router,
         work_reports_router,
         working_time_router,
+        audit_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
@@ -184,7 +351,10 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         tags=["health"],
         response_class=Response,
         responses={
-            200: {"description": "Server and database are up"},
+            200: {"model": Health, "description": "Server and database are up"},
+            # Refused before any route, as on every path: a NUL in the query, a body too large.
+            400: {"model": ErrorEnvelope, "description": "A NUL character in the query string"},
+            413: {"model": ErrorEnvelope, "description": "Request body too large"},
             503: {"model": ErrorEnvelope, "description": "The database is unreachable"},
         },
     )
@@ -198,4 +368,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(RequestLimits, max_bytes=settings.max_body_bytes)
+    docs = frozenset(
+        p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p
+    )
+    app.add_middleware(ResponseHeaders, docs_paths=docs)
     return app

@@ -1,7 +1,8 @@
 """``timetrack``: serve the API and administer accounts.
 
 Commands are thin: each migrates the database first (so they all work on a fresh data
-directory), then calls the same services the API uses.
+directory), then calls the same services the API uses. ``backup`` and ``restore`` copy the
+database as it is, without migrating it.
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import FastAPI
 
 from timetrack import __version__, migrate
+from timetrack import backup as sqlite_backup
 from timetrack.accounts import service as accounts
+from timetrack.audit import service as audit
 from timetrack.config import Settings, get_settings
-from timetrack.db import Tx, create_database
+from timetrack.db import Tx, create_database, sqlite_path
 from timetrack.errors import AppError
+from timetrack.logs import uvicorn_log_config
+from timetrack.wire import MAX_ID
 from timetrack.working_time import service as working_time
 from timetrack.working_time.fields import WEEKDAYS, parse_vacation_days, parse_valid_from
 
@@ -32,14 +38,16 @@ def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def _in_transaction(settings: Settings, work: Callable[[Tx], Awaitable[T]]) -> T:
+def _in_transaction(
+    settings: Settings, work: Callable[[Tx], Awaitable[T]], *, write: bool = True
+) -> T:
     async def run() -> T:
         db = create_database(
             settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
         )
         await db.open()
         try:
-            async with db.transaction(write=True) as tx:
+            async with db.transaction(write=write) as tx:
                 return await work(tx)
         finally:
             await db.close()
@@ -84,7 +92,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     async def first_account(tx: Tx) -> accounts.Credentials | None:
         if await accounts.count_accounts(tx):
             return None
-        return await accounts.create_account(tx, "default", name="Default account")
+        creds = await accounts.create_account(tx, "default", name="Default account")
+        await _audit_account(tx, "create", creds.account)
+        return creds
 
     creds = _in_transaction(settings, first_account)
     if creds is not None:
@@ -101,6 +111,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         loop="uvloop",
         http="httptools",
         log_level=settings.log_level,
+        # uvicorn's own set-up, plus the request id on each line and the timetrack logger.
+        log_config=uvicorn_log_config(settings.log_level),
         access_log=settings.access_log,
         proxy_headers=settings.proxy_headers,
         forwarded_allow_ips=settings.forwarded_allow_ips,
@@ -120,7 +132,7 @@ def _account(args: argparse.Namespace, settings: Settings) -> int:
     if action == "create":
 
         async def create(tx: Tx) -> accounts.Credentials:
-            return await accounts.create_account(
+            creds = await accounts.create_account(
                 tx,
                 args.slug,
                 name=args.name,
@@ -128,6 +140,8 @@ def _account(args: argparse.Namespace, settings: Settings) -> int:
                 country=args.country,
                 region=args.region,
             )
+            await _audit_account(tx, "create", creds.account)
+            return creds
 
         creds = _in_transaction(settings, create)
         _print_credentials(creds, args.json, heading=f"Created account {creds.account.slug}:")
@@ -143,7 +157,9 @@ def _account(args: argparse.Namespace, settings: Settings) -> int:
     elif action == "rotate-secret":
 
         async def rotate(tx: Tx) -> accounts.Credentials:
-            return await accounts.rotate_secret(tx, args.slug)
+            creds = await accounts.rotate_secret(tx, args.slug)
+            await _audit_account(tx, "rotate_secret", creds.account, creds.account)
+            return creds
 
         creds = _in_transaction(settings, rotate)
         _print_credentials(
@@ -153,11 +169,29 @@ def _account(args: argparse.Namespace, settings: Settings) -> int:
         enabled = action == "enable"
 
         async def toggle(tx: Tx) -> accounts.Account:
-            return await accounts.set_enabled(tx, args.slug, enabled)
+            before = await accounts.get_account(tx, args.slug)
+            after = await accounts.set_enabled(tx, args.slug, enabled)
+            await _audit_account(tx, action, after, before)
+            return after
 
         account = _in_transaction(settings, toggle)
         _out(f"Account {account.slug} is now {'enabled' if account.enabled else 'disabled'}.")
     return 0
+
+
+async def _audit_account(
+    tx: Tx, action: str, account: accounts.Account, before: accounts.Account | None = None
+) -> None:
+    """The account's audit log records what the CLI does to it (never its key or secret)."""
+    await audit.record_cli(
+        tx,
+        account.id,
+        action,
+        audit.ACCOUNTS,
+        account.id,
+        before=None if before is None else before.as_dict(),
+        after=account.as_dict(),
+    )
 
 
 def _week_hours(text: str) -> dict[str, int]:
@@ -213,9 +247,23 @@ def _working_time(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(tx: Tx) -> Any:
         account = await accounts.get_account(tx, args.slug)
+        listed = await working_time.list_for_username(tx, account.id, args.username)
         if args.working_time_command == "list":
-            return await working_time.list_for_username(tx, account.id, args.username)
-        return await working_time.set_for_username(tx, account.id, args.username, body)
+            return listed
+        model, created = await working_time.set_for_username(tx, account.id, args.username, body)
+        before = None if created else next((m for m in listed if m["id"] == model["id"]), None)
+        if model != before:  # setting what is already set changes nothing: no audit entry
+            action = "create" if created else "update"
+            await audit.record_cli(
+                tx,
+                account.id,
+                action,
+                audit.WORKING_TIME_MODELS,
+                model["id"],
+                before=before,
+                after=model,
+            )
+        return model, created
 
     try:
         result = _in_transaction(settings, work)
@@ -249,6 +297,77 @@ def _working_time(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _audit_log(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(tx: Tx) -> list[dict[str, Any]]:
+        account = await accounts.get_account(tx, args.slug)
+        rows = await audit.latest_entries(
+            tx, account.id, resource=args.resource, record_id=args.record_id, limit=args.limit
+        )
+        return [audit.to_wire(row) for row in rows]
+
+    entries = _in_transaction(settings, work, write=False)
+    if args.json:
+        _out(json.dumps(entries))
+        return 0
+    _out(f"{'id':>6}  {'at (UTC)':<24}  {'actor':<18}  {'action':<13}  {'resource':<20}  record")
+    for e in entries:
+        record = "" if e["recordId"] is None else str(e["recordId"])
+        line = f"{e['id']:>6}  {e['at']:<24}  {e['actor']:<18}  {e['action']:<13}  "
+        line += f"{e['resource']:<20}  {record:<8}"
+        changed = _changed_fields(e["before"], e["after"])
+        _out((line + (f"  {', '.join(changed)}" if changed else "")).rstrip())
+    return 0
+
+
+def _changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The fields an update changed, as the audit table names them (``updatedAt`` left out)."""
+    if before is None or after is None:
+        return []
+    keys = [k for k in after if k != "updatedAt"] + [k for k in before if k not in after]
+    return [k for k in keys if before.get(k) != after.get(k)]
+
+
+def _positive(limit: int | None = None) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < 1 or (limit is not None and value > limit):
+            bound = f"1 to {limit}" if limit is not None else "at least 1"
+            raise argparse.ArgumentTypeError(f"must be {bound}")
+        return value
+
+    return convert
+
+
+_PG_BACKUP = """\
+timetrack: backup and restore copy the embedded SQLite database; on PostgreSQL use its own tools:
+  pg_dump --format=custom --file=timetrack.dump "$TIMETRACK_DATABASE_URL"
+  pg_restore --clean --if-exists --no-owner --dbname="$TIMETRACK_DATABASE_URL" timetrack.dump
+(README.md, section "Backup and restore")
+"""
+
+
+def _backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """``backup PATH`` / ``restore PATH`` of the SQLite database, with SQLite's backup API."""
+    if not settings.is_sqlite:
+        sys.stderr.write(_PG_BACKUP)
+        return 2
+    database = sqlite_path(settings.effective_database_url)
+    try:
+        if args.command == "backup":
+            sqlite_backup.backup(database, args.path, overwrite=args.force)
+            _out(f"Backed up {database} to {args.path}.")
+        else:
+            revision = sqlite_backup.restore(args.path, database)
+            _out(f"Restored {database} from {args.path} (schema version {revision}).")
+    except sqlite_backup.BackupError as exc:
+        sys.stderr.write(f"timetrack: {exc}\n")
+        return 1
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timetrack", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"timetrack {__version__}")
@@ -260,6 +379,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes (TIMETRACK_WORKERS)")
 
     commands.add_parser("migrate", help="bring the database schema up to date")
+
+    copy = commands.add_parser(
+        "backup", help="copy the SQLite database to PATH, consistently, while the server runs"
+    )
+    copy.add_argument("path", type=Path, metavar="PATH")
+    copy.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    restore = commands.add_parser(
+        "restore", help="replace the SQLite database with the backup PATH (stop the server first)"
+    )
+    restore.add_argument("path", type=Path, metavar="PATH")
 
     account = commands.add_parser("account", help="manage accounts")
     actions = account.add_subparsers(dest="account_command", required=True)
@@ -309,6 +438,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     for action in (model_list, model_set):
         action.add_argument("--json", action="store_true", help="print JSON")
+
+    log = commands.add_parser("audit", help="show an account's audit log, newest entries last")
+    log.add_argument("slug", metavar="ACCOUNT_SLUG")
+    log.add_argument("--resource", help="only this resource, e.g. clients or project_timer")
+    log.add_argument(
+        "--record-id", type=_positive(MAX_ID), metavar="N", help="only this record's entries"
+    )
+    log.add_argument(
+        "--limit",
+        type=_positive(1000),
+        default=50,
+        metavar="N",
+        help="show the N newest matching entries (default 50, at most 1000)",
+    )
+    log.add_argument("--json", action="store_true", help="print JSON, as GET /audit_log does")
     return parser
 
 
@@ -323,10 +467,14 @@ def main(argv: list[str] | None = None) -> int:
         "serve": _serve,
         "account": _account,
         "working-time": _working_time,
+        "audit": _audit_log,
         "migrate": lambda _args, _settings: 0,
+        "backup": _backup_or_restore,
+        "restore": _backup_or_restore,
     }
     try:
-        migrate.upgrade(settings.effective_database_url)
+        if args.command not in ("backup", "restore"):  # copy the database as it is
+            migrate.upgrade(settings.effective_database_url)
         if args.command == "migrate":
             _out(f"Database is up to date ({_describe(settings)}).")
         return handlers[args.command](args, settings)

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     # Argon2id cost of user passwords (RFC 9106's second recommended profile by default).
     password_time_cost: int = Field(default=3, ge=1, le=20)
     password_memory_kib: int = Field(default=65536, ge=1024, le=4_194_304)
+    # How long an Idempotency-Key is remembered (idempotency.py); older keys count as unused.
+    idempotency_ttl_hours: int = Field(default=24, ge=1, le=8760)
+    # Requests per account key: a token bucket of `burst` tokens refilled at `per_second`.
+    rate_limit_enabled: bool = True
+    rate_limit_per_second: float = Field(default=50.0, gt=0, le=1_000_000)
+    rate_limit_burst: int = Field(default=200, ge=1, le=1_000_000)
+    # Failed authentications per client address and minute (0: not throttled).
+    auth_failures_per_minute: int = Field(default=20, ge=0, le=1_000_000)
+    # Empty: each worker process keeps its own buckets.
+    redis_url: str = ""
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -46,6 +56,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 "TIMETRACK_DATABASE_URL must start with sqlite:///, postgresql:// or postgres://"
             )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("TIMETRACK_REDIS_URL must start with redis://, rediss:// or unix://")
         return value
 
     @property

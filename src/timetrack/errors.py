@@ -59,6 +59,12 @@ FIELD_INVALID = _code(10011, 400, "Invalid field value")
 FIELD_READ_ONLY = _code(10012, 400, "Read-only field")
 PARAMETER_INVALID = _code(10013, 400, "Invalid query or path parameter")
 DATABASE_UNAVAILABLE = _code(10020, 503, "Database unavailable")
+# Optimistic concurrency (If-Match) and idempotent POSTs (Idempotency-Key).
+PRECONDITION_FAILED = _code(10030, 412, "Precondition failed")
+IDEMPOTENCY_KEY_REUSED = _code(10031, 409, "Idempotency key reused with a different request")
+IDEMPOTENCY_KEY_INVALID = _code(10032, 400, "Invalid Idempotency-Key header")
+RATE_LIMITED = _code(10040, 429, "Too many requests")
+AUTH_THROTTLED = _code(10041, 429, "Too many failed authentications")
 
 # 11xxx clients
 CLIENT_NOT_FOUND = _code(11010, 404, "Client not found")

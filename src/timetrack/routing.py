@@ -18,7 +18,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from timetrack import idempotency, preconditions
 from timetrack.accounts.auth import AccountDep
+from timetrack.audit import service as audit
 from timetrack.db import Row, Tx
 from timetrack.errors import (
     FIELD_READ_ONLY,
@@ -28,7 +30,7 @@ from timetrack.errors import (
     ErrorCode,
 )
 from timetrack.paging import Page, PageDep, list_response
-from timetrack.times import TimeFormatError, parse_instant
+from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
 from timetrack.wire import MAX_ID, WireModel, dumps, ignored_headers, parse_body, read_object
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,6 +104,9 @@ def route(
         if int(status) >= 400:
             all_responses[status] = {"model": ErrorEnvelope, **doc}
     extra = body_doc(body, required=body_required) if body is not None else None
+    headers = _header_docs(method, method == "POST" and body is not None, all_responses)
+    if headers:
+        extra = {**(extra or {}), **headers}
 
     def decorator(endpoint: F) -> F:
         for spelled, visible in ((path, include_in_schema), (path + "/", False)):
@@ -123,12 +128,61 @@ def route(
     return decorator
 
 
+def _header_param(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": description,
+    }
+
+
+def _header_docs(
+    method: str, writes: bool, responses: dict[int | str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The concurrency headers of a route in the OpenAPI document: ``ETag`` on every
+    single-object answer, ``If-None-Match`` on reads of one, ``If-Match`` and its 412 on
+    ``PUT``/``DELETE``, ``Idempotency-Key`` and its 409 on ``POST``s that write.
+    ``responses`` is completed in place; the result holds the header parameters."""
+    single = False
+    for status in (200, 201):
+        doc = responses.get(status)
+        if doc is None or isinstance(doc.get("model"), GenericAlias):
+            continue  # a list: no ETag
+        single = True
+        headers = dict(preconditions.ETAG_HEADER_DOC)
+        if writes:
+            headers.update(idempotency.REPLAYED_HEADER_DOC)
+        responses[status] = {**doc, "headers": {**doc.get("headers", {}), **headers}}
+    parameters = []
+    if method == "GET" and single:
+        parameters.append(_header_param("If-None-Match", preconditions.IF_NONE_MATCH_DOC))
+        responses[304] = {"description": "Not modified: `If-None-Match` names the current ETag"}
+    if method in ("PUT", "DELETE"):
+        parameters.append(_header_param("If-Match", preconditions.IF_MATCH_DOC))
+        responses[412] = {
+            "model": ErrorEnvelope,
+            "description": "`If-Match` names an older version: the record has changed (10030)",
+        }
+    if writes:
+        parameters.append(_header_param(idempotency.HEADER, idempotency.HEADER_DOC))
+        reused = "The Idempotency-Key was used with another request (10031)"
+        conflict = responses.get(409)
+        responses[409] = {
+            "model": ErrorEnvelope,
+            "description": f"{conflict['description']}; or: {reused}" if conflict else reused,
+        }
+    return {"parameters": parameters} if parameters else {}
+
+
 def _feed(
     updated_since: Annotated[
         str | None,
         Query(
             alias="updatedSince",
             max_length=40,
+            json_schema_extra={"pattern": DATE_OR_TIMESTAMP_PATTERN},
             description="change feed: only records changed at or after this UTC instant "
             "(YYYY-MM-DDTHH:MM:SS[.fff]Z or with an offset; a date means its midnight UTC)",
         ),
@@ -186,12 +240,11 @@ def write(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
 def object_response(
     content: dict[str, Any], *, status_code: int = 200, ignored: list[str] | None = None
 ) -> Response:
-    return Response(
-        dumps(content),
-        status_code=status_code,
-        media_type="application/json",
-        headers=ignored_headers(ignored or []),
-    )
+    """One object; its ``ETag`` validates these very bytes (``preconditions.py``)."""
+    body = dumps(content)
+    headers = ignored_headers(ignored or [])
+    headers["ETag"] = preconditions.etag_of(body)
+    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
 
 
 def created_response(request: Request, content: dict[str, Any], ignored: list[str]) -> Response:
@@ -224,6 +277,9 @@ class Resource:
     # Slow work on a parsed body (password hashing) done before the transaction opens, so no
     # lock is held meanwhile; its result is what create/update receive.
     prepare: Callable[[Request, Any], Awaitable[Any]] | None = None
+    # The table behind the resource, when it is not named like ``plural`` (If-Match locks
+    # the record's row there).
+    table: str = ""
 
 
 def crud_router(res: Resource) -> APIRouter:
@@ -247,6 +303,42 @@ def crud_router(res: Resource) -> APIRouter:
         }
     }
 
+    async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
+        """The record an update or delete starts from, for the audit log (None: the write
+        itself answers the 404)."""
+        try:
+            return await res.get(tx, account_id, record_id)
+        except AppError:
+            return None
+
+    async def audited(
+        request: Request, tx: Tx, account_id: int, action: str, row: Row, before: Row | None = None
+    ) -> dict[str, Any]:
+        """The record's wire form, once the write is in the audit log (in the same transaction).
+        An update that applied nothing changed nothing, and is not recorded."""
+        item = res.to_wire(row)
+        if action != "update" or before is None or audit.changed(before, row):
+            old = None if before is None else res.to_wire(before)
+            await audit.record_request(
+                tx, request, account_id, action, res.plural, row["id"], before=old, after=item
+            )
+        return item
+
+    async def if_match(request: Request, tx: Tx, account_id: int, record_id: int) -> None:
+        """412 unless ``If-Match`` (when sent) names the record's current version."""
+
+        async def wire() -> dict[str, Any]:
+            return res.to_wire(await res.get(tx, account_id, record_id))
+
+        await preconditions.require_if_match(
+            request,
+            tx,
+            table=res.table or res.plural,
+            account_id=account_id,
+            record_id=record_id,
+            current=wire,
+        )
+
     def conflict(op: str) -> dict[int | str, dict[str, Any]]:
         return {409: {"description": res.conflicts[op]}} if op in res.conflicts else {}
 
@@ -268,14 +360,17 @@ def crud_router(res: Resource) -> APIRouter:
             body = await res.prepare(request, body)
         # Responses are built inside the transaction: if encoding failed, nothing is committed.
         async with write(request) as tx:
+            if (replay := await idempotency.claim(tx, request, account.id)) is not None:
+                return replay
             row = await res.create(tx, account.id, body)
-            return created_response(request, res.to_wire(row), ignored)
+            item = await audited(request, tx, account.id, "create", row)
+            return await idempotency.keep(tx, request, created_response(request, item, ignored))
 
     async def get_record(request: Request, account: AccountDep, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         async with read(request) as tx:
             row = await res.get(tx, account.id, record_id)
-            return object_response(res.to_wire(row))
+            return preconditions.not_modified(request, object_response(res.to_wire(row)))
 
     async def get_record_by_post(request: Request, account: AccountDep, id: RecordId) -> Response:
         if await read_object(request):
@@ -290,14 +385,19 @@ def crud_router(res: Resource) -> APIRouter:
         if res.prepare is not None:
             body = await res.prepare(request, body)
         async with write(request) as tx:
+            await if_match(request, tx, account.id, record_id)
+            before = await current(tx, account.id, record_id)
             row = await res.update(tx, account.id, record_id, body)
-            return object_response(res.to_wire(row), ignored=ignored)
+            item = await audited(request, tx, account.id, "update", row, before)
+            return object_response(item, ignored=ignored)
 
     async def delete_record(request: Request, account: AccountDep, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         async with write(request) as tx:
+            await if_match(request, tx, account.id, record_id)
+            before = await current(tx, account.id, record_id)
             row = await res.delete(tx, account.id, record_id)
-            return object_response(res.to_wire(row))
+            return object_response(await audited(request, tx, account.id, "delete", row, before))
 
     name, plural = res.singular, res.plural  # names of operations; `label` is for people
     routes: list[tuple[str, str, Callable[..., Any], str, str, dict[str, Any]]] = [

@@ -28,6 +28,15 @@ _TIMESTAMP = re.compile(
     r"(Z|[+-]\d{2}:\d{2})?$"
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+# The same formats as the OpenAPI document states them (JSON-Schema regex), with the year range
+# and the field ranges the parsers check; the parsers stay the rule (e.g. for February 30th).
+_DAY = r"(19[7-9][0-9]|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+_TIME += r"(Z|[+-](0[0-9]|1[0-8]):[0-5][0-9])?"
+DATE_PATTERN = f"^{_DAY}$"
+TIMESTAMP_PATTERN = f"^{_DAY}{_TIME}$"
+DATE_OR_TIMESTAMP_PATTERN = f"^{_DAY}({_TIME})?$"
 _ZONES = frozenset(available_timezones()) | {"UTC"}
 
 # The wall-clock text stored beside each instant: fixed width, so it sorts as it compares.

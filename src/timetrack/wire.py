@@ -39,7 +39,7 @@ from timetrack.errors import (
     Problem,
     problems_from_validation,
 )
-from timetrack.times import TimeFormatError, WireTime, parse_timestamp
+from timetrack.times import TIMESTAMP_PATTERN, TimeFormatError, WireTime, parse_timestamp
 
 # Documented limits (docs/api.md, "Limits").
 NAME_MAX = 255
@@ -226,6 +226,7 @@ def _text(max_length: int, *, strip: bool = False, required: bool = False) -> An
     schema: dict[str, Any] = {"type": "string", "maxLength": max_length}
     if required:
         schema["minLength"] = 1
+        schema["pattern"] = r"\S"  # not only whitespace: names are trimmed
     return Annotated[str, PlainValidator(check), WithJsonSchema(schema)]
 
 
@@ -248,8 +249,12 @@ def _pattern_text(
             raise ValueError(message)
         return normalize(value)
 
+    # The documented pattern is the checked one; the empty string is allowed too.
+    documented = f"^(?:{pattern.pattern.removeprefix('^').removesuffix('$')})?$"
     return Annotated[
-        str, PlainValidator(check), WithJsonSchema({"type": "string", "maxLength": max_length})
+        str,
+        PlainValidator(check),
+        WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": documented}),
     ]
 
 
@@ -280,6 +285,9 @@ def not_null(field_type: Any) -> Any:
 
 
 _NUMERIC_STRING = {"type": "string", "pattern": r"^\s*-?(\d+(\.\d*)?|\.\d+)\s*$"}
+# What the money and minutes checks accept when the number is sent as text.
+_MONEY_STRING = {"type": "string", "pattern": r"^\s*(\d{1,10}(\.\d{0,2})?|\.\d{1,2})\s*$"}
+_MINUTES_STRING = {"type": "string", "pattern": r"^\s*\d{1,9}(\.0*)?\s*$"}
 
 WireBool = Annotated[
     bool,
@@ -298,14 +306,14 @@ Money = Annotated[
     Decimal,
     PlainValidator(_money),
     WithJsonSchema(
-        {"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MONEY_MAX)}, _NUMERIC_STRING]}
+        {"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MONEY_MAX)}, _MONEY_STRING]}
     ),
 ]
 Minutes = Annotated[
     int,
     PlainValidator(_minutes),
     WithJsonSchema(
-        {"anyOf": [{"type": "integer", "minimum": 0, "maximum": MINUTES_MAX}, _NUMERIC_STRING]}
+        {"anyOf": [{"type": "integer", "minimum": 0, "maximum": MINUTES_MAX}, _MINUTES_STRING]}
     ),
 ]
 Name = _text(NAME_MAX, strip=True, required=True)
@@ -366,6 +374,7 @@ Timestamp = Annotated[
     WithJsonSchema(
         {
             "type": "string",
+            "pattern": TIMESTAMP_PATTERN,
             "description": "the user's local wall-clock time, YYYY-MM-DDTHH:MM:SS[.fff]Z; "
             "an explicit offset (+02:00) names an instant, converted to the user's zone",
             "example": "2025-03-04T09:00:00.000Z",

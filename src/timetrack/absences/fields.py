@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 
-from timetrack.times import TimeFormatError, parse_date_or_timestamp
+from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
 from timetrack.wire import not_null
 
 WAITING, APPROVED, DISAPPROVED = 0, 1, 2
@@ -60,7 +60,9 @@ _INT_OR_STRING = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r
 WireDate = Annotated[
     date,
     PlainValidator(_wire_date),
-    WithJsonSchema({"type": "string", "format": "date", "example": "2026-07-01"}),
+    WithJsonSchema(
+        {"type": "string", "pattern": DATE_OR_TIMESTAMP_PATTERN, "example": "2026-07-01"}
+    ),
 ]
 Status = Annotated[
     int,

@@ -10,7 +10,7 @@ from timetrack.absences import service
 from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
 from timetrack.errors import ABSENCE_DELETED, ABSENCE_NOT_FOUND, PARAMETER_INVALID, AppError
 from timetrack.routing import Resource, crud_router
-from timetrack.times import TimeFormatError, parse_date_or_timestamp
+from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
 from timetrack.wire import MAX_ID, NAME_MAX, name_key
 
 NameParam = Annotated[
@@ -20,7 +20,11 @@ _DATE_DOC = (
     "a date YYYY-MM-DD (a timestamp stands for its date); absences sharing at least one day "
     "with the range match"
 )
-DateParam = Annotated[str | None, Query(max_length=40, description=_DATE_DOC)]
+_BOUND: dict[str, Any] = {
+    "max_length": 40,
+    "json_schema_extra": {"pattern": DATE_OR_TIMESTAMP_PATTERN},
+}
+DateParam = Annotated[str | None, Query(description=_DATE_DOC, **_BOUND)]
 _ID = re.compile(r"^\s*[0-9]{1,19}\s*$")
 
 
@@ -41,21 +45,30 @@ def _number(parameter: str, text: str, *, high: int, what: str) -> int:
 def _filters(
     user: NameParam = None,
     username: NameParam = None,
-    from_: Annotated[str | None, Query(alias="from", max_length=40, description=_DATE_DOC)] = None,
+    from_: Annotated[str | None, Query(alias="from", description=_DATE_DOC, **_BOUND)] = None,
     to: DateParam = None,
     start_date: Annotated[
-        str | None, Query(alias="startDate", max_length=40, description="alias of `from`")
+        str | None, Query(alias="startDate", description="alias of `from`", **_BOUND)
     ] = None,
     end_date: Annotated[
-        str | None, Query(alias="endDate", max_length=40, description="alias of `to`")
+        str | None, Query(alias="endDate", description="alias of `to`", **_BOUND)
     ] = None,
     absence_type: Annotated[
         str | None,
-        Query(alias="absenceType", max_length=40, description="the absence type's id"),
+        Query(
+            alias="absenceType",
+            max_length=40,
+            description="the absence type's id",
+            json_schema_extra={"pattern": r"^\s*[0-9]{1,19}\s*$"},
+        ),
     ] = None,
     status: Annotated[
         str | None,
-        Query(max_length=10, description="0 waiting, 1 approved, 2 disapproved"),
+        Query(
+            max_length=10,
+            description="0 waiting, 1 approved, 2 disapproved",
+            json_schema_extra={"pattern": r"^\s*[0-2]\s*$"},
+        ),
     ] = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []

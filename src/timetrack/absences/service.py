@@ -233,6 +233,14 @@ def _refuse_changes(body: AbsenceUpdate, current: Row) -> None:
 
 
 async def update_absence(tx: Tx, account_id: int, absence_id: int, body: AbsenceUpdate) -> Row:
+    if tx.dialect == "postgresql":
+        # The row first, then (below) its user: the order an If-Match check locks them in
+        # (preconditions.py), so two updates of one absence cannot deadlock.
+        await tx.execute(
+            "SELECT id FROM absences WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE",
+            account_id,
+            absence_id,
+        )
     current = await get_absence(tx, account_id, absence_id)
     _refuse_changes(body, current)
     if body.status is None or body.status == current["status"]:

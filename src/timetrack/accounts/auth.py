@@ -1,4 +1,5 @@
-"""The credential check every API route depends on (SPEC §1, "Accounts and auth")."""
+"""The credential check every API route depends on (SPEC §1, "Accounts and auth"), with the
+rate limits that go with it (``timetrack.ratelimit``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi.security import APIKeyHeader
 
 from timetrack.accounts.service import Account, authenticate
 from timetrack.errors import ACCOUNT_DISABLED, AUTH_INVALID, AUTH_MISSING, AppError
+from timetrack.ratelimit import RateLimiter, client_address
 
 _key_header = APIKeyHeader(
     name="X-TimeTrack-Api-Key",
@@ -31,6 +33,10 @@ async def current_account(
     api_key: Annotated[str | None, Security(_key_header)],
     api_secret: Annotated[str | None, Security(_secret_header)],
 ) -> Account:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    address = client_address(request.scope.get("client"))
+    # An address that spent its failed authentications is refused before any lookup.
+    limiter.check_address(address)
     if not api_key or not api_secret:
         missing = [
             name
@@ -45,7 +51,10 @@ async def current_account(
     if len(api_key) <= _MAX_CREDENTIAL and len(api_secret) <= _MAX_CREDENTIAL:
         account = await authenticate(request.app.state.db, api_key, api_secret)
     if account is None:
+        await limiter.count_failure(address)
         raise AppError.of(AUTH_INVALID, "the API key and secret do not match an account")
+    # The response carries the bucket's state (RateLimit-* headers, added by app.ResponseHeaders).
+    request.state.rate_limit = await limiter.admit(api_key, address)
     if not account.enabled:
         raise AppError.of(ACCOUNT_DISABLED, f"the account {account.slug!r} is disabled")
     return account

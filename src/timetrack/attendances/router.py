@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from timetrack import idempotency
 from timetrack.accounts.auth import AccountDep
 from timetrack.attendances import service
 from timetrack.attendances.schemas import (
@@ -21,13 +22,19 @@ from timetrack.attendances.schemas import (
     ClockIn,
     ClockOut,
 )
+from timetrack.audit import service as audit
 from timetrack.db import Row, Tx
 from timetrack.errors import ATTENDANCE_DELETED, ATTENDANCE_NOT_FOUND
 from timetrack.routing import Resource, crud_router, object_response, route, write
 from timetrack.spans import start_bound
+from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
 from timetrack.wire import NAME_MAX, WireModel, name_key, parse_body, read_object
 
 NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
+_BOUND: dict[str, Any] = {
+    "max_length": 40,
+    "json_schema_extra": {"pattern": DATE_OR_TIMESTAMP_PATTERN},
+}
 _TIME_DOC = (
     "a date (YYYY-MM-DD) or timestamp; attendances starting in the range match. Without an "
     "offset (or with Z) it is compared with each attendance's local wall-clock start, with an "
@@ -42,8 +49,8 @@ _CONFLICTS = (
 def _filters(
     user: NameParam = None,
     username: NameParam = None,
-    from_: Annotated[str | None, Query(alias="from", max_length=40, description=_TIME_DOC)] = None,
-    to: Annotated[str | None, Query(max_length=40, description=_TIME_DOC)] = None,
+    from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
+    to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
     who = user if user is not None else username
@@ -66,18 +73,34 @@ router = APIRouter(tags=["attendances"])
 Clock = Callable[[Tx, int, Any], Awaitable[Row]]
 
 
-def _clock(model: type[WireModel], action: Clock, status_code: int) -> Callable[..., Any]:
+def _clock(
+    name: str, model: type[WireModel], action: Clock, status_code: int
+) -> Callable[..., Any]:
     async def endpoint(request: Request, account: AccountDep) -> Response:
         body, ignored = parse_body(model, await read_object(request))
         async with write(request) as tx:
+            if (replay := await idempotency.claim(tx, request, account.id)) is not None:
+                return replay
+            before = None
+            if isinstance(body, ClockOut):
+                before = await service.open_attendance(tx, account.id, body.username)
             row = await action(tx, account.id, body)
-            response = object_response(
-                service.to_wire(row), status_code=status_code, ignored=ignored
+            after = service.to_wire(row)
+            await audit.record_request(
+                tx,
+                request,
+                account.id,
+                name,
+                "attendances",
+                row["id"],
+                before=None if before is None else service.to_wire(before),
+                after=after,
             )
-        if status_code == 201:
-            collection = request.url.path.rstrip("/").rsplit("/", 1)[0]
-            response.headers["Location"] = f"{collection}/{row['id']}"
-        return response
+            response = object_response(after, status_code=status_code, ignored=ignored)
+            if status_code == 201:
+                collection = request.url.path.rstrip("/").rsplit("/", 1)[0]
+                response.headers["Location"] = f"{collection}/{row['id']}"
+            return await idempotency.keep(tx, request, response)
 
     return endpoint
 
@@ -101,7 +124,7 @@ route(
     },
     name="clock_in_attendance",
     description="Clock a user in at `date`: opens an attendance (`to` null, `manual` false).",
-)(_clock(ClockIn, service.clock_in, 201))
+)(_clock("clock_in", ClockIn, service.clock_in, 201))
 route(
     router,
     "POST",
@@ -117,7 +140,7 @@ route(
     },
     name="clock_out_attendance",
     description="Clock a user out at `date`: closes the user's open attendance.",
-)(_clock(ClockOut, service.clock_out, 200))
+)(_clock("clock_out", ClockOut, service.clock_out, 200))
 
 router.include_router(
     crud_router(

@@ -324,6 +324,18 @@ async def clock_out(tx: Tx, account_id: int, body: ClockOut) -> Row:
     return await get_attendance(tx, account_id, open_id)
 
 
+async def open_attendance(tx: Tx, account_id: int, username: str) -> Row | None:
+    """The user's open attendance, if any: what a clock-out will close (for the audit log)."""
+    user = await user_by_name(tx, account_id, username, field="username")
+    open_id = await tx.fetchval(
+        "SELECT id FROM attendances WHERE account_id = $1 AND user_id = $2 "
+        "AND end_at IS NULL AND deleted_at IS NULL",
+        account_id,
+        user["id"],
+    )
+    return None if open_id is None else await get_attendance(tx, account_id, open_id)
+
+
 # --- update, delete ---------------------------------------------------------------------------
 
 

@@ -4,9 +4,11 @@ from timetrack.models.absence import Absence
 from timetrack.models.absence_type import AbsenceType
 from timetrack.models.account import Account
 from timetrack.models.attendance import Attendance
+from timetrack.models.audit_entry import AuditEntry
 from timetrack.models.base import Base
 from timetrack.models.client import Client
 from timetrack.models.id_counter import IdCounter
+from timetrack.models.idempotency_key import IdempotencyKey
 from timetrack.models.project import Project
 from timetrack.models.project_timer import ProjectTimer
 from timetrack.models.task import Task
@@ -19,9 +21,11 @@ __all__ = [
     "AbsenceType",
     "Account",
     "Attendance",
+    "AuditEntry",
     "Base",
     "Client",
     "IdCounter",
+    "IdempotencyKey",
     "Project",
     "ProjectTimer",
     "Task",

@@ -9,9 +9,14 @@ from timetrack.routing import Resource, crud_router
 from timetrack.spans import start_bound
 from timetrack.time_entries import service
 from timetrack.time_entries.schemas import EntryCreate, EntryRead, EntryUpdate
+from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
 from timetrack.wire import NAME_MAX, name_key
 
 NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
+_BOUND: dict[str, Any] = {
+    "max_length": 40,
+    "json_schema_extra": {"pattern": DATE_OR_TIMESTAMP_PATTERN},
+}
 _TIME_DOC = (
     "a date (YYYY-MM-DD) or timestamp; entries starting in the range match. Without an offset "
     "(or with Z) it is compared with each entry's local wall-clock start, with an explicit "
@@ -31,8 +36,8 @@ def _filters(
     project_name: Annotated[str | None, Query(alias="projectName", max_length=NAME_MAX)] = None,
     task: NameParam = None,
     billable: bool | None = None,
-    from_: Annotated[str | None, Query(alias="from", max_length=40, description=_TIME_DOC)] = None,
-    to: Annotated[str | None, Query(max_length=40, description=_TIME_DOC)] = None,
+    from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
+    to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
     who = user if user is not None else username
@@ -93,5 +98,6 @@ router = crud_router(
         deleted=ENTRY_DELETED,
         conflicts={},
         ordering="ordered by the local start time, then id",
+        table="time_entries",
     )
 )

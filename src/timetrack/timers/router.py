@@ -8,14 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from timetrack import idempotency
 from timetrack.accounts.auth import AccountDep
+from timetrack.audit import service as audit
 from timetrack.db import Tx
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
+from timetrack.preconditions import not_modified
 from timetrack.routing import object_response, read, route, write
 from timetrack.timers import service
 from timetrack.timers.schemas import TimerEvent, TimerRead, TimerStart, TimerStopped
-from timetrack.times import TimeFormatError, WireTime, parse_timestamp
-from timetrack.wire import NAME_MAX, WireModel, parse_body, read_object
+from timetrack.times import TIMESTAMP_PATTERN, TimeFormatError, WireTime, parse_timestamp
+from timetrack.users.service import user_by_name
+from timetrack.wire import NAME_MAX, parse_body, read_object
 
 router = APIRouter(tags=["project timer"])
 _PREFIXES = ("/timers/project_timer", "/project_timer")
@@ -23,6 +27,7 @@ _PREFIXES = ("/timers/project_timer", "/project_timer")
 Responses = dict[int | str, dict[str, Any]]
 _STATE: Responses = {200: {"model": TimerRead, "description": "The timer"}}
 _UNKNOWN_USER: Responses = {400: {"description": "Unknown user (14040) or other invalid input"}}
+_READ_ONLY: Responses = {405: {"description": "A body was sent: this only reads"}}
 
 
 def _date(text: str | None) -> WireTime | None:
@@ -39,20 +44,28 @@ async def _get_state(
     account: AccountDep,
     username: Annotated[str, Query(max_length=NAME_MAX)],
     date: Annotated[
-        str | None, Query(max_length=40, description="caller's local time; extends durations")
+        str | None,
+        Query(
+            max_length=40,
+            description="caller's local time; extends durations",
+            json_schema_extra={"pattern": TIMESTAMP_PATTERN},
+        ),
     ] = None,
 ) -> Response:
     """The timer of a user (a timer never started reads as stopped)."""
     when = _date(date)
     async with read(request) as tx:
-        return object_response(await service.state(tx, account.id, username, when))
+        state = await service.state(tx, account.id, username, when)
+    return not_modified(request, object_response(state))
 
 
 async def _state_by_post(
     request: Request,
     account: AccountDep,
     username: Annotated[str, Query(max_length=NAME_MAX)],
-    date: Annotated[str | None, Query(max_length=40)] = None,
+    date: Annotated[
+        str | None, Query(max_length=40, json_schema_extra={"pattern": TIMESTAMP_PATTERN})
+    ] = None,
 ) -> Response:
     """The timer of a user, read with POST and an empty body (the vendor's curl style)."""
     if await read_object(request):
@@ -65,17 +78,45 @@ async def _state_by_post(
 Transition = Callable[[Tx, int, Any], Awaitable[dict[str, Any]]]
 
 
-def _transition(model: type[WireModel], action: Transition) -> Callable[..., Awaitable[Response]]:
+def _transition(
+    name: str, model: type[TimerEvent], action: Transition
+) -> Callable[..., Awaitable[Response]]:
     async def endpoint(request: Request, account: AccountDep) -> Response:
         body, ignored = parse_body(model, await read_object(request))
         async with write(request) as tx:
+            if (replay := await idempotency.claim(tx, request, account.id)) is not None:
+                return replay
+            # The audit log keys a timer by its user's id, and keeps its state before and after.
+            user = await user_by_name(tx, account.id, body.username, field="username")
+            before = await service.state(tx, account.id, user["username"], None)
             result = await action(tx, account.id, body)
-        return object_response(result, ignored=ignored)
+            await _audit(request, tx, account.id, name, user["id"], before, result)
+            return await idempotency.keep(tx, request, object_response(result, ignored=ignored))
 
     return endpoint
 
 
-_ACTIONS: list[tuple[str, type[WireModel], Transition, dict[int | str, dict[str, Any]], str]] = [
+async def _audit(
+    request: Request,
+    tx: Tx,
+    account_id: int,
+    name: str,
+    user_id: int,
+    before: dict[str, Any],
+    result: dict[str, Any],
+) -> None:
+    after = {k: v for k, v in result.items() if k != "projectTimeEntry"}
+    await audit.record_request(
+        tx, request, account_id, name, "project_timer", user_id, before=before, after=after
+    )
+    if "projectTimeEntry" in result:  # a stop books an entry: its create is recorded too
+        entry = result["projectTimeEntry"]
+        await audit.record_request(
+            tx, request, account_id, "create", "project_time_entries", entry["id"], after=entry
+        )
+
+
+_ACTIONS: list[tuple[str, type[TimerEvent], Transition, dict[int | str, dict[str, Any]], str]] = [
     (
         "start",
         TimerStart,
@@ -117,7 +158,7 @@ for prefix in _PREFIXES:
             router,
             method,
             prefix,
-            responses={**_STATE, **_UNKNOWN_USER},
+            responses={**_STATE, **_UNKNOWN_USER, **(_READ_ONLY if method == "POST" else {})},
             name=f"{'get' if method == 'GET' else 'post'}_project_timer{suffix}",
             description=endpoint.__doc__,
             include_in_schema=visible,
@@ -132,4 +173,4 @@ for prefix in _PREFIXES:
             name=f"{action}_project_timer{suffix}",
             description=doc,
             include_in_schema=visible,
-        )(_transition(model, handler))
+        )(_transition(action, model, handler))

@@ -14,7 +14,7 @@ from timetrack.accounts.auth import AccountDep
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
 from timetrack.paging import PageDep, list_response
 from timetrack.routing import read, route
-from timetrack.times import TimeFormatError, parse_date
+from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
 from timetrack.wire import NAME_MAX, read_object
 from timetrack.work_reports import calc, service
 from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead
@@ -23,6 +23,7 @@ router = APIRouter(tags=["work reports"])
 
 _BASE = "/work_reports"
 _DATE_DOC = "a date YYYY-MM-DD; the range includes both ends and spans at most 366 days"
+_BOUND: dict[str, Any] = {"max_length": 40, "json_schema_extra": {"pattern": DATE_PATTERN}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,8 @@ def _date(parameter: str, text: str) -> date:
 
 
 def _query(
-    from_: Annotated[str, Query(alias="from", max_length=40, description=_DATE_DOC)],
-    to: Annotated[str, Query(max_length=40, description=_DATE_DOC)],
+    from_: Annotated[str, Query(alias="from", description=_DATE_DOC, **_BOUND)],
+    to: Annotated[str, Query(description=_DATE_DOC, **_BOUND)],
     username: Annotated[
         str | None,
         Query(

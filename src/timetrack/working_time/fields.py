@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 
-from timetrack.times import TimeFormatError, parse_date
+from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
 
 # _to_decimal: the coercion every number on the wire shares (JSON numbers, plain decimal text).
 from timetrack.wire import _to_decimal, not_null
@@ -80,7 +80,9 @@ VacationDays = Annotated[
 WireDate = Annotated[
     date,
     PlainValidator(parse_valid_from),
-    WithJsonSchema({"type": "string", "format": "date", "example": "2026-07-01"}),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "pattern": DATE_PATTERN, "example": "2026-07-01"}
+    ),
 ]
 
 WireDateUpdate = not_null(WireDate)

@@ -13,7 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
+from timetrack import idempotency, preconditions
 from timetrack.accounts.auth import AccountDep
+from timetrack.audit import service as audit
+from timetrack.db import Row, Tx
 from timetrack.errors import (
     METHOD_NOT_ALLOWED,
     USER_NOT_FOUND,
@@ -77,6 +80,51 @@ def _model_id(text: str) -> int:
     return parse_record_id(text, WORKING_TIME_MODEL_NOT_FOUND, "working-time model")
 
 
+async def _current(tx: Tx, account_id: int, user_id: int, model_id: int) -> Row | None:
+    """The model an update or delete starts from, for the audit log (None: the write itself
+    answers the 404)."""
+    try:
+        return await service.get_model(tx, account_id, user_id, model_id)
+    except AppError:
+        return None
+
+
+async def _audited(
+    request: Request, tx: Tx, account_id: int, action: str, row: Row, before: Row | None = None
+) -> dict[str, Any]:
+    """The model's wire form, once the write is in the audit log (as in routing.crud_router)."""
+    item = service.to_wire(row)
+    if action != "update" or before is None or audit.changed(before, row):
+        old = None if before is None else service.to_wire(before)
+        await audit.record_request(
+            tx,
+            request,
+            account_id,
+            action,
+            audit.WORKING_TIME_MODELS,
+            row["id"],
+            before=old,
+            after=item,
+        )
+    return item
+
+
+async def _if_match(request: Request, tx: Tx, account_id: int, user_id: int, model_id: int) -> None:
+    """412 unless ``If-Match`` (when sent) names the model's current version."""
+
+    async def wire() -> dict[str, Any]:
+        return service.to_wire(await service.get_model(tx, account_id, user_id, model_id))
+
+    await preconditions.require_if_match(
+        request,
+        tx,
+        table="working_time_models",
+        account_id=account_id,
+        record_id=model_id,
+        current=wire,
+    )
+
+
 async def _refuse_body(request: Request) -> None:
     if await read_object(request):
         raise AppError.of(METHOD_NOT_ALLOWED, "POST here only reads; update with PUT")
@@ -126,8 +174,11 @@ async def create_model(
         return await list_models(request, account, id, page, feed)
     body, ignored = parse_body(WorkingTimeModelCreate, data)
     async with write(request) as tx:
+        if (replay := await idempotency.claim(tx, request, account.id)) is not None:
+            return replay
         row = await service.create_model(tx, account.id, user_id, body)
-        return created_response(request, service.to_wire(row), ignored)
+        item = await _audited(request, tx, account.id, "create", row)
+        return await idempotency.keep(tx, request, created_response(request, item, ignored))
 
 
 @route(
@@ -144,7 +195,7 @@ async def get_model(
     user_id, record_id = _user_id(id), _model_id(model_id)
     async with read(request) as tx:
         row = await service.get_model(tx, account.id, user_id, record_id)
-        return object_response(service.to_wire(row))
+        return preconditions.not_modified(request, object_response(service.to_wire(row)))
 
 
 @route(
@@ -180,8 +231,11 @@ async def update_model(
     refuse_other_id(data, record_id)
     body, ignored = parse_body(WorkingTimeModelUpdate, data)
     async with write(request) as tx:
+        await _if_match(request, tx, account.id, user_id, record_id)
+        before = await _current(tx, account.id, user_id, record_id)
         row = await service.update_model(tx, account.id, user_id, record_id, body)
-        return object_response(service.to_wire(row), ignored=ignored)
+        item = await _audited(request, tx, account.id, "update", row, before)
+        return object_response(item, ignored=ignored)
 
 
 @route(
@@ -198,8 +252,10 @@ async def delete_model(
 ) -> Response:
     user_id, record_id = _user_id(id), _model_id(model_id)
     async with write(request) as tx:
+        await _if_match(request, tx, account.id, user_id, record_id)
+        before = await _current(tx, account.id, user_id, record_id)
         row = await service.delete_model(tx, account.id, user_id, record_id)
-        return object_response(service.to_wire(row))
+        return object_response(await _audited(request, tx, account.id, "delete", row, before))
 
 
 Year = Annotated[
@@ -231,7 +287,8 @@ async def get_leave_balance(
 ) -> Response:
     user_id = _user_id(id)
     async with read(request) as tx:
-        return object_response(await service.leave_balance(tx, account, user_id, year))
+        balance = await service.leave_balance(tx, account, user_id, year)
+    return preconditions.not_modified(request, object_response(balance))
 
 
 @route(

@@ -1,0 +1,427 @@
+"""Rate limits: requests per account key, and failed authentications per client address.
+
+Both are token buckets: a bucket holds up to ``burst`` tokens and refills at a steady rate;
+each request (or each failed authentication) takes one token, and a request that finds the
+bucket empty is refused with ``429``. A bucket is kept as one number, the time at which it will
+be full again (the "theoretical arrival time" of GCRA, which is the same algorithm), so taking a
+token is a few integer operations on one value, and a bucket that has filled up again is
+indistinguishable from one that never existed and can be forgotten.
+
+- Per account key (``TIMETRACK_RATE_LIMIT_PER_SECOND``, ``TIMETRACK_RATE_LIMIT_BURST``): taken
+  after the credentials proved right; every authenticated response carries ``RateLimit-Limit``,
+  ``RateLimit-Remaining`` and ``RateLimit-Reset`` (the IETF draft's names; ``Reset`` is the
+  seconds until the bucket is full again), a refusal also ``Retry-After`` (code 10040).
+- Per client address (``TIMETRACK_AUTH_FAILURES_PER_MINUTE``): each wrong key or secret takes a
+  token; once the address has none left, its requests are refused (code 10041) before any
+  credential is looked at, until a token has grown back. IPv6 clients count per /64 network,
+  the block one subscriber usually gets.
+
+By default every worker process keeps its own buckets (a dict and the monotonic clock). With
+``TIMETRACK_REDIS_URL`` the buckets live in Redis and every worker and host shares them: one
+Lua script (one ``EVALSHA``, one round trip, atomic) checks and takes, on Redis's clock. If Redis
+cannot be reached the limits fail open to the per-process buckets, with a warning in the log,
+and Redis is tried again a few seconds later: a Redis outage never fails a request.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import ipaddress
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from timetrack.config import Settings
+from timetrack.errors import AUTH_THROTTLED, RATE_LIMITED, AppError, Problem
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
+
+log = logging.getLogger("timetrack.ratelimit")
+
+_US = 1_000_000
+Clock = Callable[[], int]  # microseconds, monotonic
+
+
+def monotonic_us() -> int:
+    return time.monotonic_ns() // 1000
+
+
+def _ceil_seconds(us: int) -> int:
+    return -(-us // _US)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """``burst`` tokens, one more every ``interval_us`` microseconds."""
+
+    interval_us: int
+    burst: int
+
+    @classmethod
+    def of(cls, per_second: float, burst: int) -> Policy:
+        return cls(max(1, round(_US / per_second)), burst)
+
+    @property
+    def capacity_us(self) -> int:
+        """How far ahead of now a bucket's full-again time may be: ``burst`` tokens' worth."""
+        return self.interval_us * self.burst
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes microseconds to build
+class Decision:
+    """The state of an account's bucket after a request took (or failed to take) a token."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int  # seconds until the bucket is full again
+    retry_after: int  # seconds until a refused request may be sent again (0 when allowed)
+
+    @classmethod
+    def of(cls, policy: Policy, allowed: bool, debt_us: int) -> Decision:
+        """``debt_us``: how far the bucket's full-again time lies ahead of now."""
+        wait = debt_us + policy.interval_us - policy.capacity_us
+        return cls(
+            allowed=allowed,
+            limit=policy.burst,
+            remaining=max(0, policy.burst - -(-debt_us // policy.interval_us)),
+            reset=_ceil_seconds(max(0, debt_us)),
+            retry_after=0 if allowed else max(1, _ceil_seconds(wait)),
+        )
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        return [
+            (b"ratelimit-limit", b"%d" % self.limit),
+            (b"ratelimit-remaining", b"%d" % self.remaining),
+            (b"ratelimit-reset", b"%d" % self.reset),
+        ]
+
+
+def _too_many_requests(decision: Decision) -> AppError:
+    detail = f"the rate limit of this API key is spent; retry in {decision.retry_after} s"
+    headers = {"Retry-After": str(decision.retry_after), **decision.headers()}
+    return AppError(Problem(RATE_LIMITED, detail), headers=headers)
+
+
+def _throttled(wait_us: int) -> AppError:
+    seconds = max(1, _ceil_seconds(wait_us))
+    detail = f"too many failed authentications from this address; retry in {seconds} s"
+    return AppError(Problem(AUTH_THROTTLED, detail), headers={"Retry-After": str(seconds)})
+
+
+def client_address(client: tuple[str, int] | None) -> str:
+    """The key failed authentications are counted under: the address, or its /64 for IPv6."""
+    host = client[0] if client else ""
+    if ":" not in host:
+        return host or "unknown"
+    return _ipv6_network(host)
+
+
+@functools.lru_cache(maxsize=4096)  # parsing an IPv6 address takes ~20 µs; clients come back
+def _ipv6_network(host: str) -> str:
+    try:
+        address = ipaddress.IPv6Address(host)
+    except ValueError:
+        return host
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return address.exploded[:19] + "::/64"
+
+
+_SWEEP_MIN = 10_000  # entries before the first sweep of full buckets
+_MAX_KEYS = 100_000  # entries kept at most (past it, the oldest go: those clients start afresh)
+
+
+class Buckets:
+    """Token buckets of one policy, by key, in this process."""
+
+    def __init__(self, policy: Policy, clock: Clock = monotonic_us) -> None:
+        self.policy = policy
+        self._clock = clock
+        self._full_at: dict[str, int] = {}
+        self._sweep_at = _SWEEP_MIN
+
+    def take(self, key: str) -> tuple[bool, int]:
+        """Take a token: (taken, how far ahead of now the bucket's full-again time lies)."""
+        now = self._clock()
+        full_at = max(self._full_at.get(key, now), now)
+        debt = full_at - now + self.policy.interval_us
+        if debt > self.policy.capacity_us:
+            return False, full_at - now
+        self._full_at[key] = now + debt
+        if len(self._full_at) >= self._sweep_at:
+            self._sweep(now)
+        return True, debt
+
+    def wait(self, key: str) -> int:
+        """Microseconds until ``key`` has a token (0: it has one now)."""
+        full_at = self._full_at.get(key)
+        if full_at is None:
+            return 0
+        return max(0, full_at - self._clock() + self.policy.interval_us - self.policy.capacity_us)
+
+    def __len__(self) -> int:
+        return len(self._full_at)
+
+    def _sweep(self, now: int) -> None:
+        for key in [k for k, full_at in self._full_at.items() if full_at <= now]:
+            del self._full_at[key]
+        excess = len(self._full_at) - _MAX_KEYS
+        if excess > 0:
+            for key in list(itertools.islice(self._full_at, excess + _MAX_KEYS // 10)):
+                del self._full_at[key]
+        self._sweep_at = min(max(_SWEEP_MIN, 2 * len(self._full_at)), _MAX_KEYS)
+
+
+class RateLimiter:
+    """The limits of one worker process (the default backend)."""
+
+    def __init__(
+        self, accounts: Policy | None, failures: Policy | None, clock: Clock = monotonic_us
+    ) -> None:
+        self.accounts = accounts
+        self.failures = failures
+        self._clock = clock
+        self._account_buckets = Buckets(accounts, clock) if accounts else None
+        self._failure_buckets = Buckets(failures, clock) if failures else None
+        self._warned_at: int | None = None
+        self._unwarned = 0
+
+    def check_address(self, address: str) -> None:
+        """Refuse (429) an address that has spent its failed authentications. No I/O."""
+        if self._failure_buckets is not None:
+            wait = self._failure_buckets.wait(address)
+            if wait:
+                raise _throttled(wait)
+
+    async def count_failure(self, address: str) -> None:
+        """Count a failed authentication; 429 when the address had none left."""
+        if self._failure_buckets is None:
+            return
+        taken, debt = self._failure_buckets.take(address)
+        if not taken:
+            raise _throttled(self._failure_buckets.wait(address))
+        self._note_failure(address, debt)
+
+    async def admit(self, api_key: str, address: str) -> Decision | None:
+        """Take a token of the account's bucket (429 when empty); None when not limited."""
+        if self._account_buckets is None:
+            return None
+        taken, debt = self._account_buckets.take(api_key)
+        decision = Decision.of(self._account_buckets.policy, taken, debt)
+        if not taken:
+            raise _too_many_requests(decision)
+        return decision
+
+    async def aclose(self) -> None:
+        """Release connections (none here)."""
+
+    def _note_failure(self, address: str, debt: int) -> int:
+        """After a counted failure: the microseconds the address is now refused for (0 while it
+        has tokens left), logged at most every ten seconds per process."""
+        assert self.failures is not None
+        wait = debt + self.failures.interval_us - self.failures.capacity_us
+        if wait <= 0:
+            return 0
+        now = self._clock()
+        if self._warned_at is not None and now - self._warned_at < 10 * _US:
+            self._unwarned += 1
+            return wait
+        more = (
+            f" ({self._unwarned} more addresses since the last warning)" if self._unwarned else ""
+        )
+        log.warning(
+            "too many failed authentications from %s: refused for %d s%s",
+            address,
+            max(1, _ceil_seconds(wait)),
+            more,
+        )
+        self._warned_at, self._unwarned = now, 0
+        return wait
+
+
+# KEYS: buckets that must each have a token; the last one gives one up when ARGV's last value
+# is 1. ARGV: interval (µs) and burst of each key, then 1 or 0. Returns {0, debt} when every
+# bucket had a token (debt: µs until the last one is full again), else {i, debt of bucket i}.
+# Times are Redis's own clock, so workers on hosts with skewed clocks still agree.
+_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local take = ARGV[#ARGV] == '1'
+local debt = 0
+for i, key in ipairs(KEYS) do
+  local interval, burst = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  local full_at = tonumber(redis.call('GET', key)) or now
+  if full_at < now then full_at = now end
+  debt = full_at - now + interval
+  if debt > interval * burst then
+    return {i, full_at - now}
+  end
+  if take and i == #KEYS then
+    redis.call('SET', key, string.format('%.0f', now + debt),
+      'PX', string.format('%.0f', math.ceil(debt / 1000)))
+  end
+end
+return {0, debt}
+"""
+
+_PREFIX = "timetrack:rl:"
+_RETRY_REDIS_US = 5 * _US  # after a Redis error, the per-process buckets serve this long
+
+
+class RedisRateLimiter(RateLimiter):
+    """Buckets shared through Redis by every worker and host; the per-process buckets of the
+    base class stand in while Redis cannot be reached."""
+
+    def __init__(
+        self,
+        url: str,
+        accounts: Policy | None,
+        failures: Policy | None,
+        clock: Clock = monotonic_us,
+    ) -> None:
+        super().__init__(accounts, failures, clock)
+        self._url = url
+        self._redis: Redis | None = None
+        self._script: AsyncScript | None = None
+        self._down_until: int | None = None
+        # Addresses Redis reported out of failed authentications: refused without a round trip.
+        self._blocked: dict[str, int] = {}
+
+    @property
+    def where(self) -> str:
+        """Redis's address for the log, without the password a URL may carry."""
+        parts = urlsplit(self._url)
+        return parts.hostname or parts.path or "redis"
+
+    def check_address(self, address: str) -> None:
+        until = self._blocked.get(address)
+        if until is not None:
+            wait = until - self._clock()
+            if wait > 0:
+                raise _throttled(wait)
+            del self._blocked[address]
+        super().check_address(address)
+
+    async def count_failure(self, address: str) -> None:
+        if self.failures is None:
+            return
+        result = await self._eval([_PREFIX + "f:" + address], [*self._args(self.failures), 1])
+        if result is None:
+            await super().count_failure(address)
+            return
+        refused, debt = result
+        if refused:
+            self._block(address, debt + self.failures.interval_us - self.failures.capacity_us)
+            raise _throttled(debt + self.failures.interval_us - self.failures.capacity_us)
+        self._block(address, self._note_failure(address, debt))
+
+    async def admit(self, api_key: str, address: str) -> Decision | None:
+        keys: list[str] = []
+        args: list[int] = []
+        if self.failures is not None:
+            keys.append(_PREFIX + "f:" + address)
+            args += self._args(self.failures)
+        if self.accounts is not None:
+            digest = hashlib.blake2b(api_key.encode(), digest_size=16).hexdigest()
+            keys.append(_PREFIX + "k:" + digest)
+            args += self._args(self.accounts)
+        if not keys:
+            return None
+        result = await self._eval(keys, [*args, 1 if self.accounts is not None else 0])
+        if result is None:
+            return await super().admit(api_key, address)
+        refused_by, debt = result
+        if refused_by == 0:
+            return Decision.of(self.accounts, True, debt) if self.accounts is not None else None
+        if self.accounts is not None and refused_by == len(keys):
+            raise _too_many_requests(Decision.of(self.accounts, False, debt))
+        assert self.failures is not None
+        wait = debt + self.failures.interval_us - self.failures.capacity_us
+        self._block(address, wait)
+        raise _throttled(wait)
+
+    async def aclose(self) -> None:
+        if self._redis is not None:
+            redis, self._redis, self._script = self._redis, None, None
+            await redis.aclose()
+
+    @staticmethod
+    def _args(policy: Policy) -> list[int]:
+        return [policy.interval_us, policy.burst]
+
+    def _block(self, address: str, wait_us: int) -> None:
+        if wait_us <= 0:
+            return
+        if len(self._blocked) >= _SWEEP_MIN:
+            now = self._clock()
+            self._blocked = {a: t for a, t in self._blocked.items() if t > now}
+            if len(self._blocked) >= _MAX_KEYS:
+                self._blocked.clear()
+        self._blocked[address] = self._clock() + wait_us
+
+    async def _eval(self, keys: list[str], args: list[int]) -> tuple[int, int] | None:
+        """Run the bucket script: (refused by, debt), or None while Redis is unreachable."""
+        if self._down_until is not None and self._clock() < self._down_until:
+            return None
+        try:
+            if self._script is None:
+                self._script = self._connect().register_script(_SCRIPT)
+            result: Any = await self._script(keys=keys, args=args)
+        except Exception as exc:  # any failure of Redis: fail open to the local buckets
+            if self._down_until is None:
+                log.warning(
+                    "Redis at %s is unreachable (%s); rate limits are kept per process until "
+                    "it answers again",
+                    self.where,
+                    type(exc).__name__,
+                )
+            self._down_until = self._clock() + _RETRY_REDIS_US
+            return None
+        if self._down_until is not None:
+            log.warning("Redis at %s answers again; rate limits are shared again", self.where)
+            self._down_until = None
+        return int(result[0]), int(result[1])
+
+    def _connect(self) -> Redis:
+        from redis.asyncio import Redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
+        if self._redis is None:
+            # Short timeouts and one immediate retry (a pooled connection may have gone stale):
+            # a slow or absent Redis must not hold requests up.
+            self._redis = Redis.from_url(
+                self._url,
+                socket_timeout=0.25,
+                socket_connect_timeout=0.25,
+                retry=Retry(NoBackoff(), 1),
+            )
+        return self._redis
+
+
+def create_rate_limiter(settings: Settings) -> RateLimiter:
+    accounts = None
+    if settings.rate_limit_enabled:
+        accounts = Policy.of(settings.rate_limit_per_second, settings.rate_limit_burst)
+    failures = None
+    if settings.auth_failures_per_minute:
+        per_minute = settings.auth_failures_per_minute
+        failures = Policy.of(per_minute / 60, per_minute)
+    if settings.redis_url:
+        return RedisRateLimiter(settings.redis_url, accounts, failures)
+    return RateLimiter(accounts, failures)

@@ -1,0 +1,180 @@
+"""One record of every resource with full CRUD, for tests that run the same checks on all of
+them (ETags and If-Match, Idempotency-Key): how to create one, and a change to make to it.
+
+Each kind makes what its records need (a user, a client and project) in the test's fresh
+account and answers the collection's path, relative to the API base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+USER, CLIENT, PROJECT = "alice", "Acme", "Website"
+
+
+async def _ok(response: httpx.Response, status: int = 201) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def make_user(api: httpx.AsyncClient, username: str = USER) -> dict[str, Any]:
+    return await _ok(
+        await api.post(
+            "/users",
+            json={
+                "username": username,
+                "firstName": "Alice",
+                "lastName": "Example",
+                "email": f"{username}@example.com",
+                "password": "correct horse",
+            },
+        )
+    )
+
+
+async def make_project(api: httpx.AsyncClient) -> dict[str, Any]:
+    await _ok(await api.post("/clients", json={"name": CLIENT}))
+    return await _ok(
+        await api.post("/projects", json={"clientName": CLIENT, "projectName": PROJECT})
+    )
+
+
+async def _none(api: httpx.AsyncClient) -> None:
+    return None
+
+
+async def _user(api: httpx.AsyncClient) -> None:
+    await make_user(api)
+
+
+async def _client(api: httpx.AsyncClient) -> None:
+    await _ok(await api.post("/clients", json={"name": CLIENT}))
+
+
+async def _user_and_project(api: httpx.AsyncClient) -> None:
+    await make_user(api)
+    await make_project(api)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    # Makes what a record needs; answers the collection's path (relative to the API base).
+    prepare: Callable[[httpx.AsyncClient], Awaitable[str]]
+    create: dict[str, Any]
+    # Two different changes, each of which really changes the record.
+    update: dict[str, Any]
+    other_update: dict[str, Any]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _kind(
+    name: str,
+    needs: Callable[[httpx.AsyncClient], Awaitable[None]],
+    create: dict[str, Any],
+    update: dict[str, Any],
+    other_update: dict[str, Any],
+) -> Kind:
+    async def prepare(api: httpx.AsyncClient) -> str:
+        await needs(api)
+        return f"/{name}"
+
+    return Kind(name, prepare, create, update, other_update)
+
+
+async def _working_time_models(api: httpx.AsyncClient) -> str:
+    user = await make_user(api)
+    return f"/users/{user['id']}/working_time_models"
+
+
+KINDS = [
+    _kind("clients", _none, {"name": "Globex"}, {"notes": "one"}, {"notes": "two"}),
+    _kind(
+        "projects",
+        _client,
+        {"clientName": CLIENT, "projectName": "Shop"},
+        {"notes": "one"},
+        {"hourRate": 80},
+    ),
+    _kind("tasks", _none, {"name": "Design"}, {"notes": "one"}, {"hourRate": 50}),
+    _kind(
+        "users",
+        _none,
+        {
+            "username": "bob",
+            "firstName": "Bob",
+            "lastName": "Example",
+            "email": "bob@example.com",
+            "password": "correct horse",
+        },
+        {"firstName": "Robert"},
+        {"lastName": "Sample"},
+    ),
+    _kind(
+        "project_time_entries",
+        _user_and_project,
+        {
+            "user": USER,
+            "clientName": CLIENT,
+            "projectName": PROJECT,
+            "from": "2026-03-02T09:00:00.000Z",
+            "to": "2026-03-02T10:00:00.000Z",
+        },
+        {"details": "one"},
+        {"to": "2026-03-02T11:00:00.000Z"},
+    ),
+    _kind(
+        "attendances",
+        _user,
+        {"user": USER, "from": "2026-03-02T08:00:00.000Z", "to": "2026-03-02T12:00:00.000Z"},
+        {"notes": "one"},
+        {"breakMinutes": 30},
+    ),
+    _kind(
+        "absence_types",
+        _none,
+        {"name": "Training", "shortName": "TR"},
+        {"color": "#123456"},
+        {"shortName": "TRN"},
+    ),
+    _kind(
+        "absences",
+        _user,
+        {"username": USER, "from": "2026-03-02", "to": "2026-03-03", "absenceType": 1},
+        {"status": 1},
+        {"status": 2},
+    ),
+    Kind(
+        "working_time_models",
+        _working_time_models,
+        {"validFrom": "2026-01-01"},
+        {"mondaySeconds": 3600},
+        {"vacationDaysPerYear": 25},
+    ),
+]
+
+
+async def create(api: httpx.AsyncClient, kind: Kind) -> tuple[str, httpx.Response]:
+    """Prepare and create one record of ``kind``: its collection path and the 201."""
+    collection = await kind.prepare(api)
+    response = await api.post(collection, json=kind.create)
+    assert response.status_code == 201, response.text
+    return collection, response
+
+
+def problem(response: httpx.Response, status: int, code: int) -> dict[str, Any]:
+    """The one error of the envelope, after checking its status and code."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    errors = response.json()["errors"]
+    assert len(errors) == 1, errors
+    assert errors[0]["status"] == status and errors[0]["code"] == code, errors
+    error: dict[str, Any] = errors[0]
+    return error
