@@ -31,7 +31,15 @@ from timetrack.errors import (
 )
 from timetrack.paging import Page, PageDep, list_response
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
-from timetrack.wire import MAX_ID, WireModel, dumps, ignored_headers, parse_body, read_object
+from timetrack.wire import (
+    MAX_ID,
+    NAME_MAX,
+    WireModel,
+    dumps,
+    ignored_headers,
+    parse_body,
+    read_object,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -251,6 +259,16 @@ def created_response(request: Request, content: dict[str, Any], ignored: list[st
     response = object_response(content, status_code=201, ignored=ignored)
     response.headers["Location"] = f"{request.url.path.rstrip('/')}/{content['id']}"
     return response
+
+
+def name_filter(
+    name: Annotated[
+        str | None,
+        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
+    ] = None,
+) -> dict[str, Any]:
+    """The list filter of resources filtered by their ``name`` only."""
+    return {"name": name}
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import Query
-
 from timetrack.absence_types import service
 from timetrack.absence_types.schemas import AbsenceTypeCreate, AbsenceTypeRead, AbsenceTypeUpdate
 from timetrack.errors import ABSENCE_TYPE_DELETED, ABSENCE_TYPE_NOT_FOUND
-from timetrack.routing import Resource, crud_router
-from timetrack.wire import NAME_MAX
-
-
-def _filters(
-    name: Annotated[
-        str | None,
-        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
-    ] = None,
-) -> dict[str, Any]:
-    return {"name": name}
-
+from timetrack.routing import Resource, crud_router, name_filter
 
 router = crud_router(
     Resource(
@@ -27,7 +12,7 @@ router = crud_router(
         read_model=AbsenceTypeRead,
         create_model=AbsenceTypeCreate,
         update_model=AbsenceTypeUpdate,
-        filters=_filters,
+        filters=name_filter,
         list=service.list_absence_types,
         get=service.get_absence_type,
         create=service.create_absence_type,

@@ -1,24 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import Query
-
 from timetrack.clients import service
 from timetrack.clients.schemas import ClientCreate, ClientRead, ClientUpdate
 from timetrack.errors import CLIENT_DELETED, CLIENT_NOT_FOUND
-from timetrack.routing import Resource, crud_router
-from timetrack.wire import NAME_MAX
-
-
-def _filters(
-    name: Annotated[
-        str | None,
-        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
-    ] = None,
-) -> dict[str, Any]:
-    return {"name": name}
-
+from timetrack.routing import Resource, crud_router, name_filter
 
 router = crud_router(
     Resource(
@@ -27,7 +12,7 @@ router = crud_router(
         read_model=ClientRead,
         create_model=ClientCreate,
         update_model=ClientUpdate,
-        filters=_filters,
+        filters=name_filter,
         list=service.list_clients,
         get=service.get_client,
         create=service.create_client,

@@ -1,24 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import Query
-
 from timetrack.errors import TASK_DELETED, TASK_NOT_FOUND
-from timetrack.routing import Resource, crud_router
+from timetrack.routing import Resource, crud_router, name_filter
 from timetrack.tasks import service
 from timetrack.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
-from timetrack.wire import NAME_MAX
-
-
-def _filters(
-    name: Annotated[
-        str | None,
-        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
-    ] = None,
-) -> dict[str, Any]:
-    return {"name": name}
-
 
 router = crud_router(
     Resource(
@@ -27,7 +12,7 @@ router = crud_router(
         read_model=TaskRead,
         create_model=TaskCreate,
         update_model=TaskUpdate,
-        filters=_filters,
+        filters=name_filter,
         list=service.list_tasks,
         get=service.get_task,
         create=service.create_task,
