@@ -38,7 +38,7 @@ from timetrack.errors import (
     Problem,
 )
 from timetrack.paging import Page
-from timetrack.users.service import user_by_name
+from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import name_key
 
 _FROM = (
@@ -107,23 +107,6 @@ def _day_segment(body: AbsenceCreate | AbsenceUpdate) -> tuple[int, str] | None:
     return None
 
 
-async def _lock_user(tx: Tx, account_id: int, user_id: int) -> Row | None:
-    """Serialise the writes that can make one user's absences overlap (PostgreSQL); the
-    user's row as it is once locked (``deleted_at`` says whether it was deleted meanwhile).
-
-    FOR NO KEY UPDATE conflicts with itself (so two such writes for one user run one after the
-    other) but not with the KEY SHARE lock that inserting rows referencing the user takes, so
-    the user's time entries and attendances are not held up meanwhile.
-    """
-    if tx.dialect != "postgresql":
-        return None
-    return await tx.fetchrow(
-        "SELECT id, deleted_at FROM users WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE",
-        account_id,
-        user_id,
-    )
-
-
 async def _refuse_overlap(
     tx: Tx,
     account_id: int,
@@ -177,7 +160,7 @@ async def create_absence(tx: Tx, account_id: int, body: AbsenceCreate) -> Row:
         )
     user = await user_by_name(tx, account_id, username[0], field=username[1])
     absence_type = await live_absence_type(tx, account_id, body.absence_type, field="absenceType")
-    locked = await _lock_user(tx, account_id, user["id"])
+    locked = await lock_user_writes(tx, account_id, user["id"])
     if locked is not None and locked["deleted_at"] is not None:  # deleted while we waited
         raise AppError.of(USER_UNKNOWN, f"no user named {username[0]!r}", pointer=f"/{username[1]}")
     await _refuse_overlap(tx, account_id, user["id"], body.from_, body.to, segment)
@@ -247,7 +230,7 @@ async def update_absence(tx: Tx, account_id: int, absence_id: int, body: Absence
         return current
     if current["status"] == DISAPPROVED:
         # Waiting or approved again: it counts for overlaps once more.
-        await _lock_user(tx, account_id, current["user_id"])
+        await lock_user_writes(tx, account_id, current["user_id"])
         await _refuse_overlap(
             tx,
             account_id,

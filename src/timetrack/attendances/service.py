@@ -57,7 +57,7 @@ from timetrack.spans import (
     wire_local_text,
 )
 from timetrack.times import local_text, utc_to_local, wire_local, wire_utc
-from timetrack.users.service import user_by_name
+from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import name_key
 
 # The account scope, written once: every read of attendances starts here.
@@ -150,20 +150,6 @@ async def list_attendances(
 # --- the no-overlap rule ----------------------------------------------------------------------
 
 
-async def _lock_user(tx: Tx, account_id: int, user_id: int) -> None:
-    """Serialise, per user, the writes that could make attendances overlap (PostgreSQL).
-
-    ``FOR NO KEY UPDATE`` conflicts with itself, which is all this needs, but not with the
-    ``FOR KEY SHARE`` that inserting a row referencing the user (a time entry, an absence)
-    takes, so those are not held up meanwhile."""
-    if tx.dialect == "postgresql":
-        await tx.execute(
-            "SELECT id FROM users WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE",
-            account_id,
-            user_id,
-        )
-
-
 def _when(row: Row) -> str:
     end = "open" if row["end_at"] is None else wire_local(row["end_at"], row["time_zone"])
     return f"{wire_local(row['start_at'], row['time_zone'])} to {end}"
@@ -180,7 +166,7 @@ async def _refuse_overlap(
 ) -> None:
     """409 when ``[start, end)`` (``end`` None: open, to infinity) overlaps another live
     attendance of the user; a second open one is "already clocked in". Call under
-    ``_lock_user``."""
+    ``lock_user_writes``."""
     base = (
         "SELECT id, start_at, end_at, time_zone FROM attendances "
         "WHERE account_id = $1 AND user_id = $2 AND deleted_at IS NULL AND id <> $3"
@@ -224,7 +210,7 @@ def _clocked_in_already() -> AppError:
 async def _insert(
     tx: Tx, account_id: int, user_id: int, columns: dict[str, Any], fields: dict[str, Any]
 ) -> Row:
-    await _lock_user(tx, account_id, user_id)
+    await lock_user_writes(tx, account_id, user_id)
     await _refuse_overlap(tx, account_id, user_id, columns["start_at"], columns["end_at"])
     attendance_id = await next_id(tx, account_id, "attendances")
     stamp = now()
@@ -405,7 +391,7 @@ async def update_attendance(
         brk = body.break_minutes if body.break_minutes is not None else current["break_minutes"]
         end, worked = _end_and_worked(body, current, zone_name)
         columns = _columns(start, end, worked, brk, zone_name)
-        await _lock_user(tx, account_id, user_id)
+        await lock_user_writes(tx, account_id, user_id)
         await _refuse_overlap(
             tx, account_id, user_id, start, columns["end_at"], except_id=attendance_id
         )

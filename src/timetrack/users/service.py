@@ -109,6 +109,24 @@ async def user_by_name(tx: Tx, account_id: int, username: str, *, field: str) ->
     return row
 
 
+async def lock_user_writes(tx: Tx, account_id: int, user_id: int) -> Row | None:
+    """Serialise, per user, writes that could make that user's records overlap (attendances,
+    absences) on PostgreSQL; return the user's row as it is once locked (``deleted_at`` says
+    whether it was deleted meanwhile). SQLite serialises writers already: None there.
+
+    ``FOR NO KEY UPDATE`` conflicts with itself, which is all this needs, but not with the
+    ``FOR KEY SHARE`` that inserting a row referencing the user takes, so the user's time
+    entries are not held up meanwhile.
+    """
+    if tx.dialect != "postgresql":
+        return None
+    return await tx.fetchrow(
+        "SELECT id, deleted_at FROM users WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE",
+        account_id,
+        user_id,
+    )
+
+
 async def _refuse_taken(
     tx: Tx, account_id: int, column: str, key: str, *, except_id: int | None = None
 ) -> None:
