@@ -18,8 +18,9 @@ document, with deleted records) is the same after the walk as before.
 
 The walk is data-driven: it reads the paths, parameters and request-body schemas from the
 document, and fills them by the rules below (``QUERY``, ``HEADERS``, ``BODIES``, path ids by the
-collection they follow). An operation with a parameter or body field no rule covers fails the
-test, so a new route cannot escape the walk.
+collection they follow). A body that is an array of such a body (a bulk create) is sent as a
+one-item array. An operation with a parameter or body field no rule covers fails the test, so a
+new route cannot escape the walk.
 
 Step 1 refers to A's records. Step 2, after B's lists have been checked for anything of A's,
 uses A's names as the names of B's own new records (a client, a user, an e-mail address, ...):
@@ -506,7 +507,8 @@ class Operation:
     path_params: tuple[tuple[str, str], ...]  # (param, the collection whose id it is)
     query: tuple[tuple[str, bool], ...]  # (name, required)
     headers: tuple[str, ...]
-    body: str | None  # the request-body schema's name
+    body: str | None  # the request-body schema's name (of its items, when ``array``)
+    array: bool = False  # the body is an array of ``body`` (sent with one item)
 
     @property
     def label(self) -> str:
@@ -549,10 +551,13 @@ def _operations(doc: dict[str, Any]) -> tuple[list[Operation], list[str]]:
                     headers.append(name)
                 else:
                     uncovered.append(f"{label}: {where} parameter {name}")
-            body = None
+            body, array = None, False
             if "requestBody" in spec:
                 ref = spec["requestBody"]["content"]["application/json"]["schema"]["$ref"]
                 body = ref.rsplit("/", 1)[-1]
+                items = doc["components"]["schemas"].get(body, {}).get("items")
+                if items is not None:
+                    body, array = items["$ref"].rsplit("/", 1)[-1], True
                 rules = BODIES.get(body)
                 if rules is None:
                     uncovered.append(f"{label}: request body {body}")
@@ -568,6 +573,7 @@ def _operations(doc: dict[str, Any]) -> tuple[list[Operation], list[str]]:
                     tuple(query),
                     tuple(headers),
                     body,
+                    array,
                 )
             )
     return operations, uncovered
@@ -608,7 +614,7 @@ class Request:
     url: str
     params: dict[str, str]
     headers: dict[str, str]
-    body: dict[str, Any] | None
+    body: dict[str, Any] | list[dict[str, Any]] | None
 
     def text(self) -> str:
         return json.dumps([self.url, self.params, self.headers, self.body])
@@ -648,6 +654,8 @@ def instantiate(v: Variant, foreign: World, own: World) -> Request:
     params = {k: str(_rule_value(r, v, foreign, own)) for k, r in v.query}
     headers = {k: str(_rule_value(r, v, foreign, own)) for k, r in v.headers}
     body = None if v.body is None else {k: _rule_value(r, v, foreign, own) for k, r in v.body}
+    if body is not None and op.array:
+        return Request(op.method, path, params, headers, [body])
     return Request(op.method, path, params, headers, body)
 
 

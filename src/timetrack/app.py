@@ -240,13 +240,14 @@ _RETRY_HEADERS: dict[str, dict[str, Any]] = {
 
 
 def _document_headers(operation: dict[str, Any], *, api: bool) -> None:
-    """Add the paging headers to every list, ``Location`` to every 201, ``Retry-After`` to
-    every 429 and (under the API, where the 503 comes from a database outage) 503."""
+    """Add the paging headers to every list, ``Location`` to every 201 of one record (a bulk
+    create's has none), ``Retry-After`` to every 429 and (under the API, where the 503 comes
+    from a database outage) 503."""
     for status, response in operation.get("responses", {}).items():
         schema = response.get("content", {}).get("application/json", {}).get("schema", {})
         if status == "200" and schema.get("type") == "array":
             extra = _LIST_HEADERS
-        elif status == "201":
+        elif status == "201" and schema.get("type") != "array":
             extra = _CREATED_HEADERS
         elif status == "429" or (status == "503" and api):
             extra = _RETRY_HEADERS

@@ -350,11 +350,20 @@ async def next_id(tx: Tx, account_id: int, resource: str) -> int:
     so reveal nothing about other accounts. The counter row is locked until commit, so two
     concurrent creates can never draw the same id.
     """
-    value: int = await tx.fetchval(
-        "INSERT INTO id_counters (account_id, resource, last_id) VALUES ($1, $2, 1) "
-        "ON CONFLICT (account_id, resource) DO UPDATE SET last_id = id_counters.last_id + 1 "
+    return await next_ids(tx, account_id, resource, 1)
+
+
+async def next_ids(tx: Tx, account_id: int, resource: str, count: int) -> int:
+    """Allocate ``count`` consecutive ids of a resource with one counter bump; return the first
+    (a bulk create numbers its records ``first .. first + count - 1``)."""
+    if count < 1:
+        raise ValueError(f"cannot allocate {count} ids")
+    last: int = await tx.fetchval(
+        "INSERT INTO id_counters (account_id, resource, last_id) VALUES ($1, $2, $3) "
+        "ON CONFLICT (account_id, resource) DO UPDATE SET last_id = id_counters.last_id + $3 "
         "RETURNING last_id",
         account_id,
         resource,
+        count,
     )
-    return value
+    return last - count + 1

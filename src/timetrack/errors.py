@@ -106,6 +106,10 @@ ENTRY_DELETED = _code(15020, 404, "TimeEntry exist but it is deleted")
 ENTRY_END_BEFORE_START = _code(15030, 400, "to must be after from")
 ENTRY_BREAK_TOO_LONG = _code(15031, 400, "Break must be shorter than the time span")
 ENTRY_WORKED_INCONSISTENT = _code(15032, 400, "workedMinutes does not match from, to and break")
+# The bulk create (POST /project_time_entries/bulk).
+BULK_NOT_ARRAY = _code(15040, 400, "Body must be a JSON array")
+BULK_EMPTY = _code(15041, 400, "Bulk create needs at least one entry")
+BULK_TOO_MANY = _code(15042, 400, "Too many entries for one bulk create")
 
 
 # 16xxx attendances

@@ -45,7 +45,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Request-body models, whose schemas the OpenAPI document adds to its components (bodies are
 # read by ``wire.read_object`` rather than by FastAPI, so FastAPI does not see them).
-BODY_MODELS: list[type[WireModel]] = []
+BODY_MODELS: list[type[BaseModel]] = []
 
 
 class ErrorSource(BaseModel):
@@ -80,7 +80,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def body_doc(model: type[WireModel], *, required: bool = True) -> dict[str, Any]:
+def body_doc(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
     if model not in BODY_MODELS:
         BODY_MODELS.append(model)
     return {
@@ -100,7 +100,7 @@ def route(
     *,
     status_code: int = 200,
     responses: dict[int | str, dict[str, Any]] | None = None,
-    body: type[WireModel] | None = None,
+    body: type[BaseModel] | None = None,
     body_required: bool = True,
     name: str | None = None,
     description: str | None = None,

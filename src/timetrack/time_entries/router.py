@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
 
+from timetrack import idempotency
+from timetrack.accounts.auth import AccountDep
+from timetrack.audit import service as audit
 from timetrack.errors import ENTRY_DELETED, ENTRY_NOT_FOUND
-from timetrack.routing import Resource, crud_router
+from timetrack.routing import Resource, crud_router, route, write
 from timetrack.spans import start_bound
-from timetrack.time_entries import service
-from timetrack.time_entries.schemas import EntryCreate, EntryRead, EntryUpdate
+from timetrack.time_entries import bulk, service
+from timetrack.time_entries.schemas import EntryBatch, EntryCreate, EntryRead, EntryUpdate
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
-from timetrack.wire import NAME_MAX, name_key
+from timetrack.wire import NAME_MAX, ignored_headers, json_response, name_key
 
 NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
 _BOUND: dict[str, Any] = {
@@ -80,7 +84,7 @@ def _filters(
     return {"conditions": conditions}
 
 
-router = crud_router(
+_crud = crud_router(
     Resource(
         singular="project_time_entry",
         plural="project_time_entries",
@@ -101,3 +105,48 @@ router = crud_router(
         table="time_entries",
     )
 )
+
+router = APIRouter(tags=["project_time_entries"])
+
+
+# The bulk create is registered before the CRUD routes: `POST /project_time_entries/{id}` (the
+# vendor's read by POST) would otherwise take "bulk" for an id.
+@route(
+    router,
+    "POST",
+    "/project_time_entries/bulk",
+    status_code=201,
+    body=EntryBatch,
+    name="bulk_create_project_time_entries",
+    description=(
+        "Create 1 to 1000 project time entries in one transaction (ours). Each item is what "
+        "`POST /project_time_entries` takes and is checked by the same rules. All or nothing: "
+        "if any item is invalid nothing is written, and each problem's `source.pointer` starts "
+        "with its item's index (`/3/projectName`)."
+    ),
+    responses={
+        201: {
+            "model": list[EntryRead],
+            "description": "The created entries, in the order sent (bare array, no `Location`)",
+            "headers": idempotency.REPLAYED_HEADER_DOC,
+        },
+        400: {
+            "description": "Not an array (15040), empty (15041) or over 1000 items (15042); "
+            "malformed JSON; or an invalid item, as a single create would answer it, its "
+            "index first in the pointer"
+        },
+    },
+)
+async def bulk_create_entries(request: Request, account: AccountDep) -> Response:
+    bodies, ignored = bulk.parse_batch(await request.body())
+    async with write(request) as tx:
+        if (replay := await idempotency.claim(tx, request, account.id)) is not None:
+            return replay
+        rows = await bulk.create_entries(tx, account.id, bodies)
+        items = [service.to_wire(row) for row in rows]
+        await audit.record_creates(tx, request, account.id, "project_time_entries", items)
+        response = json_response(items, status_code=201, headers=ignored_headers(ignored))
+        return await idempotency.keep(tx, request, response)
+
+
+router.include_router(_crud)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, RootModel, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
 from timetrack.wire import (
@@ -23,6 +23,9 @@ from timetrack.wire import (
 )
 
 TAGS_MAX = 1000
+# The most entries one bulk create takes (docs/api.md, "Limits"): a batch is one transaction,
+# so this bounds how long it holds the write lock and how large its answer is.
+BULK_MAX = 1000
 
 
 def _tags(value: Any) -> str:
@@ -64,6 +67,12 @@ class EntryCreate(_EntryFields):
     from_: Timestamp = Field(alias="from")
     billable: WireBool = True
     flat_rate: WireBool = False
+
+
+class EntryBatch(RootModel[list[EntryCreate]]):
+    """The body of a bulk create: 1 to 1000 entries, each as a single create takes it."""
+
+    root: list[EntryCreate] = Field(min_length=1, max_length=BULK_MAX)
 
 
 class EntryUpdate(_EntryFields):

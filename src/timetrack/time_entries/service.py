@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -112,6 +113,10 @@ class References:
     task: Row | None
 
 
+# Resolves (user, the field it came in), clientName, projectName and task into References.
+ReferenceLookup = Callable[[Tx, int, tuple[str, str], str, str, str | None], Awaitable[References]]
+
+
 async def _references(
     tx: Tx,
     account_id: int,
@@ -169,6 +174,13 @@ async def get_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
     return require_live(row, ENTRY_NOT_FOUND, ENTRY_DELETED, f"time entry {entry_id}")
 
 
+async def get_entries(tx: Tx, account_id: int, first_id: int, last_id: int) -> list[Row]:
+    """The entries with ids ``first_id..last_id`` (a bulk create's), ordered by id."""
+    return await tx.fetch(
+        f"{_OWNED} AND e.id BETWEEN $2 AND $3 ORDER BY e.id", account_id, first_id, last_id
+    )
+
+
 async def list_entries(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
@@ -188,11 +200,25 @@ def _username(body: EntryCreate | EntryUpdate) -> tuple[str, str] | None:
     return None
 
 
-async def create_entry(tx: Tx, account_id: int, body: EntryCreate) -> Row:
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """An entry ready to be stored: its references and span resolved."""
+
+    refs: References
+    zone_name: str
+    span: Span
+    hour_rate: Decimal | None  # None: the references' rate (``_rate``)
+    fields: dict[str, Any]  # the plain columns sent
+
+
+async def plan_entry(
+    tx: Tx, account_id: int, body: EntryCreate, references: ReferenceLookup = _references
+) -> Booking:
+    """Check a create's names and span (the bulk create passes a memoizing ``references``)."""
     username = _username(body)
     if username is None:
         raise AppError.of(FIELD_REQUIRED, "send `user` (or `username`)", pointer="/user")
-    refs = await _references(
+    refs = await references(
         tx, account_id, username, body.client_name, body.project_name, body.task
     )
     zone_name: str = refs.user["time_zone"]
@@ -200,7 +226,42 @@ async def create_entry(tx: Tx, account_id: int, body: EntryCreate) -> Row:
     end = body.to.instant(zone_name) if body.to is not None else None
     span = resolve_span(start, end, body.worked_minutes, body.break_minutes or 0)
     fields = {f: getattr(body, f) for f in _PLAIN}
-    return await insert_entry(tx, account_id, refs, zone_name, span, body.hour_rate, fields)
+    return Booking(refs, zone_name, span, body.hour_rate, fields)
+
+
+async def create_entry(tx: Tx, account_id: int, body: EntryCreate) -> Row:
+    booking = await plan_entry(tx, account_id, body)
+    return await insert_entry(
+        tx,
+        account_id,
+        booking.refs,
+        booking.zone_name,
+        booking.span,
+        booking.hour_rate,
+        booking.fields,
+    )
+
+
+def entry_values(
+    account_id: int, entry_id: int, booking: Booking, stamp: datetime
+) -> dict[str, Any]:
+    """The row of a new entry, column -> value (every ``plan_entry`` booking gives the same
+    columns in the same order)."""
+    refs = booking.refs
+    return {
+        "account_id": account_id,
+        "id": entry_id,
+        "user_id": refs.user["id"],
+        "project_id": refs.project["id"],
+        "task_id": refs.task["id"] if refs.task is not None else None,
+        **time_columns(booking.span, booking.zone_name),
+        "hour_rate": booking.hour_rate if booking.hour_rate is not None else _rate(refs),
+        "billable": True,
+        "flat_rate": False,
+        **booking.fields,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
 
 
 async def insert_entry(
@@ -214,21 +275,8 @@ async def insert_entry(
 ) -> Row:
     """Book an entry whose references and span are resolved (also used by the timer)."""
     entry_id = await next_id(tx, account_id, "time_entries")
-    stamp = now()
-    values: dict[str, Any] = {
-        "account_id": account_id,
-        "id": entry_id,
-        "user_id": refs.user["id"],
-        "project_id": refs.project["id"],
-        "task_id": refs.task["id"] if refs.task is not None else None,
-        **time_columns(span, zone_name),
-        "hour_rate": hour_rate if hour_rate is not None else _rate(refs),
-        "billable": True,
-        "flat_rate": False,
-        **fields,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
+    booking = Booking(refs, zone_name, span, hour_rate, fields)
+    values = entry_values(account_id, entry_id, booking, now())
     placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
     await tx.execute(
         f"INSERT INTO time_entries ({', '.join(values)}) VALUES ({placeholders})",
