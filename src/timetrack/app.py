@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from timetrack import __version__
+from timetrack import __version__, dispatch
 from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
@@ -322,6 +322,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         redirect_slashes=False,
+        # No OpenTelemetry is shipped; left on, FastAPI asks the OTel providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.db = db
     app.state.settings = settings
@@ -368,6 +370,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         return Response(b'{"status":"ok","database":"ok"}', media_type="application/json")
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    dispatch.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_body_bytes)
     docs = frozenset(
         p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p

@@ -73,19 +73,32 @@ def apply_feed(filters: Filters, filters_in: dict[str, Any], alias: str = "") ->
 async def fetch_page(
     tx: Tx, select_sql: str, count_sql: str, filters: Filters, page: Page, order_by: str
 ) -> tuple[list[Row], int]:
-    """One page of ``select_sql`` and the total of ``count_sql`` under the same filters."""
+    """One page of ``select_sql`` and the total of ``count_sql`` under the same filters.
+
+    ``order_by`` must be a total order (every list's ends with the id). A page past the middle
+    of the list is read from the far end, in reverse order, and turned round: OFFSET costs as
+    many rows as it skips, so the last page of a million-row list then costs what the first
+    does, and no page skips more than half the list.
+    """
     where = filters.sql()
     n = len(filters.args)
-    rows = await tx.fetch(
-        f"{select_sql}{where} ORDER BY {order_by} LIMIT ${n + 1} OFFSET ${n + 2}",
-        *filters.args,
-        page.limit,
-        page.offset,
-    )
-    if page.offset == 0 and len(rows) < page.limit:
-        return rows, len(rows)  # the whole result fits on the first page: no count needed
+    select = f"{select_sql}{where} ORDER BY {{}} LIMIT ${n + 1} OFFSET ${n + 2}"
+    if page.offset == 0:
+        rows = await tx.fetch(select.format(order_by), *filters.args, page.limit, 0)
+        if len(rows) < page.limit:
+            return rows, len(rows)  # the whole result fits on the first page: no count needed
+        return rows, await tx.fetchval(f"{count_sql}{where}", *filters.args)
     total: int = await tx.fetchval(f"{count_sql}{where}", *filters.args)
-    return rows, total
+    if page.offset >= total:
+        return [], total
+    from_end = total - page.offset - page.limit  # rows after this page
+    if from_end >= page.offset:
+        rows = await tx.fetch(select.format(order_by), *filters.args, page.limit, page.offset)
+        return rows, total
+    backwards = ", ".join(f"{column.strip()} DESC" for column in order_by.split(","))
+    size = min(page.limit, total - page.offset)
+    rows = await tx.fetch(select.format(backwards), *filters.args, size, max(from_end, 0))
+    return rows[::-1], total
 
 
 async def update_columns(

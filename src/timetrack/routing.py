@@ -240,6 +240,11 @@ def read(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
     return request.app.state.db.transaction(write=False)  # type: ignore[no-any-return]
 
 
+def read_one(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
+    """For a read of one statement: no transaction around it (``Database.reader``)."""
+    return request.app.state.db.reader()  # type: ignore[no-any-return]
+
+
 def write(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
     """The request's one write transaction; it commits before the response is sent."""
     return request.app.state.db.transaction(write=True)  # type: ignore[no-any-return]
@@ -386,7 +391,7 @@ def crud_router(res: Resource) -> APIRouter:
 
     async def get_record(request: Request, account: AccountDep, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
-        async with read(request) as tx:
+        async with read_one(request) as tx:  # every resource's get is one statement
             row = await res.get(tx, account.id, record_id)
             return preconditions.not_modified(request, object_response(res.to_wire(row)))
 

@@ -165,5 +165,6 @@ def wire_local(instant: datetime, zone_name: str) -> str:
 
 def wire_utc(instant: datetime) -> str:
     """A true UTC instant, ``YYYY-MM-DDTHH:MM:SS.fffZ`` (system timestamps like updatedAt)."""
-    moment = instant.astimezone(UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+    # isoformat is C code; strftime through an f-string cost ~3 µs, three times per entry.
+    moment = instant if instant.tzinfo is UTC else instant.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
