@@ -10,6 +10,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -189,3 +190,46 @@ class TestDowngrade:
         for _ in revisions:
             await downgrade(empty_url, "-1")
         assert await tables(empty_url) - {"alembic_version"} == set()
+
+
+async def test_live_counts_are_backfilled(empty_url: str) -> None:
+    """The migration that adds ``id_counters.live`` counts the records already there."""
+    from timetrack.db import create_database
+
+    await upgrade(empty_url, "c69dff7250bd")
+    db = create_database(empty_url)
+    await db.open()
+    try:
+        async with db.transaction(write=True) as tx:
+            await tx.execute(
+                "INSERT INTO accounts (id, slug, name, api_key, secret_hash, timezone, enabled, "
+                "created_at, updated_at) VALUES (7, 'a', 'A', 'k', 'h', 'UTC', $1, $2, $2)",
+                True,
+                datetime(2026, 1, 1, tzinfo=UTC),
+            )
+            for client_id, deleted in ((1, None), (2, datetime(2026, 2, 1, tzinfo=UTC)), (3, None)):
+                await tx.execute(
+                    "INSERT INTO clients (account_id, id, name, name_key, enabled, created_at, "
+                    "updated_at, deleted_at) VALUES (7, $1, $2, $2, $3, $4, $4, $5)",
+                    client_id,
+                    f"c{client_id}",
+                    True,
+                    datetime(2026, 1, 1, tzinfo=UTC),
+                    deleted,
+                )
+            await tx.execute(
+                "INSERT INTO id_counters (account_id, resource, last_id) VALUES (7, 'clients', 3)"
+            )
+    finally:
+        await db.close()
+    await upgrade(empty_url)
+    db = create_database(empty_url)
+    await db.open()
+    try:
+        async with db.transaction(write=False) as tx:
+            live = await tx.fetchval(
+                "SELECT live FROM id_counters WHERE account_id = 7 AND resource = 'clients'"
+            )
+    finally:
+        await db.close()
+    assert live == 2

@@ -79,3 +79,129 @@ async def test_entries_every_page_with_ties(api: httpx.AsyncClient) -> None:
         },
     )
     assert [e["id"] for e in r.json()] == nine[3:4]
+
+
+async def _unfiltered_total(api: httpx.AsyncClient, path: str) -> int:
+    """X-Total-Count of the unfiltered list, on a page that needs the count."""
+    r = await api.get(path, params={"limit": 1, "page_number": 1})
+    assert r.status_code == 200
+    return int(r.headers["X-Total-Count"])
+
+
+async def _filtered_total(api: httpx.AsyncClient, path: str) -> int:
+    """The same total, counted over the rows (a filter that matches everything)."""
+    r = await api.get(path, params={"limit": 1, "page_number": 1, "from": "2000-01-01"})
+    assert r.status_code == 200, r.text
+    return int(r.headers["X-Total-Count"])
+
+
+async def test_unfiltered_totals_follow_every_write(api: httpx.AsyncClient) -> None:
+    """The unfiltered lists of entries and attendances take their total from the live count
+    kept in id_counters; every way of adding and deleting records keeps it exact."""
+    await api.post(
+        "/users",
+        json={
+            "username": "kim",
+            "email": "kim@example.com",
+            "password": "long enough",
+            "firstName": "K",
+            "lastName": "L",
+        },
+    )
+    await api.post("/clients", json={"name": "C"})
+    await api.post("/projects", json={"projectName": "P", "clientName": "C"})
+    ref = {"user": "kim", "clientName": "C", "projectName": "P"}
+    for day in (2, 3, 4):
+        r = await api.post(
+            "/project_time_entries",
+            json={
+                **ref,
+                "from": f"2026-03-0{day}T09:00:00.000Z",
+                "to": f"2026-03-0{day}T10:00:00.000Z",
+            },
+        )
+        assert r.status_code == 201
+    r = await api.post(
+        "/project_time_entries/bulk",
+        json=[
+            {
+                **ref,
+                "from": f"2026-04-{d:02d}T09:00:00.000Z",
+                "to": f"2026-04-{d:02d}T11:00:00.000Z",
+            }
+            for d in range(1, 6)
+        ],
+    )
+    assert r.status_code == 201, r.text
+    timer = {"username": "kim", "clientName": "C", "projectName": "P"}
+    await api.post("/timers/project_timer/start", json={**timer, "date": "2026-05-01T08:00:00Z"})
+    r = await api.post(
+        "/timers/project_timer/stop", json={"username": "kim", "date": "2026-05-01T09:00:00Z"}
+    )
+    assert r.status_code == 200, r.text
+    # A failed write changes nothing.
+    r = await api.post(
+        "/project_time_entries",
+        json={
+            **ref,
+            "projectName": "nope",
+            "from": "2026-03-09T09:00:00.000Z",
+            "to": "2026-03-09T10:00:00.000Z",
+        },
+    )
+    assert r.status_code == 400
+    assert await _unfiltered_total(api, "/project_time_entries") == 9
+    assert (await api.delete("/project_time_entries/2")).status_code == 200
+    assert (await api.delete("/project_time_entries/2")).status_code == 404  # already deleted
+    assert await _unfiltered_total(api, "/project_time_entries") == 8
+    assert await _filtered_total(api, "/project_time_entries") == 8
+    r = await api.get(
+        "/project_time_entries", params={"includeDeleted": "true", "limit": 1, "page_number": 1}
+    )
+    assert r.headers["X-Total-Count"] == "9"
+
+    for day in (2, 3):
+        r = await api.post(
+            "/attendances",
+            json={
+                "user": "kim",
+                "from": f"2026-03-0{day}T08:00:00.000Z",
+                "to": f"2026-03-0{day}T16:00:00.000Z",
+            },
+        )
+        assert r.status_code == 201, r.text
+    r = await api.post(
+        "/attendances/clock_in", json={"username": "kim", "date": "2026-03-05T08:00:00.000Z"}
+    )
+    assert r.status_code in (200, 201), r.text
+    assert await _unfiltered_total(api, "/attendances") == 3
+    assert (await api.delete("/attendances/1")).status_code == 200
+    assert await _unfiltered_total(api, "/attendances") == 2
+    assert await _filtered_total(api, "/attendances") == 2
+
+
+async def test_unfiltered_totals_are_per_account(
+    api: httpx.AsyncClient, other_api: httpx.AsyncClient
+) -> None:
+    await api.post(
+        "/users",
+        json={
+            "username": "kim",
+            "email": "kim@example.com",
+            "password": "long enough",
+            "firstName": "K",
+            "lastName": "L",
+        },
+    )
+    for day in (2, 3):
+        await api.post(
+            "/attendances",
+            json={
+                "user": "kim",
+                "from": f"2026-03-0{day}T08:00:00.000Z",
+                "to": f"2026-03-0{day}T16:00:00.000Z",
+            },
+        )
+    r = await other_api.get("/attendances", params={"limit": 1, "page_number": 1})
+    assert r.json() == []
+    assert r.headers["X-Total-Count"] == "0"

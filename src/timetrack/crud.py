@@ -71,9 +71,20 @@ def apply_feed(filters: Filters, filters_in: dict[str, Any], alias: str = "") ->
 
 
 async def fetch_page(
-    tx: Tx, select_sql: str, count_sql: str, filters: Filters, page: Page, order_by: str
+    tx: Tx,
+    select_sql: str,
+    count_sql: str,
+    filters: Filters,
+    page: Page,
+    order_by: str,
+    *,
+    counted: str | None = None,
 ) -> tuple[list[Row], int]:
     """One page of ``select_sql`` and the total of ``count_sql`` under the same filters.
+
+    ``counted`` names the resource (its table) when ``count_sql`` counts the account's rows of
+    that table and nothing else: with no filter but "not deleted", the total is then the
+    resource's live count in ``id_counters`` (one row) instead of a count of every record.
 
     ``order_by`` must be a total order (every list's ends with the id). A page past the middle
     of the list is read from the far end, in reverse order, and turned round: OFFSET costs as
@@ -83,12 +94,24 @@ async def fetch_page(
     where = filters.sql()
     n = len(filters.args)
     select = f"{select_sql}{where} ORDER BY {{}} LIMIT ${n + 1} OFFSET ${n + 2}"
+
+    async def count() -> int:
+        only_live = n == 1 and [c[-18:] for c in filters.conditions] == ["deleted_at IS NULL"]
+        if counted is not None and only_live:
+            live = await tx.fetchval(
+                "SELECT live FROM id_counters WHERE account_id = $1 AND resource = $2",
+                filters.args[0],
+                counted,
+            )
+            return int(live or 0)
+        return int(await tx.fetchval(f"{count_sql}{where}", *filters.args))
+
     if page.offset == 0:
         rows = await tx.fetch(select.format(order_by), *filters.args, page.limit, 0)
         if len(rows) < page.limit:
             return rows, len(rows)  # the whole result fits on the first page: no count needed
-        return rows, await tx.fetchval(f"{count_sql}{where}", *filters.args)
-    total: int = await tx.fetchval(f"{count_sql}{where}", *filters.args)
+        return rows, await count()
+    total = await count()
     if page.offset >= total:
         return [], total
     from_end = total - page.offset - page.limit  # rows after this page
@@ -129,3 +152,8 @@ async def soft_delete(
     )
     if done is None:
         raise AppError.of(deleted, f"{label} exists but is deleted")
+    await tx.execute(
+        "UPDATE id_counters SET live = live - 1 WHERE account_id = $1 AND resource = $2",
+        account_id,
+        table,
+    )

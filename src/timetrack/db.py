@@ -385,10 +385,11 @@ async def next_ids(tx: Tx, account_id: int, resource: str, count: int) -> int:
     (a bulk create numbers its records ``first .. first + count - 1``)."""
     if count < 1:
         raise ValueError(f"cannot allocate {count} ids")
+    # The same row counts the live records (crud.soft_delete takes one off).
     last: int = await tx.fetchval(
-        "INSERT INTO id_counters (account_id, resource, last_id) VALUES ($1, $2, $3) "
-        "ON CONFLICT (account_id, resource) DO UPDATE SET last_id = id_counters.last_id + $3 "
-        "RETURNING last_id",
+        "INSERT INTO id_counters (account_id, resource, last_id, live) VALUES ($1, $2, $3, $3) "
+        "ON CONFLICT (account_id, resource) DO UPDATE SET last_id = id_counters.last_id + $3, "
+        "live = id_counters.live + $3 RETURNING last_id",
         account_id,
         resource,
         count,

@@ -144,7 +144,9 @@ async def list_attendances(
     apply_feed(filters, filters_in, "a.")
     for condition, value in filters_in.get("conditions", ()):
         filters.add(condition, value)
-    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "a.start_local, a.id")
+    return await fetch_page(
+        tx, _OWNED, _COUNT, filters, page, "a.start_local, a.id", counted="attendances"
+    )
 
 
 # --- the no-overlap rule ----------------------------------------------------------------------

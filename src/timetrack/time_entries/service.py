@@ -188,7 +188,9 @@ async def list_entries(
     apply_feed(filters, filters_in, "e.")
     for condition, value in filters_in.get("conditions", ()):
         filters.add(condition, value)
-    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "e.start_local, e.id")
+    return await fetch_page(
+        tx, _OWNED, _COUNT, filters, page, "e.start_local, e.id", counted="time_entries"
+    )
 
 
 def _username(body: EntryCreate | EntryUpdate) -> tuple[str, str] | None:
