@@ -49,6 +49,17 @@ class Filters:
         self.args.append(value)
         self.conditions.append(condition.format(f"${len(self.args)}"))
 
+    def add_any(self, column: str, values: list[Any]) -> None:
+        """``column`` equal to one of ``values`` (plain ``=`` for one, which every planner
+        matches to an index with the columns after it)."""
+        marks = []
+        for value in values:
+            self.args.append(value)
+            marks.append(f"${len(self.args)}")
+        self.conditions.append(
+            f"{column} = {marks[0]}" if len(marks) == 1 else f"{column} IN ({', '.join(marks)})"
+        )
+
     def contains(self, key_column: str, text: str) -> None:
         """A case-insensitive substring filter on a casefolded ``*name_key`` column."""
         self.add(f"{key_column} LIKE {{}} ESCAPE '\\'", like_pattern(text))
@@ -68,6 +79,38 @@ def apply_feed(filters: Filters, filters_in: dict[str, Any], alias: str = "") ->
     since = filters_in.get("updated_since")
     if since is not None:
         filters.add(f"{alias}updated_at >= {{}}", since)
+
+
+async def list_scoped(
+    tx: Tx,
+    account_id: int,
+    page: Page,
+    filters_in: dict[str, Any],
+    *,
+    select_sql: str,
+    count_sql: str,
+    order_by: str,
+    alias: str,
+    counted: str | None = None,
+) -> tuple[list[Row], int]:
+    """A page of a list filtered by its router's ``conditions``, the change feed and, under
+    ``username_key``, the users of that name (deleted ones too). Those users' ids are looked up
+    first and bound as values: a subquery in their place hid from SQLite's planner that the
+    list is one user's, and it walked the whole account's range (0.58 ms against 0.13 ms for
+    a month at a million entries)."""
+    filters = Filters(account_id)
+    apply_feed(filters, filters_in, alias)
+    for condition, value in filters_in.get("conditions", ()):
+        filters.add(condition, value)
+    key = filters_in.get("username_key")
+    if key is not None:
+        users = await tx.fetch(
+            "SELECT id FROM users WHERE account_id = $1 AND username_key = $2", account_id, key
+        )
+        if not users:
+            return [], 0
+        filters.add_any(f"{alias}user_id", [u["id"] for u in users])
+    return await fetch_page(tx, select_sql, count_sql, filters, page, order_by, counted=counted)
 
 
 async def fetch_page(

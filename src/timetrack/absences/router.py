@@ -73,13 +73,6 @@ def _filters(
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
     who = user if user is not None else username
-    if who:
-        conditions.append(
-            (
-                "a.user_id IN (SELECT id FROM users WHERE account_id = $1 AND username_key = {})",
-                name_key(who.strip()),
-            )
-        )
     low, low_name = (from_, "from") if from_ else (start_date, "startDate")
     if low:
         conditions.append(("a.end_date >= {}", _day(low_name, low)))
@@ -92,7 +85,7 @@ def _filters(
     if status:
         value = _number("status", status, high=2, what="0, 1 or 2")
         conditions.append(("a.status = {}", value))
-    return {"conditions": conditions}
+    return {"conditions": conditions, "username_key": name_key(who.strip()) if who else None}
 
 
 router = crud_router(

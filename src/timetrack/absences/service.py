@@ -15,9 +15,7 @@ from timetrack.absence_types.service import live_absence_type
 from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
 from timetrack.absences.schemas import AbsenceCreate, AbsenceUpdate
 from timetrack.crud import (
-    Filters,
-    apply_feed,
-    fetch_page,
+    list_scoped,
     now,
     require_live,
     soft_delete,
@@ -77,11 +75,16 @@ def to_wire(row: Row) -> dict[str, Any]:
 async def list_absences(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
-    filters = Filters(account_id)
-    apply_feed(filters, filters_in, "a.")
-    for condition, value in filters_in.get("conditions", ()):
-        filters.add(condition, value)
-    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "a.id")
+    return await list_scoped(
+        tx,
+        account_id,
+        page,
+        filters_in,
+        select_sql=_OWNED,
+        count_sql=_COUNT,
+        order_by="a.id",
+        alias="a.",
+    )
 
 
 async def get_absence(tx: Tx, account_id: int, absence_id: int) -> Row:

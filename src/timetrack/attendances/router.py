@@ -54,18 +54,11 @@ def _filters(
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
     who = user if user is not None else username
-    if who:
-        conditions.append(
-            (
-                "a.user_id IN (SELECT id FROM users WHERE account_id = $1 AND username_key = {})",
-                name_key(who),
-            )
-        )
     if from_:
         conditions.append(start_bound("from", from_, upper=False, alias="a."))
     if to:
         conditions.append(start_bound("to", to, upper=True, alias="a."))
-    return {"conditions": conditions}
+    return {"conditions": conditions, "username_key": name_key(who) if who else None}
 
 
 router = APIRouter(tags=["attendances"])

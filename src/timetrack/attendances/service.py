@@ -24,9 +24,7 @@ from typing import Any
 
 from timetrack.attendances.schemas import AttendanceCreate, AttendanceUpdate, ClockIn, ClockOut
 from timetrack.crud import (
-    Filters,
-    apply_feed,
-    fetch_page,
+    list_scoped,
     now,
     require_live,
     soft_delete,
@@ -140,12 +138,16 @@ async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
 async def list_attendances(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
-    filters = Filters(account_id)
-    apply_feed(filters, filters_in, "a.")
-    for condition, value in filters_in.get("conditions", ()):
-        filters.add(condition, value)
-    return await fetch_page(
-        tx, _OWNED, _COUNT, filters, page, "a.start_local, a.id", counted="attendances"
+    return await list_scoped(
+        tx,
+        account_id,
+        page,
+        filters_in,
+        select_sql=_OWNED,
+        count_sql=_COUNT,
+        order_by="a.start_local, a.id",
+        alias="a.",
+        counted="attendances",
     )
 
 

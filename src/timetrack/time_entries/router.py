@@ -45,13 +45,6 @@ def _filters(
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
     who = user if user is not None else username
-    if who:
-        conditions.append(
-            (
-                "e.user_id IN (SELECT id FROM users WHERE account_id = $1 AND username_key = {})",
-                name_key(who),
-            )
-        )
     if client_name:
         conditions.append(
             (
@@ -81,7 +74,7 @@ def _filters(
         conditions.append(_bound("from", from_, upper=False))
     if to:
         conditions.append(_bound("to", to, upper=True))
-    return {"conditions": conditions}
+    return {"conditions": conditions, "username_key": name_key(who) if who else None}
 
 
 _crud = crud_router(

@@ -10,9 +10,7 @@ from typing import Any
 
 from timetrack.clients.service import client_id_by_name
 from timetrack.crud import (
-    Filters,
-    apply_feed,
-    fetch_page,
+    list_scoped,
     now,
     require_live,
     soft_delete,
@@ -184,12 +182,16 @@ async def get_entries(tx: Tx, account_id: int, first_id: int, last_id: int) -> l
 async def list_entries(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
-    filters = Filters(account_id)
-    apply_feed(filters, filters_in, "e.")
-    for condition, value in filters_in.get("conditions", ()):
-        filters.add(condition, value)
-    return await fetch_page(
-        tx, _OWNED, _COUNT, filters, page, "e.start_local, e.id", counted="time_entries"
+    return await list_scoped(
+        tx,
+        account_id,
+        page,
+        filters_in,
+        select_sql=_OWNED,
+        count_sql=_COUNT,
+        order_by="e.start_local, e.id",
+        alias="e.",
+        counted="time_entries",
     )
 
 
