@@ -44,10 +44,11 @@ _USER = (
     "SELECT id, username, time_zone, hour_rate FROM users "
     "WHERE account_id = $1 AND username_key = $2 AND deleted_at IS NULL"
 )
+# timetrack's db.next_ids for one id: the same row also counts the live records.
 _NEXT_ID = (
-    "INSERT INTO id_counters (account_id, resource, last_id) VALUES ($1, $2, 1) "
-    "ON CONFLICT (account_id, resource) DO UPDATE SET last_id = id_counters.last_id + 1 "
-    "RETURNING last_id"
+    "INSERT INTO id_counters (account_id, resource, last_id, live) VALUES ($1, $2, 1, 1) "
+    "ON CONFLICT (account_id, resource) DO UPDATE SET last_id = id_counters.last_id + 1, "
+    "live = id_counters.live + 1 RETURNING last_id"
 )
 _AUDIT = (
     "INSERT INTO audit_log (account_id, id, at, actor, action, resource, record_id, before, "
