@@ -1,0 +1,133 @@
+"""The benchmark's own parts: the seeded data is what the API serves, and the floor answers
+exactly what timetrack answers (an efficiency ratio against a floor that did less, or answered
+differently, would mean nothing)."""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from conftest import PG_ADMIN_URL, REQUIRE_PG, _pg_reachable
+
+from bench import floor, report, seed
+from timetrack.app import create_app
+from timetrack.config import Settings
+
+API = "/api/v2/ext"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def seeded(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    """A small benchmark data set (one account, two users, the full per-user density)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'bench.db'}"
+    else:
+        problem = await _pg_reachable()
+        if problem is not None:
+            if REQUIRE_PG:
+                pytest.fail(f"PostgreSQL unreachable: {problem}", pytrace=False)
+            pytest.skip(f"PostgreSQL unreachable ({problem}); the PostgreSQL leg is skipped")
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/timetrack_bench_{uuid.uuid4().hex[:10]}"
+    # seed() runs its own event loop (asyncio.run) for PostgreSQL: give it a thread.
+    manifest = await asyncio.to_thread(
+        seed.seed, url, tmp_path / "manifest.json", entries=3000, accounts=1, users=2, projects=20
+    )
+    try:
+        yield url, manifest
+    finally:
+        if request.param == "postgresql":
+            admin = await asyncpg.connect(PG_ADMIN_URL)
+            name = url.rsplit("/", 1)[1]
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
+
+
+def _requests(manifest: dict[str, Any]) -> list[str]:
+    account = manifest["accounts"][0]
+    busy = account["busyUser"]
+    year, month = map(int, busy["month"].split("-"))
+    last = calendar.monthrange(year, month)[1]
+    span = f"from={busy['month']}-01&to={busy['month']}-{last:02d}"
+    middle = (account["minEntryId"] + account["maxEntryId"]) // 2
+    return [
+        f"/project_time_entries?username={busy['username']}&{span}&limit=50",
+        f"/project_time_entries?username={busy['username']}&{span}&limit=50&page_number=2",
+        f"/project_time_entries/{middle}",
+        f"/project_time_entries/{account['minEntryId']}",
+        f"/work_reports?username={busy['username']}&{span}",
+    ]
+
+
+async def test_floor_answers_like_timetrack(
+    seeded: tuple[str, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, manifest = seeded
+    account = manifest["accounts"][0]
+    headers = {
+        "X-TimeTrack-Api-Key": account["apiKey"],
+        "X-TimeTrack-Api-Secret": account["apiSecret"],
+    }
+    assert account["busyUser"]["entries"] >= 50  # the list really is a page of 50
+    app = create_app(Settings(data_dir=tmp_path, database_url=url))
+    store = floor.Store(url)
+    monkeypatch.setattr(floor, "store", store)
+    await store.open()
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t" + API, headers=headers
+            ) as ours,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=floor.app),  # type: ignore[arg-type]
+                base_url="http://t" + API,
+                headers=headers,
+            ) as bare,
+        ):
+            for path in _requests(manifest):
+                mine, theirs = await ours.get(path), await bare.get(path)
+                assert mine.status_code == theirs.status_code == 200, (path, mine.text)
+                assert mine.content == theirs.content, path
+                if "limit=50" in path:
+                    assert mine.headers["X-Total-Count"] == theirs.headers["X-Total-Count"]
+    finally:
+        await store.close()
+
+
+def test_report_renders_the_targets() -> None:
+    run = {"req_s": 100.0, "p50_ms": 1.0, "p99_ms": 2.0, "non_2xx": 0, "socket_errors": 0}
+    results = {
+        "started": "2026-01-01T00:00:00+00:00",
+        "command": "bench/run.py",
+        "seconds": 60,
+        "machine": {"cpus": 2, "cpu": "x", "python": "3.11", "platform": "linux"},
+        "settings": {
+            "entries": 10,
+            "duration_s": 5,
+            "warmup_s": 1,
+            "connections": 16,
+            "threads": 2,
+        },
+        "hello": {"1": run},
+        "data": {},
+        "runs": {
+            "sqlite/2/b/timetrack": {**run, "rss_mib": [90.0, 91.0]},
+            "sqlite/2/b/floor": {**run, "req_s": 200.0, "rss_mib": [50.0]},
+            "sqlite/2/c/timetrack": {**run, "rss_mib": [160.0]},
+            "sqlite/2/c/floor": {**run, "rss_mib": [50.0]},
+        },
+    }
+    text = report.render(results)
+    assert "| sqlite | 2 | (b) one entry by id | 100 | 200 | 0.50 | ≥ 0.7: **missed** |" in text
+    assert "| sqlite | 2 | (c) create an entry | 100 | 100 | 1.00 | ≥ 0.6: met |" in text
+    assert "Peak RSS ≤ 150 MiB per worker: **missed**" in text
+    assert "`./scripts/bench`" in text
