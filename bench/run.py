@@ -120,39 +120,16 @@ def server(
         PY,
         "-m",
         "uvicorn",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
+        *f"--host 127.0.0.1 --port {port} --workers {workers} "
+        "--loop uvloop --http httptools --no-access-log --log-level warning".split(),
     ]
     if kind == "timetrack" and server_kind == "granian":
         cmd = [
             PY,
             "-m",
             "granian",
-            "--interface",
-            "asgi",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--loop",
-            "uvloop",
-            "--log-level",
-            "warning",
-            "--no-ws",
+            *f"--interface asgi --factory --host 127.0.0.1 --port {port} "
+            f"--workers {workers} --loop uvloop --log-level warning --no-ws".split(),
             "timetrack.cli:app_factory",
         ]
         health = "/healthz"

@@ -10,6 +10,21 @@ from __future__ import annotations
 import httpx
 
 
+async def _user_with_project(api: httpx.AsyncClient, username: str) -> None:
+    """A user, and the client "C" with its project "P" to book on."""
+    user = {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": "long enough",
+        "firstName": "F",
+        "lastName": "L",
+    }
+    assert (await api.post("/users", json=user)).status_code == 201
+    assert (await api.post("/clients", json={"name": "C"})).status_code == 201
+    r = await api.post("/projects", json={"projectName": "P", "clientName": "C"})
+    assert r.status_code == 201
+
+
 async def _all(api: httpx.AsyncClient, path: str) -> list[int]:
     r = await api.get(path, params={"limit": 1000})
     assert r.status_code == 200
@@ -38,18 +53,7 @@ async def test_clients_every_page(api: httpx.AsyncClient) -> None:
 async def test_entries_every_page_with_ties(api: httpx.AsyncClient) -> None:
     """Entries order by local start, then id: same-start entries must keep their id order
     whichever end a page is read from."""
-    await api.post(
-        "/users",
-        json={
-            "username": "pat",
-            "email": "pat@example.com",
-            "password": "long enough",
-            "firstName": "P",
-            "lastName": "Q",
-        },
-    )
-    await api.post("/clients", json={"name": "C"})
-    await api.post("/projects", json={"projectName": "P", "clientName": "C"})
+    await _user_with_project(api, "pat")
     starts = ["09", "08", "09", "10", "08", "09", "07", "10", "09"]
     for hour in starts:
         r = await api.post(
@@ -98,18 +102,7 @@ async def _filtered_total(api: httpx.AsyncClient, path: str) -> int:
 async def test_unfiltered_totals_follow_every_write(api: httpx.AsyncClient) -> None:
     """The unfiltered lists of entries and attendances take their total from the live count
     kept in id_counters; every way of adding and deleting records keeps it exact."""
-    await api.post(
-        "/users",
-        json={
-            "username": "kim",
-            "email": "kim@example.com",
-            "password": "long enough",
-            "firstName": "K",
-            "lastName": "L",
-        },
-    )
-    await api.post("/clients", json={"name": "C"})
-    await api.post("/projects", json={"projectName": "P", "clientName": "C"})
+    await _user_with_project(api, "kim")
     ref = {"user": "kim", "clientName": "C", "projectName": "P"}
     for day in (2, 3, 4):
         r = await api.post(
@@ -183,16 +176,7 @@ async def test_unfiltered_totals_follow_every_write(api: httpx.AsyncClient) -> N
 async def test_unfiltered_totals_are_per_account(
     api: httpx.AsyncClient, other_api: httpx.AsyncClient
 ) -> None:
-    await api.post(
-        "/users",
-        json={
-            "username": "kim",
-            "email": "kim@example.com",
-            "password": "long enough",
-            "firstName": "K",
-            "lastName": "L",
-        },
-    )
+    await _user_with_project(api, "kim")
     for day in (2, 3):
         await api.post(
             "/attendances",

@@ -350,7 +350,8 @@ class PostgresDatabase:
         return row
 
     @contextlib.asynccontextmanager
-    async def reader(self) -> AsyncIterator[Tx]:
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection of the pool; one the pool cannot give means the database is down."""
         if self._pool is None:
             raise DatabaseUnavailable("database is not open")
         try:
@@ -359,20 +360,18 @@ class PostgresDatabase:
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             raise DatabaseUnavailable(str(exc)) from exc
         try:
-            yield _PgTx(conn)
+            yield conn
         finally:
             await conn_cm.__aexit__(None, None, None)
 
     @contextlib.asynccontextmanager
+    async def reader(self) -> AsyncIterator[Tx]:
+        async with self._connection() as conn:
+            yield _PgTx(conn)
+
+    @contextlib.asynccontextmanager
     async def transaction(self, *, write: bool) -> AsyncIterator[Tx]:
-        if self._pool is None:
-            raise DatabaseUnavailable("database is not open")
-        try:
-            conn_cm = self._pool.acquire()
-            conn = await conn_cm.__aenter__()
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise DatabaseUnavailable(str(exc)) from exc
-        try:
+        async with self._connection() as conn:
             # Reads see one snapshot, so a page and its X-Total-Count agree.
             tx = conn.transaction(
                 isolation="read_committed" if write else "repeatable_read", readonly=not write
@@ -391,8 +390,6 @@ class PostgresDatabase:
                 await tx.commit()
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
                 raise _translate_pg(exc) from exc
-        finally:
-            await conn_cm.__aexit__(None, None, None)
 
 
 def create_database(url: str, *, pool_size: int = 10, busy_timeout_ms: int = 5000) -> Database:
