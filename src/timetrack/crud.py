@@ -96,7 +96,7 @@ async def list_scoped(
     """A page of a list filtered by its router's ``conditions``, the change feed and, under
     ``username_key``, the users of that name (deleted ones too). Those users' ids are looked up
     first and bound as values: a subquery in their place hid from SQLite's planner that the
-    list is one user's, and it walked the whole account's range (0.58 ms against 0.13 ms for
+    list is one user's, and it walked the whole account's range (0.58 ms against 0.12 ms for
     a month at a million entries)."""
     filters = Filters(account_id)
     apply_feed(filters, filters_in, alias)
@@ -136,7 +136,9 @@ async def fetch_page(
     """
     where = filters.sql()
     n = len(filters.args)
-    select = f"{select_sql}{where} ORDER BY {{}} LIMIT ${n + 1} OFFSET ${n + 2}"
+
+    def select(order: str) -> str:
+        return f"{select_sql}{where} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}"
 
     async def count() -> int:
         only_live = n == 1 and [c[-18:] for c in filters.conditions] == ["deleted_at IS NULL"]
@@ -150,7 +152,7 @@ async def fetch_page(
         return int(await tx.fetchval(f"{count_sql}{where}", *filters.args))
 
     if page.offset == 0:
-        rows = await tx.fetch(select.format(order_by), *filters.args, page.limit, 0)
+        rows = await tx.fetch(select(order_by), *filters.args, page.limit, 0)
         if len(rows) < page.limit:
             return rows, len(rows)  # the whole result fits on the first page: no count needed
         return rows, await count()
@@ -159,11 +161,11 @@ async def fetch_page(
         return [], total
     from_end = total - page.offset - page.limit  # rows after this page
     if from_end >= page.offset:
-        rows = await tx.fetch(select.format(order_by), *filters.args, page.limit, page.offset)
+        rows = await tx.fetch(select(order_by), *filters.args, page.limit, page.offset)
         return rows, total
     backwards = ", ".join(f"{column.strip()} DESC" for column in order_by.split(","))
     size = min(page.limit, total - page.offset)
-    rows = await tx.fetch(select.format(backwards), *filters.args, size, max(from_end, 0))
+    rows = await tx.fetch(select(backwards), *filters.args, size, max(from_end, 0))
     return rows[::-1], total
 
 
