@@ -8,15 +8,16 @@ the dispatcher taken out give the same status, headers and body.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 import httpx
 import pytest
 from conftest import Backend, auth_headers, new_account
-from fastapi import FastAPI
+from fastapi import FastAPI, Header, Query
 
 from timetrack.app import create_app
 from timetrack.db import Database
-from timetrack.dispatch import Dispatcher, route_path
+from timetrack.dispatch import Dispatcher, install, route_path
 
 API = "/api/v2/ext"
 
@@ -128,3 +129,27 @@ async def test_missing_credentials_win_over_bad_parameters(
         ) as anon:
             r = await anon.get("/clients?limit=abc")
             assert r.status_code == 401
+
+
+def test_routes_it_cannot_plan_are_left_to_fastapi() -> None:
+    """Repeated parameters (read with getlist) and header parameters stay with FastAPI."""
+    app = FastAPI()
+
+    @app.get("/api/v2/ext/tagged")
+    async def tagged(tag: Annotated[list[str] | None, Query()] = None) -> dict[str, object]:
+        return {"tag": tag}
+
+    @app.get("/api/v2/ext/agent")
+    async def agent(user_agent: Annotated[str | None, Header()] = None) -> dict[str, object]:
+        return {"agent": user_agent}
+
+    @app.get("/api/v2/ext/plain")
+    async def plain(name: str = "x") -> dict[str, object]:
+        return {"name": name}
+
+    dispatcher = install(app)
+    assert dispatcher.compiled == 1
+    assert [s.split(":")[0] for s in dispatcher.skipped] == [
+        "/api/v2/ext/tagged",
+        "/api/v2/ext/agent",
+    ]

@@ -12,15 +12,19 @@ Answers are the ones FastAPI gives, errors included: values are validated by Fas
 fields with the same locations, missing and invalid ones raise the same
 ``RequestValidationError`` (after every dependency has run, as FastAPI does, so an ``AppError``
 raised by a later dependency still wins), and the endpoint is called with the same arguments.
-A route using anything the plan does not cover (bodies, cookies, yield dependencies, background
-tasks, ...) is left to FastAPI, as are paths the plan does not know and wrong methods (404/405
-exactly as before). FastAPI keeps building the routes, the OpenAPI document and ``/docs``.
+A route using anything the plan does not cover (declared bodies, headers, cookies, repeated
+parameters, yield dependencies, background tasks, ...) is left to FastAPI, as are paths the
+plan does not know and wrong methods (404/405 exactly as before). FastAPI keeps building the
+routes, the OpenAPI document and ``/docs``.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
 import re
+import types
+import typing
 from collections.abc import Callable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
@@ -116,8 +120,19 @@ def _params(fields: list[Any], source: str) -> Iterator[_Param]:
 
 
 def _is_sequence(annotation: Any) -> bool:
-    text = repr(annotation)
-    return any(word in text for word in ("list[", "List[", "set[", "tuple[", "Sequence["))
+    """Whether a parameter takes repeated values (``?tag=a&tag=b``), which FastAPI reads with
+    ``getlist``: such a route is left to FastAPI."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_sequence(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_sequence(arg) for arg in typing.get_args(annotation))
+    kind = origin if isinstance(origin, type) else annotation
+    return (
+        isinstance(kind, type)
+        and issubclass(kind, (collections.abc.Sequence, collections.abc.Set))
+        and not issubclass(kind, (str, bytes))
+    )
 
 
 def _plan(dependant: Dependant) -> _Plan:
@@ -134,7 +149,7 @@ def _plan(dependant: Dependant) -> _Plan:
         dependant.security_scopes_param_name,
     )
     if any(unsupported):
-        raise _Unsupported("body, cookie, response or background parameters")
+        raise _Unsupported("body, cookie, header, response or background parameters")
     target = getattr(call, "__call__", call) if not inspect.isroutine(call) else call  # noqa: B004
     if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
         raise _Unsupported("a yield dependency")
