@@ -11,6 +11,7 @@ which makes it fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -51,6 +52,27 @@ async def _pg_reachable() -> str | None:
     return None
 
 
+@contextlib.asynccontextmanager
+async def scratch_postgres(prefix: str) -> AsyncIterator[str]:
+    """The URL of an empty PostgreSQL database of its own (``prefix`` and a random suffix),
+    dropped afterwards. Skips the test with a message when no server answers, or fails it with
+    TIMETRACK_REQUIRE_POSTGRES=1."""
+    problem = await _pg_reachable()
+    if problem is not None:
+        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({problem})"
+        if REQUIRE_PG:
+            pytest.fail(message + " and TIMETRACK_REQUIRE_POSTGRES=1", pytrace=False)
+        pytest.skip(message + "; the PostgreSQL leg is skipped")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 def _settings(data_dir: Path, url: str) -> Settings:
     # The cheapest Argon2 cost: tests create many users, and hashing strength is not under test.
     # Every test's requests come from one client address, and many send wrong credentials on
@@ -77,22 +99,9 @@ async def backend(request: pytest.FixtureRequest, tmp_data: Path) -> AsyncIterat
         migrate.upgrade(url)
         yield Backend("sqlite", url, _settings(tmp_data, url))
         return
-    problem = await _pg_reachable()
-    if problem is not None:
-        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({problem})"
-        if REQUIRE_PG:
-            pytest.fail(message + " and TIMETRACK_REQUIRE_POSTGRES=1", pytrace=False)
-        pytest.skip(message + "; the PostgreSQL leg is skipped")
-    name = f"timetrack_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(PG_ADMIN_URL)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    async with scratch_postgres("timetrack_test") as url:
         migrate.upgrade(url)
         yield Backend("postgresql", url, _settings(tmp_data, url))
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest.fixture(scope="session")

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import calendar
-import uuid
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
-from conftest import PG_ADMIN_URL, REQUIRE_PG, _pg_reachable
+from conftest import scratch_postgres
 
 from bench import floor, report, seed
 from timetrack.app import create_app
@@ -28,27 +27,22 @@ async def seeded(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
     """A small benchmark data set (one account, two users, the full per-user density)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'bench.db'}"
-    else:
-        problem = await _pg_reachable()
-        if problem is not None:
-            if REQUIRE_PG:
-                pytest.fail(f"PostgreSQL unreachable: {problem}", pytrace=False)
-            pytest.skip(f"PostgreSQL unreachable ({problem}); the PostgreSQL leg is skipped")
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/timetrack_bench_{uuid.uuid4().hex[:10]}"
-    # seed() runs its own event loop (asyncio.run) for PostgreSQL: give it a thread.
-    manifest = await asyncio.to_thread(
-        seed.seed, url, tmp_path / "manifest.json", entries=3000, accounts=1, users=2, projects=20
-    )
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'bench.db'}"
+        else:
+            url = await stack.enter_async_context(scratch_postgres("timetrack_bench"))
+        # seed() runs its own event loop (asyncio.run) for PostgreSQL: give it a thread.
+        manifest = await asyncio.to_thread(
+            seed.seed,
+            url,
+            tmp_path / "manifest.json",
+            entries=3000,
+            accounts=1,
+            users=2,
+            projects=20,
+        )
         yield url, manifest
-    finally:
-        if request.param == "postgresql":
-            admin = await asyncpg.connect(PG_ADMIN_URL)
-            name = url.rsplit("/", 1)[1]
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
 
 
 def _requests(manifest: dict[str, Any]) -> list[str]:

@@ -6,64 +6,28 @@ running loop, so every call goes through a worker thread.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-import asyncpg
 import httpx
 import pytest
+from cli_support import Cli, cli_runner, one_line_error, point_cli_at
+from conftest import scratch_postgres
 
-from timetrack import cli
 from timetrack.app import create_app
 from timetrack.config import Settings
 from timetrack.db import create_database
-
-PG_ADMIN_URL = os.environ.get(
-    "TIMETRACK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REQUIRE_PG = os.environ.get("TIMETRACK_REQUIRE_POSTGRES") == "1"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Cli = Callable[..., Awaitable[Result]]
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, not yet existing data directory the CLI is pointed at."""
-    for name in list(os.environ):
-        if name.startswith("TIMETRACK_") and not name.startswith("TIMETRACK_TEST_"):
-            monkeypatch.delenv(name)
-    folder = tmp_path / "data"
-    monkeypatch.setenv("TIMETRACK_DATA_DIR", str(folder))
-    monkeypatch.setenv("TIMETRACK_LOG_LEVEL", "info")
-    return folder
+    return point_cli_at(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def run(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    async def run(*argv: str) -> Result:
-        capsys.readouterr()
-        code = await asyncio.to_thread(cli.main, list(argv))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return cli_runner(capsys)
 
 
 def settings_from_env() -> Settings:
@@ -87,16 +51,6 @@ async def auth_status(key: str, secret: str, settings: Settings | None = None) -
         return response.status_code
     finally:
         await database.close()
-
-
-def one_line_error(result: Result) -> str:
-    assert result.code == 1, result
-    assert result.out == "", result
-    message = result.err.rstrip("\n")
-    assert message.startswith("timetrack: "), result.err
-    assert "\n" not in message, result.err
-    assert "Traceback" not in result.err
-    return message
 
 
 class TestAccountCreate:
@@ -291,22 +245,9 @@ class TestConfiguration:
 @pytest.fixture
 async def pg_url(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
     """A scratch PostgreSQL database, named in TIMETRACK_DATABASE_URL."""
-    try:
-        admin = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({type(exc).__name__}: {exc})"
-        if REQUIRE_PG:
-            pytest.fail(message + " and TIMETRACK_REQUIRE_POSTGRES=1", pytrace=False)
-        pytest.skip(message)
-    name = f"timetrack_cli_{uuid.uuid4().hex[:10]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    monkeypatch.setenv("TIMETRACK_DATABASE_URL", url)
-    try:
+    async with scratch_postgres("timetrack_cli") as url:
+        monkeypatch.setenv("TIMETRACK_DATABASE_URL", url)
         yield url
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 class TestPostgres:

@@ -6,88 +6,26 @@ running loop, so every call goes through a worker thread (as in test_cli.py).
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
-import httpx
 import pytest
+from cli_support import Cli, cli_api, cli_runner, one_line_error, point_cli_at
+from conftest import scratch_postgres
 
 from timetrack import cli
-from timetrack.app import create_app
-from timetrack.config import Settings
-from timetrack.db import create_database
-
-PG_ADMIN_URL = os.environ.get(
-    "TIMETRACK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REQUIRE_PG = os.environ.get("TIMETRACK_REQUIRE_POSTGRES") == "1"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Cli = Callable[..., Awaitable[Result]]
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, not yet existing data directory the CLI is pointed at."""
-    for name in list(os.environ):
-        if name.startswith("TIMETRACK_") and not name.startswith("TIMETRACK_TEST_"):
-            monkeypatch.delenv(name)
-    folder = tmp_path / "data"
-    monkeypatch.setenv("TIMETRACK_DATA_DIR", str(folder))
-    monkeypatch.setenv("TIMETRACK_LOG_LEVEL", "info")
-    # The cheapest Argon2 cost: the test creates users through the API.
-    monkeypatch.setenv("TIMETRACK_PASSWORD_TIME_COST", "1")
-    monkeypatch.setenv("TIMETRACK_PASSWORD_MEMORY_KIB", "1024")
-    return folder
+    return point_cli_at(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def run(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    async def run(*argv: str) -> Result:
-        capsys.readouterr()
-        code = await asyncio.to_thread(cli.main, list(argv))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
-async def api(
-    creds: dict[str, Any], method: str, path: str, body: dict[str, Any] | None = None
-) -> httpx.Response:
-    """One request to a server on the CLI's database."""
-    settings = Settings()
-    database = create_database(settings.effective_database_url)
-    await database.open()
-    try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=create_app(settings, database)),
-            base_url="http://testserver/api/v2/ext",
-            headers={
-                "X-TimeTrack-Api-Key": creds["apiKey"],
-                "X-TimeTrack-Api-Secret": creds["apiSecret"],
-            },
-        ) as client:
-            return await client.request(method, path, json=body)
-    finally:
-        await database.close()
+    return cli_runner(capsys)
 
 
 @pytest.fixture
@@ -101,7 +39,7 @@ async def make_acme(run: Cli) -> dict[str, Any]:
                         "--json")  # fmt: skip
     assert created.code == 0, created
     creds: dict[str, Any] = created.json()
-    response = await api(
+    response = await cli_api(
         creds,
         "POST",
         "/users",
@@ -116,16 +54,6 @@ async def make_acme(run: Cli) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     creds["userId"] = response.json()["id"]
     return creds
-
-
-def one_line_error(result: Result) -> str:
-    assert result.code == 1, result
-    assert result.out == "", result
-    message = result.err.rstrip("\n")
-    assert message.startswith("timetrack: "), result.err
-    assert "\n" not in message, result.err
-    assert "Traceback" not in result.err
-    return message
 
 
 class TestList:
@@ -167,7 +95,7 @@ class TestSet:
         assert [model[f"{d}Seconds"] for d in cli.WEEKDAYS] == [28800] * 5 + [0, 0]
         assert model["vacationDaysPerYear"] == 20
         # The API sees the same model.
-        response = await api(acme, "GET", f"/users/{acme['userId']}/working_time_models")
+        response = await cli_api(acme, "GET", f"/users/{acme['userId']}/working_time_models")
         assert response.json() == [model]
 
     async def test_week_and_vacation_days(self, run: Cli, acme: dict[str, Any]) -> None:
@@ -208,7 +136,7 @@ class TestSet:
         listed = (await run("working-time", "list", "acme", "alice", "--json")).json()
         assert listed == [second]
         # The leave balance follows: the default 20 days to June, 12 from July.
-        response = await api(acme, "GET", f"/users/{acme['userId']}/leave_balance?year=2026")
+        response = await cli_api(acme, "GET", f"/users/{acme['userId']}/leave_balance?year=2026")
         assert response.json()["entitlementDays"] == 16  # 20 x 181/365 + 12 x 184/365 = 15.97
 
     async def test_unknown_account(self, run: Cli) -> None:
@@ -251,22 +179,9 @@ class TestSet:
 @pytest.fixture
 async def pg_url(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
     """A scratch PostgreSQL database, named in TIMETRACK_DATABASE_URL."""
-    try:
-        admin = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({type(exc).__name__}: {exc})"
-        if REQUIRE_PG:
-            pytest.fail(message + " and TIMETRACK_REQUIRE_POSTGRES=1", pytrace=False)
-        pytest.skip(message)
-    name = f"timetrack_cli_{uuid.uuid4().hex[:10]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    monkeypatch.setenv("TIMETRACK_DATABASE_URL", url)
-    try:
+    async with scratch_postgres("timetrack_cli") as url:
+        monkeypatch.setenv("TIMETRACK_DATABASE_URL", url)
         yield url
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 class TestPostgres:

@@ -6,26 +6,20 @@ the CLI's own writes are recorded with the actor ``cli``.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
+from cli_support import Cli, cli_api, cli_runner, point_cli_at
+from conftest import scratch_postgres
 
-from timetrack import cli
 from timetrack.accounts.service import Credentials
-from timetrack.app import create_app
 from timetrack.audit import service as audit_service
-from timetrack.config import Settings
-from timetrack.db import Database, create_database
+from timetrack.db import Database
 from timetrack.errors import FIELD_INVALID, AppError
 
 PASSWORD = "Correct-Horse-42"
@@ -504,87 +498,24 @@ class TestReading:
 
 # --- the CLI ----------------------------------------------------------------------------------
 
-PG_ADMIN_URL = os.environ.get(
-    "TIMETRACK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REQUIRE_PG = os.environ.get("TIMETRACK_REQUIRE_POSTGRES") == "1"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Cli = Callable[..., Awaitable[Result]]
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def cli_db(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[str]:
     """A fresh database the CLI is pointed at: a data directory, or a scratch PostgreSQL one."""
-    for name in list(os.environ):
-        if name.startswith("TIMETRACK_") and not name.startswith("TIMETRACK_TEST_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TIMETRACK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TIMETRACK_LOG_LEVEL", "info")
-    monkeypatch.setenv("TIMETRACK_PASSWORD_TIME_COST", "1")
-    monkeypatch.setenv("TIMETRACK_PASSWORD_MEMORY_KIB", "1024")
+    point_cli_at(tmp_path, monkeypatch)
     if request.param == "sqlite":
         yield "sqlite"
         return
-    try:
-        admin = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({type(exc).__name__}: {exc})"
-        if REQUIRE_PG:
-            pytest.fail(message + " and TIMETRACK_REQUIRE_POSTGRES=1", pytrace=False)
-        pytest.skip(message)
-    name = f"timetrack_audit_{uuid.uuid4().hex[:10]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    monkeypatch.setenv("TIMETRACK_DATABASE_URL", PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    try:
+    async with scratch_postgres("timetrack_audit") as url:
+        monkeypatch.setenv("TIMETRACK_DATABASE_URL", url)
         yield "postgresql"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest.fixture
 def run(cli_db: str, capsys: pytest.CaptureFixture[str]) -> Cli:
-    async def run(*argv: str) -> Result:
-        capsys.readouterr()
-        code = await asyncio.to_thread(cli.main, list(argv))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
-async def cli_api(
-    creds: dict[str, Any], method: str, path: str, body: dict[str, Any] | None = None
-) -> httpx.Response:
-    """One request to a server on the CLI's database."""
-    settings = Settings()
-    database = create_database(settings.effective_database_url)
-    await database.open()
-    try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=create_app(settings, database)),
-            base_url="http://testserver/api/v2/ext",
-            headers={
-                "X-TimeTrack-Api-Key": creds["apiKey"],
-                "X-TimeTrack-Api-Secret": creds["apiSecret"],
-            },
-        ) as client:
-            return await client.request(method, path, json=body)
-    finally:
-        await database.close()
+    return cli_runner(capsys)
 
 
 class TestCli:

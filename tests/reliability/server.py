@@ -16,15 +16,12 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
-import pytest
-from conftest import PG_ADMIN_URL, REQUIRE_PG, _pg_reachable
+from conftest import scratch_postgres
 
 API = "/api/v2/ext"
 DIALECTS = ["sqlite", "postgresql"]
@@ -189,25 +186,12 @@ async def running(database_url: str, workdir: Path, *, workers: int = 1) -> Asyn
 @contextlib.asynccontextmanager
 async def scratch_database(dialect: str, tmp_path: Path) -> AsyncIterator[str]:
     """The URL of an empty database: a file in ``tmp_path``, or a PostgreSQL database of its
-    own, dropped afterwards. The PostgreSQL leg skips like conftest's when the server is
-    unreachable (and fails instead with TIMETRACK_REQUIRE_POSTGRES=1)."""
+    own, dropped afterwards (conftest.scratch_postgres: skipped when no server answers)."""
     if dialect == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'timetrack.db'}"
         return
-    problem = await _pg_reachable()
-    if problem is not None:
-        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({problem})"
-        if REQUIRE_PG:
-            pytest.fail(message + " and TIMETRACK_REQUIRE_POSTGRES=1", pytrace=False)
-        pytest.skip(message + "; the PostgreSQL leg is skipped")
-    name = f"timetrack_rel_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with scratch_postgres("timetrack_rel") as url:
+        yield url
 
 
 async def list_all(client: httpx.AsyncClient, resource: str) -> list[dict[str, Any]]:
