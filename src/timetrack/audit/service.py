@@ -40,6 +40,10 @@ _SENSITIVE = re.compile(r"password|secret|apikey|token|hash$")
 _COLUMNS = "id, at, actor, action, resource, record_id, before, after, request_id"
 _SELECT = f"SELECT {_COLUMNS} FROM audit_log WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM audit_log WHERE account_id = $1"
+_INSERT = (
+    f"INSERT INTO audit_log (account_id, {_COLUMNS}) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+)
 
 
 @lru_cache(maxsize=1024)  # the keys are the API's field names: a few dozen, seen over and over
@@ -101,8 +105,7 @@ async def record(
     """Insert one entry in ``tx``; call it after the write's own SQL (see the module doc)."""
     entry_id = await next_id(tx, account_id, "audit_log")
     await tx.execute(
-        f"INSERT INTO audit_log (account_id, {_COLUMNS}) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        _INSERT,
         account_id,
         entry_id,
         now(),
@@ -150,8 +153,7 @@ async def record_creates(
     first = await next_ids(tx, account_id, "audit_log", len(items))
     stamp, actor, rid = now(), request_actor(request), request_id(request)
     await tx.executemany(
-        f"INSERT INTO audit_log (account_id, {_COLUMNS}) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        _INSERT,
         [
             (
                 account_id,
