@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,7 @@ import orjson
 from timetrack.public_holidays import holidays_between
 from timetrack.time_entries.service import _COUNT, _OWNED
 from timetrack.work_reports import calc
+from timetrack.work_reports.service import User, day_to_wire
 
 API = "/api/v2/ext"
 URL = os.environ.get("FLOOR_DATABASE_URL", "")
@@ -64,9 +66,18 @@ _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 _LOCAL = "%Y-%m-%d %H:%M:%S"
 
 
+def _utc(value: Any) -> datetime:
+    """A stored instant: asyncpg gives datetimes, raw sqlite3 the stored UTC text."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
 def _utc_text(value: Any) -> str:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+    """A stored UTC instant on the wire, the cheapest way each driver allows."""
+    if isinstance(value, str):  # SQLite's stored text, always with microseconds
+        return f"{value[:10]}T{value[11:23]}Z"
+    return str(value.replace(tzinfo=None).isoformat(timespec="milliseconds")) + "Z"
 
 
 def entry_json(r: Any) -> dict[str, Any]:
@@ -143,8 +154,6 @@ _Q_CACHE: dict[str, str] = {}
 def _q(sql: str) -> str:
     found = _Q_CACHE.get(sql)
     if found is None:
-        import re
-
         found = _Q_CACHE[sql] = re.sub(r"\$(\d+)", r"?\1", sql)
     return found
 
@@ -386,6 +395,11 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
+def _bind(c: Conn, day: date) -> Any:
+    """A date as a parameter: text on SQLite (its DATE columns hold ISO text)."""
+    return day.isoformat() if c.sqlite else day
+
+
 async def work_report(c: Conn, account: Any, query: dict[str, str]) -> Result:
     aid = account["id"]
     first, last = date.fromisoformat(query["from"]), date.fromisoformat(query["to"])
@@ -401,8 +415,8 @@ async def work_report(c: Conn, account: Any, query: dict[str, str]) -> Result:
                 start=datetime.strptime(r["start_local"], _LOCAL),
                 end=datetime.strptime(r["end_local"], _LOCAL),
                 break_seconds=r["break_minutes"] * 60,
-                start_at=r["start_at"],
-                end_at=r["end_at"],
+                start_at=_utc(r["start_at"]),
+                end_at=_utc(r["end_at"]),
             )
             for r in await c.rows(
                 "SELECT start_at, end_at, start_local, end_local, break_minutes FROM attendances "
@@ -431,8 +445,8 @@ async def work_report(c: Conn, account: Any, query: dict[str, str]) -> Result:
                 "AND a.status = 1 AND a.start_date <= $3 AND a.end_date >= $2 AND a.user_id IN "
                 "($4) ORDER BY a.user_id, a.start_date, a.day_segment, a.id",
                 aid,
-                first if not c.sqlite else first.isoformat(),
-                last if not c.sqlite else last.isoformat(),
+                _bind(c, first),
+                _bind(c, last),
                 uid,
             )
         ]
@@ -443,25 +457,12 @@ async def work_report(c: Conn, account: Any, query: dict[str, str]) -> Result:
                 "account_id = $1 AND deleted_at IS NULL AND valid_from <= $2 AND user_id IN ($3) "
                 "ORDER BY user_id, valid_from",
                 aid,
-                last if not c.sqlite else last.isoformat(),
+                _bind(c, last),
                 uid,
             )
         ]
-        if c.sqlite:
-            shifts = [
-                calc.Shift(
-                    start=s.start,
-                    end=s.end,
-                    break_seconds=s.break_seconds,
-                    start_at=datetime.fromisoformat(s.start_at).replace(tzinfo=UTC),  # type: ignore[arg-type]
-                    end_at=datetime.fromisoformat(s.end_at).replace(tzinfo=UTC),
-                )  # type: ignore[arg-type]
-                for s in shifts
-            ]
         holidays = holidays_between(account["country"], account["region"], first, last)
         days = calc.build_days(first, last, models, shifts, absences, holidays)
-        from timetrack.work_reports.service import User, day_to_wire
-
         who = User(uid, user["username"])
         return 200, orjson.dumps([day_to_wire(who, d) for d in days]), []
 
