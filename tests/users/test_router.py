@@ -447,6 +447,55 @@ class TestCreateUser:
         assert body["personalNumber"] == "9" * 255
         assert len(body["email"]) == 254
 
+    async def test_the_vendors_example_body(self, api: httpx.AsyncClient) -> None:
+        # The vendor's users example, verbatim but for the e-mail: personalNumber is a number.
+        sent = {
+            "teamLead": False,
+            "password": "123123123",
+            "firstName": "Max",
+            "admin": True,
+            "username": "test6",
+            "email": "max.smith@example.com",
+            "language": "de",
+            "personalNumber": 1234,
+            "lastName": "Smith",
+        }
+        response = await api.post("/users", json=sent)
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["personalNumber"] == 1234
+        assert '"personalNumber":1234' in response.text.replace(" ", "")
+        assert (await fetch(api, body["id"]))["personalNumber"] == 1234
+
+    @pytest.mark.parametrize(
+        ("sent", "answered"),
+        [
+            (1234, 1234),
+            ("1234", 1234),  # the stored text is a whole number: answered as one
+            (1234.0, 1234),  # JSON writers that always add ".0"
+            (0, 0),
+            (-5, -5),
+            (2**53 - 1, 2**53 - 1),
+            ("A-17", "A-17"),
+            ("007", "007"),  # not the same as 7: leading zeros keep it text
+            ("-0", "-0"),
+            ("+5", "+5"),
+            (" 12", " 12"),
+            ("1234.5", "1234.5"),
+            ("1e3", "1e3"),
+            ("9007199254740992", "9007199254740992"),  # beyond 2**53 - 1: stays text
+            ("", ""),
+            (None, None),
+        ],
+    )
+    async def test_personal_number_number_or_text(
+        self, api: httpx.AsyncClient, sent: Any, answered: int | str | None
+    ) -> None:
+        body = await create(api, personalNumber=sent)
+        assert body["personalNumber"] == answered
+        assert type(body["personalNumber"]) is type(answered)
+        assert await fetch(api, body["id"]) == body
+
     async def test_unknown_keys_ignored_and_named(self, api: httpx.AsyncClient) -> None:
         # The vendor's own example sends the typo ``langauge``.
         response = await api.post(
@@ -729,7 +778,13 @@ class TestCreateUser:
             ({"lastName": "L" * 256}, "/lastName"),
             ({"lastName": ["Archer"]}, "/lastName"),
             ({"personalNumber": "9" * 256}, "/personalNumber"),
-            ({"personalNumber": 42}, "/personalNumber"),
+            ({"personalNumber": 1234.5}, "/personalNumber"),
+            ({"personalNumber": True}, "/personalNumber"),
+            ({"personalNumber": 2**53}, "/personalNumber"),
+            ({"personalNumber": -(2**53)}, "/personalNumber"),
+            ({"personalNumber": 1e300}, "/personalNumber"),
+            ({"personalNumber": [1234]}, "/personalNumber"),
+            ({"personalNumber": "P\x00"}, "/personalNumber"),
             ({"admin": "yes"}, "/admin"),
             ({"admin": None}, "/admin"),
             ({"teamLead": 2}, "/teamLead"),
@@ -967,6 +1022,22 @@ class TestUpdateUser:
         b = await create(api, "b")
         await api.put(f"/users/{a['id']}", json={"firstName": "Changed"})
         assert await fetch(api, b["id"]) == b
+
+    @pytest.mark.parametrize("personal_number", [1234, "007", "A-17", 0])
+    async def test_own_get_body_is_accepted_back(
+        self, api: httpx.AsyncClient, personal_number: int | str
+    ) -> None:
+        user = await create(api, personalNumber=personal_number, hourRate=12.5)
+        response = await api.put(f"/users/{user['id']}", json=user)
+        assert response.status_code == 200, response.text
+        assert response.json() == {**user, "updatedAt": response.json()["updatedAt"]}
+        assert response.json()["personalNumber"] == personal_number
+
+    async def test_personal_number_as_a_number(self, api: httpx.AsyncClient) -> None:
+        user = await create(api, personalNumber="P-1")
+        response = await api.put(f"/users/{user['id']}", json={"personalNumber": 4711})
+        assert response.status_code == 200, response.text
+        assert response.json()["personalNumber"] == 4711
 
     async def test_read_modify_write(self, api: httpx.AsyncClient) -> None:
         user = await create(api, hourRate=42.5, enabled=False)
@@ -1227,6 +1298,8 @@ class TestUpdateUser:
             ({"lastName": "L" * 256}, "/lastName"),
             ({"lastName": None}, "/lastName"),
             ({"personalNumber": "9" * 256}, "/personalNumber"),
+            ({"personalNumber": 7.5}, "/personalNumber"),
+            ({"personalNumber": False}, "/personalNumber"),
             ({"admin": "yes"}, "/admin"),
             ({"admin": None}, "/admin"),
             ({"teamLead": None}, "/teamLead"),

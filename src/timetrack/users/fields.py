@@ -48,6 +48,48 @@ def _language(value: Any) -> str:
     return primary.lower() + (f"-{region}" if region else "")
 
 
+# The vendor documents personalNumber as a Number, and its clients send 1234; others use text
+# such as "A-17". It is stored as text and answered as a JSON number when the text is one
+# exactly: canonical digits ("007" is not 7, so it stays "007") within the integers every JSON
+# client reads exactly (an IEEE double's 53 bits; JavaScript loses digits beyond).
+PERSONAL_NUMBER_MAX = 255
+SAFE_INTEGER = 2**53 - 1
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]{0,15}")
+
+
+def _personal_number(value: Any) -> str:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number or a string, not a boolean")
+    if isinstance(value, float):
+        if not value.is_integer():
+            # 1234.5 is almost surely a mistake, and a float's text is ambiguous (1234.50?).
+            raise ValueError('must be a whole number; send other values as a string ("1234.5")')
+        value = int(value)
+    if isinstance(value, int):
+        if abs(value) > SAFE_INTEGER:
+            raise ValueError(
+                f"must be between -{SAFE_INTEGER} and {SAFE_INTEGER} when sent as a number "
+                "(many JSON clients lose digits beyond); send longer ones as a string"
+            )
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError("must be a whole number or a string")
+    if len(value) > PERSONAL_NUMBER_MAX:
+        raise ValueError(f"must be at most {PERSONAL_NUMBER_MAX} characters")
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def personal_number_to_wire(stored: str | None) -> int | str | None:
+    """The stored text as the wire shows it: a JSON number when it is one exactly."""
+    if stored is not None and _CANONICAL_INTEGER.fullmatch(stored):
+        number = int(stored)
+        if abs(number) <= SAFE_INTEGER:
+            return number
+    return stored
+
+
 def _time_zone(value: Any) -> str:
     if not isinstance(value, str) or not is_zone(value):
         raise ValueError("must be an IANA time zone like Europe/Berlin")
@@ -66,6 +108,27 @@ UserEmail = Annotated[
 ]
 Language = Annotated[
     str, PlainValidator(_language), WithJsonSchema({"type": "string", "example": "de"})
+]
+_PERSONAL_NUMBER_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {"type": "integer", "minimum": -SAFE_INTEGER, "maximum": SAFE_INTEGER},
+        {"type": "string", "maxLength": PERSONAL_NUMBER_MAX},
+    ],
+    "description": "a whole number or a text; answered as a number when the stored text is "
+    'a whole number written canonically ("1234", not "007"), else as the text',
+    "example": 1234,
+}
+PersonalNumber = Annotated[
+    str, PlainValidator(_personal_number), WithJsonSchema(_PERSONAL_NUMBER_SCHEMA)
+]
+PersonalNumberRead = Annotated[
+    int | str | None,
+    WithJsonSchema(
+        {
+            "oneOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}],
+            "description": _PERSONAL_NUMBER_SCHEMA["description"],
+        }
+    ),
 ]
 TimeZone = Annotated[
     str,

@@ -9,6 +9,8 @@ from timetrack.users.fields import (
     LanguageUpdate,
     Password,
     PasswordUpdate,
+    PersonalNumber,
+    PersonalNumberRead,
     TimeZone,
     TimeZoneUpdate,
     UserEmail,
@@ -18,14 +20,13 @@ from timetrack.wire import (
     Money,
     Name,
     NameUpdate,
-    ShortText,
     WireBool,
     WireModel,
 )
 
 
 class _UserFields(WireModel):
-    personal_number: ShortText | None = None
+    personal_number: PersonalNumber | None = None
     hour_rate: Money | None = None
 
 
@@ -68,7 +69,7 @@ class UserRead(BaseModel):
     admin: bool
     team_lead: bool
     language: str
-    personal_number: str | None
+    personal_number: PersonalNumberRead
     enabled: bool
     time_zone: str = Field(description="IANA time zone")
     hour_rate: float | None

@@ -27,6 +27,7 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
+from timetrack.users.fields import personal_number_to_wire
 from timetrack.users.schemas import UserCreate, UserUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
 
@@ -74,7 +75,7 @@ def to_wire(row: Row) -> dict[str, Any]:
         "admin": row["admin"],
         "teamLead": row["team_lead"],
         "language": row["language"],
-        "personalNumber": row["personal_number"],
+        "personalNumber": personal_number_to_wire(row["personal_number"]),
         "enabled": row["enabled"],
         "timeZone": row["time_zone"],
         "hourRate": row["hour_rate"],
