@@ -71,6 +71,7 @@ DAY_KEYS = {
     "absence3ShortName",
     "weekday",
     "holiday",
+    "holidayName",
 }
 
 
@@ -400,7 +401,8 @@ def expected_record(d: D, username: str, user_id: int) -> dict[str, Any]:
         "surchargeSeconds": d.surcharge,
         "holidaySeconds": d.holiday_seconds,
         "weekday": d.weekday,
-        "holiday": d.holiday,
+        "holiday": d.holiday is not None,
+        "holidayName": d.holiday,
     }
     for slot in range(3):
         name, seconds = d.absences[slot] if slot < len(d.absences) else (None, 0)
@@ -466,7 +468,8 @@ class TestWorkedExample:
                 "absence3Seconds": 0,
                 "absence3ShortName": None,
                 "weekday": 5,
-                "holiday": None,
+                "holiday": False,
+                "holidayName": None,
             }
         ]
 
@@ -508,7 +511,8 @@ class TestWorkedExample:
         assert {r["userId"] for r in ben} == {example.ben}
         # ben: no model (Monday-Friday 8 h), no attendance; the holidays are credited.
         assert ben[0]["weekday"] == 8 and ben[0]["holidaySeconds"] == 28800
-        assert ben[5]["holiday"] == "Epiphany" and ben[5]["workTargetDifference"] == 0
+        assert ben[5]["holiday"] is True and ben[5]["holidayName"] == "Epiphany"
+        assert ben[5]["workTargetDifference"] == 0
         assert ben[6]["targetSeconds"] == 28800 and ben[6]["workTargetDifference"] == -28800
         assert ben[4]["targetSeconds"] == 0 and ben[4]["weekday"] == 7
         assert sum(r["targetSeconds"] for r in ben) == 23 * 28800
@@ -813,7 +817,8 @@ class TestBadInput:
         records = ok(
             await api.get("/work_reports", params={"from": "2025-01-01", "to": "2025-01-01"})
         )
-        assert records[0]["weekday"] == 3 and records[0]["holiday"] is None
+        assert records[0]["weekday"] == 3 and records[0]["holiday"] is False
+        assert records[0]["holidayName"] is None
         assert records[0]["workTargetDifference"] == -28800
 
     async def test_no_users(self, api: httpx.AsyncClient) -> None:

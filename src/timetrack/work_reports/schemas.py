@@ -36,7 +36,8 @@ class WorkReportRead(_Read):
     absence3_seconds: int
     absence3_short_name: str | None
     weekday: int = Field(description="1 Monday ... 7 Sunday; 8 on a public holiday")
-    holiday: str | None = Field(description="the public holiday's name, or null")
+    holiday: bool = Field(description="whether the day is a public holiday")
+    holiday_name: str | None = Field(description="the public holiday's name, or null")
 
 
 class WorkReportPeriodRead(_Read):

@@ -194,7 +194,9 @@ def day_to_wire(user: User, day: calc.Day) -> dict[str, Any]:
         item[f"absence{slot + 1}Seconds"] = seconds
         item[f"absence{slot + 1}ShortName"] = name
     item["weekday"] = day.weekday
-    item["holiday"] = day.holiday
+    # The vendor's ``holiday`` is a Boolean; the name is ours, beside it.
+    item["holiday"] = day.holiday is not None
+    item["holidayName"] = day.holiday
     return item
 
 
