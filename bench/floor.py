@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import orjson
 
-from timetrack.public_holidays import holidays_between
+from timetrack.public_holidays import holidays_between, place
 from timetrack.time_entries.service import _COUNT, _OWNED
 from timetrack.work_reports import calc
 from timetrack.work_reports.service import User, day_to_wire
@@ -43,7 +43,7 @@ _ACCOUNT = (
     "SELECT id, timezone, country, region, enabled, secret_hash FROM accounts WHERE api_key = $1"
 )
 _USER = (
-    "SELECT id, username, time_zone, hour_rate FROM users "
+    "SELECT id, username, time_zone, hour_rate, country, region FROM users "
     "WHERE account_id = $1 AND username_key = $2 AND deleted_at IS NULL"
 )
 # timetrack's db.next_ids for one id: the same row also counts the live records.
@@ -461,7 +461,8 @@ async def work_report(c: Conn, account: Any, query: dict[str, str]) -> Result:
                 uid,
             )
         ]
-        holidays = holidays_between(account["country"], account["region"], first, last)
+        where = place(user["country"], user["region"], account["country"], account["region"])
+        holidays = holidays_between(*where, first, last)
         days = calc.build_days(first, last, models, shifts, absences, holidays)
         who = User(uid, user["username"])
         return 200, orjson.dumps([day_to_wire(who, d) for d in days]), []

@@ -216,3 +216,51 @@ async def test_live_counts_are_backfilled(empty_url: str) -> None:
     finally:
         await db.close()
     assert live == 2
+
+
+async def test_users_keep_their_rows_across_the_country_and_region_columns(
+    empty_url: str,
+) -> None:
+    """Adding ``users.country``/``region`` (and dropping them again) keeps every user, whose
+    holidays stay the account's (NULL) until set; SQLite rebuilds the table to drop them."""
+    from timetrack.db import create_database
+
+    async def users() -> list[tuple[object, ...]]:
+        db = create_database(empty_url)
+        await db.open()
+        try:
+            async with db.transaction(write=False) as tx:
+                rows = await tx.fetch("SELECT * FROM users WHERE account_id = 7 ORDER BY id")
+        finally:
+            await db.close()
+        return [
+            tuple(dict(row).get(c) for c in ("id", "username", "country", "region")) for row in rows
+        ]
+
+    await upgrade(empty_url, "5549c916cc17")
+    db = create_database(empty_url)
+    await db.open()
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    try:
+        async with db.transaction(write=True) as tx:
+            await tx.execute(
+                "INSERT INTO accounts (id, slug, name, api_key, secret_hash, timezone, enabled, "
+                "created_at, updated_at) VALUES (7, 'a', 'A', 'k', 'h', 'UTC', $1, $2, $2)",
+                True,
+                stamp,
+            )
+            await tx.execute(
+                "INSERT INTO users (account_id, id, username, username_key, first_name, "
+                "last_name, email, email_key, password_hash, admin, team_lead, language, "
+                "enabled, time_zone, created_at, updated_at) VALUES (7, 1, 'ann', 'ann', 'A', "
+                "'B', 'a@x.io', 'a@x.io', 'h', $1, $1, 'en', $2, 'UTC', $3, $3)",
+                False,
+                True,
+                stamp,
+            )
+    finally:
+        await db.close()
+    await upgrade(empty_url)
+    assert await users() == [(1, "ann", None, None)]
+    await downgrade(empty_url, "5549c916cc17")
+    assert [row[:2] for row in await users()] == [(1, "ann")]

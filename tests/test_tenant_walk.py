@@ -135,6 +135,8 @@ _USER_PLAIN = {
     "enabled": OMIT,
     "timeZone": OMIT,
     "hourRate": OMIT,
+    "country": OMIT,
+    "region": OMIT,
 }
 _ENTRY_PLAIN = {**_GPS, "billable": OMIT, "flatRate": OMIT, "hourRate": OMIT}
 _ENTRY_PLAIN |= {"details": OMIT, "tags": OMIT, "breakMinutes": OMIT, "workedMinutes": OMIT}

@@ -92,6 +92,7 @@ USER_DELETED = _code(14020, 404, "User exist but it is deleted")
 USERNAME_TAKEN = _code(14030, 409, "Username already exists")
 USER_EMAIL_TAKEN = _code(14031, 409, "E-mail address already in use")
 USER_UNKNOWN = _code(14040, 400, "Unknown user")
+USER_REGION_UNKNOWN = _code(14060, 400, "Region unknown in the user's country")
 # Working-time models, addressed under their user (/users/{id}/working_time_models).
 WORKING_TIME_MODEL_NOT_FOUND = _code(14050, 404, "Working-time model not found")
 WORKING_TIME_MODEL_DELETED = _code(14051, 404, "Working-time model exist but it is deleted")

@@ -36,6 +36,8 @@ USER_KEYS = {
     "enabled",
     "timeZone",
     "hourRate",
+    "country",
+    "region",
     "updatedAt",
 }
 PASSWORD = "Correct-Horse-42"
@@ -368,6 +370,8 @@ class TestCreateUser:
             "enabled": False,
             "timeZone": "America/New_York",
             "hourRate": 85.5,
+            "country": "US",
+            "region": "NY",
         }
         response = await api.post("/users", json=sent)
         assert response.status_code == 201, response.text
@@ -969,6 +973,8 @@ class TestUpdateUser:
             "personalNumber": "P-7",
             "timeZone": "Europe/Vienna",
             "hourRate": "75",
+            "country": "AT",
+            "region": "9",
         }
         response = await api.put(f"/users/{user['id']}", json=changes)
         assert response.status_code == 200, response.text

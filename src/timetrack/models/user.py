@@ -25,6 +25,10 @@ class User(AccountOwned, Base):
     enabled: Mapped[bool] = mapped_column(Boolean)
     time_zone: Mapped[str] = mapped_column(String(64))
     hour_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # Where the user's public holidays come from; NULL: the account's country (and region).
+    # 32 wide: the holidays package has subdivision names of 17 characters ("NSW Western").
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index(

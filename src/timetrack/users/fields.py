@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 
+from timetrack.public_holidays import has_holidays
 from timetrack.times import is_zone
 from timetrack.wire import name_key, not_null
 
@@ -90,6 +91,24 @@ def personal_number_to_wire(stored: str | None) -> int | str | None:
     return stored
 
 
+REGION_MAX = 32
+
+
+def _holiday_country(value: Any) -> str:
+    if not isinstance(value, str) or not has_holidays(value.upper()):
+        raise ValueError("must be an ISO-3166 alpha-2 country code with public holidays, like DE")
+    return value.upper()
+
+
+def _region(value: Any) -> str:
+    # Only the form here: which regions exist depends on the country (users.service).
+    if not isinstance(value, str) or not value.strip() or len(value) > REGION_MAX:
+        raise ValueError(f"must be a subdivision code like BY or NY (1 to {REGION_MAX} characters)")
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value.strip()
+
+
 def _time_zone(value: Any) -> str:
     if not isinstance(value, str) or not is_zone(value):
         raise ValueError("must be an IANA time zone like Europe/Berlin")
@@ -118,6 +137,33 @@ _PERSONAL_NUMBER_SCHEMA: dict[str, Any] = {
     'a whole number written canonically ("1234", not "007"), else as the text',
     "example": 1234,
 }
+HolidayCountry = Annotated[
+    str,
+    PlainValidator(_holiday_country),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[A-Za-z]{2}$",
+            "description": "ISO-3166 alpha-2, for public holidays; null: the account's",
+            "example": "US",
+        }
+    ),
+]
+Region = Annotated[
+    str,
+    PlainValidator(_region),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": REGION_MAX,
+            "description": "a subdivision of the user's country (or the account's, when the "
+            "user has none) as the holidays package names it, e.g. BY or NY; null: none of "
+            "the user's own (a user without a country then takes the account's region)",
+            "example": "NY",
+        }
+    ),
+]
 PersonalNumber = Annotated[
     str, PlainValidator(_personal_number), WithJsonSchema(_PERSONAL_NUMBER_SCHEMA)
 ]

@@ -5,12 +5,14 @@ from pydantic.alias_generators import to_camel
 
 from timetrack.users.fields import (
     EmailUpdate,
+    HolidayCountry,
     Language,
     LanguageUpdate,
     Password,
     PasswordUpdate,
     PersonalNumber,
     PersonalNumberRead,
+    Region,
     TimeZone,
     TimeZoneUpdate,
     UserEmail,
@@ -28,6 +30,10 @@ from timetrack.wire import (
 class _UserFields(WireModel):
     personal_number: PersonalNumber | None = None
     hour_rate: Money | None = None
+    country: HolidayCountry | None = Field(
+        default=None, description="for public holidays; null: the account's"
+    )
+    region: Region | None = None
 
 
 class UserCreate(_UserFields):
@@ -73,5 +79,7 @@ class UserRead(BaseModel):
     enabled: bool
     time_zone: str = Field(description="IANA time zone")
     hour_rate: float | None
+    country: str | None = Field(description="for public holidays; null: the account's")
+    region: str | None = Field(description="for public holidays; see country")
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")

@@ -22,18 +22,20 @@ from timetrack.errors import (
     USER_DELETED,
     USER_EMAIL_TAKEN,
     USER_NOT_FOUND,
+    USER_REGION_UNKNOWN,
     USER_UNKNOWN,
     USERNAME_TAKEN,
     AppError,
 )
 from timetrack.paging import Page
+from timetrack.public_holidays import canonical_region, supported
 from timetrack.users.fields import personal_number_to_wire
 from timetrack.users.schemas import UserCreate, UserUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
 
 _COLUMNS = (
     "id, username, first_name, last_name, email, admin, team_lead, language, personal_number, "
-    "enabled, time_zone, hour_rate, updated_at, deleted_at"
+    "enabled, time_zone, hour_rate, country, region, updated_at, deleted_at"
 )
 # The account scope, written once: every read of users starts here.
 _OWNED = f"SELECT {_COLUMNS} FROM users WHERE account_id = $1"
@@ -79,6 +81,8 @@ def to_wire(row: Row) -> dict[str, Any]:
         "enabled": row["enabled"],
         "timeZone": row["time_zone"],
         "hourRate": row["hour_rate"],
+        "country": row["country"],
+        "region": row["region"],
     }
     return with_meta(item, row)
 
@@ -146,21 +150,60 @@ def _taken(column: str) -> AppError:
     return AppError.of(USERNAME_TAKEN, "a user with this username exists", pointer="/username")
 
 
+_KNOWN_SHOWN = 20
+
+
+def _checked_region(
+    country: str | None, region: str | None, account_country: str | None
+) -> str | None:
+    """``region`` in the holidays package's spelling, if the user's country (or else the
+    account's) has it; a clear 400 otherwise."""
+    if region is None:
+        return None
+    effective = country or account_country
+    if effective is None:
+        raise AppError.of(
+            USER_REGION_UNKNOWN,
+            f"region {region!r} needs a country: neither the user nor the account has one",
+            pointer="/region",
+        )
+    canonical = canonical_region(effective, region)
+    if canonical is None:
+        known = supported()[effective]
+        shown = ", ".join(known[:_KNOWN_SHOWN]) + (", ..." if len(known) > _KNOWN_SHOWN else "")
+        whose = "the user's country" if country else "the account's country (the user has none)"
+        raise AppError.of(
+            USER_REGION_UNKNOWN,
+            f"{effective}, {whose}, has no region {region!r} (known: {shown or 'none'})",
+            pointer="/region",
+        )
+    return canonical
+
+
+async def _account_country(tx: Tx, account_id: int) -> str | None:
+    country: str | None = await tx.fetchval(
+        "SELECT country FROM accounts WHERE id = $1", account_id
+    )
+    return country
+
+
 async def create_user(tx: Tx, account_id: int, prepared: Prepared) -> Row:
     body: UserCreate = prepared.body
     await _refuse_taken(tx, account_id, "username_key", name_key(body.username))
     await _refuse_taken(tx, account_id, "email_key", name_key(body.email))
-    zone = body.time_zone or await tx.fetchval(
-        "SELECT timezone FROM accounts WHERE id = $1", account_id
-    )
+    account = await tx.fetchrow("SELECT timezone, country FROM accounts WHERE id = $1", account_id)
+    assert account is not None
+    zone = body.time_zone or account["timezone"]
+    region = _checked_region(body.country, body.region, account["country"])
     user_id = await next_id(tx, account_id, "users")
     stamp = now()
     try:
         await tx.execute(
             "INSERT INTO users (account_id, id, username, username_key, first_name, last_name, "
             "email, email_key, password_hash, admin, team_lead, language, personal_number, "
-            "enabled, time_zone, hour_rate, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
-            "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+            "enabled, time_zone, hour_rate, country, region, created_at, updated_at) VALUES ($1, "
+            "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+            "$19)",
             account_id,
             user_id,
             body.username,
@@ -177,6 +220,8 @@ async def create_user(tx: Tx, account_id: int, prepared: Prepared) -> Row:
             body.enabled,
             zone,
             body.hour_rate,
+            body.country,
+            region,
             stamp,
         )
     except IntegrityViolation as exc:
@@ -199,6 +244,7 @@ async def update_user(tx: Tx, account_id: int, user_id: int, prepared: Prepared)
         changes["email_key"] = name_key(body.email)
     if prepared.password_hash is not None:
         changes["password_hash"] = prepared.password_hash
+    changes |= await _place_changes(tx, account_id, body, current)
     if not changes:
         return current
     try:
@@ -206,6 +252,23 @@ async def update_user(tx: Tx, account_id: int, user_id: int, prepared: Prepared)
     except IntegrityViolation:
         raise _taken("email_key") from None
     return await get_user(tx, account_id, user_id)
+
+
+async def _place_changes(tx: Tx, account_id: int, body: UserUpdate, current: Row) -> dict[str, Any]:
+    """The country and region an update sets, checked together as they will be stored.
+
+    A pair equal to the stored one is not checked again, so a record's own GET body is
+    accepted back even if the account's country has changed since its region was set.
+    """
+    sent = body.model_fields_set
+    if not {"country", "region"} & sent:
+        return {}
+    country = body.country if "country" in sent else current["country"]
+    region = body.region if "region" in sent else current["region"]
+    if (country, region) == (current["country"], current["region"]):
+        return {}
+    region = _checked_region(country, region, await _account_country(tx, account_id))
+    return {"country": country, "region": region}
 
 
 async def delete_user(tx: Tx, account_id: int, user_id: int) -> Row:

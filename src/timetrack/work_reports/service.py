@@ -3,7 +3,8 @@
 Whatever the range and the number of users, a report reads each table once: the account's
 users, then the attendances, the approved absences (with their types) and the working-time
 models of the users on the requested page, for the whole range. Public holidays come from the
-``holidays`` package by the account's country and region.
+``holidays`` package by each user's country and region (or the account's), computed once per
+distinct place.
 
 Records are ordered by username (case-insensitively, then by id) and date. Every user has one
 record per day of the range (one per period in the grouped report), so a page is a slice of
@@ -25,7 +26,7 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
-from timetrack.public_holidays import holidays_between
+from timetrack.public_holidays import Place, holidays_between, place
 from timetrack.times import LOCAL_FORMAT
 from timetrack.users.service import user_by_name
 from timetrack.work_reports import calc
@@ -63,6 +64,9 @@ def check_range(first: date, last: date) -> Range:
 class User:
     id: int
     username: str
+    # The user's own holiday place; None: the account's (as stored, see public_holidays.place).
+    country: str | None = None
+    region: str | None = None
 
 
 async def _users(tx: Tx, account_id: int, username: str | None) -> list[User]:
@@ -74,14 +78,15 @@ async def _users(tx: Tx, account_id: int, username: str | None) -> list[User]:
             raise AppError.of(
                 USER_UNKNOWN, f"no user named {username!r}", parameter="username"
             ) from None
-        return [User(row["id"], row["username"])]
+        return [User(row["id"], row["username"], row["country"], row["region"])]
     rows = await tx.fetch(
-        "SELECT id, username, username_key FROM users WHERE account_id = $1 AND deleted_at IS NULL",
+        "SELECT id, username, username_key, country, region FROM users "
+        "WHERE account_id = $1 AND deleted_at IS NULL",
         account_id,
     )
     # Sorted here, not by the database: collations differ between SQLite and PostgreSQL.
     rows = sorted(rows, key=lambda r: (r["username_key"], r["id"]))
-    return [User(r["id"], r["username"]) for r in rows]
+    return [User(r["id"], r["username"], r["country"], r["region"]) for r in rows]
 
 
 def _in_list(ids: list[int], start: int) -> str:
@@ -233,7 +238,10 @@ async def _page_of_users(
     first_user, last_user = start // per_user, (stop - 1) // per_user
     chosen = users[first_user : last_user + 1]
     data = await _load(tx, account.id, chosen, span)
-    holidays = holidays_between(account.country, account.region, span.first, span.last)
+    places = {u.id: place(u.country, u.region, account.country, account.region) for u in chosen}
+    calendars: dict[Place, dict[date, str]] = {
+        where: holidays_between(*where, span.first, span.last) for where in set(places.values())
+    }
     computed = [
         (
             user,
@@ -243,7 +251,7 @@ async def _page_of_users(
                 data[user.id].models,
                 data[user.id].shifts,
                 data[user.id].absences,
-                holidays,
+                calendars[places[user.id]],
             ),
         )
         for user in chosen

@@ -30,7 +30,7 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
-from timetrack.public_holidays import holidays_between
+from timetrack.public_holidays import holidays_between, place
 from timetrack.times import zone
 from timetrack.users.service import get_user, user_by_name
 from timetrack.wire import parse_body
@@ -250,7 +250,8 @@ async def leave_balance(
     first, last = leave.year_bounds(year)
     models = await load_models(tx, account.id, user_id)
     absences = await _leave_absences(tx, account.id, user_id, first, last)
-    holidays = holidays_between(account.country, account.region, first, last)
+    where = place(user["country"], user["region"], account.country, account.region)
+    holidays = holidays_between(*where, first, last)
     entitlement = leave.entitlement(models, year)
     days = leave.leave_days(absences, models, holidays.keys(), year)
     return {
