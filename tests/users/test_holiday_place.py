@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
 from timetrack.errors import ALL_CODES
-from timetrack.public_holidays import place
+from timetrack.public_holidays import place, supported
 from timetrack.work_reports import service as reports
 
 KEY = "X-TimeTrack-Api-Key"
@@ -316,3 +316,26 @@ class TestPlace:
         assert place(None, "BY", None, None) == (None, None)
         # A region the country no longer has falls back to the nationwide holidays.
         assert place(None, "BY", "AT", None) == ("AT", None)
+
+
+async def test_the_longest_region_the_package_knows_fits_an_account_and_a_user(
+    app: FastAPI, database: Database
+) -> None:
+    """Every region code of the holidays package fits ``accounts.region`` and ``users.region``
+    (PostgreSQL refused "São Paulo Capital", 17 characters, in 16)."""
+    longest = max((r for regions in supported().values() for r in regions), key=len)
+    country = next(c for c, regions in supported().items() if longest in regions and len(c) == 2)
+    async with _client(app, await _account(database, country=country, region=longest)) as api:
+        user = await api.post(
+            "/users",
+            json={
+                "username": "ana",
+                "firstName": "Ana",
+                "lastName": "Souza",
+                "email": "ana@example.com",
+                "password": "correct horse",
+                "region": longest,
+            },
+        )
+        assert user.status_code == 201, user.text
+        assert (user.json()["country"], user.json()["region"]) == (None, longest)
