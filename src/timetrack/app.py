@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from timetrack import __version__, dispatch
+from timetrack import __version__, apidocs, dispatch
 from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
@@ -124,16 +124,7 @@ _STRICT_CSP = (
     b"content-security-policy",
     b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 )
-# The interactive docs (Swagger UI, ReDoc) load their code and styles from a CDN and start with
-# an inline script; they call only this server.
-_DOCS_CSP = (
-    b"content-security-policy",
-    b"default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    b"font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
-    b"connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
-    b"form-action 'self'",
-)
+_DOCS_CSP = (b"content-security-policy", apidocs.CSP.encode("ascii"))
 _NO_STORE = (b"cache-control", b"no-store")
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
 
@@ -322,6 +313,9 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         redirect_slashes=False,
+        # The docs pages are apidocs' own: FastAPI's load their code from a public CDN.
+        docs_url=None,
+        redoc_url=None,
         # No OpenTelemetry is shipped; left on, FastAPI asks the OTel providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
@@ -370,10 +364,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         return Response(b'{"status":"ok","database":"ok"}', media_type="application/json")
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    apidocs.install(app, title=app.title, openapi_url=app.openapi_url or "/openapi.json")
     dispatch.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_body_bytes)
-    docs = frozenset(
-        p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p
-    )
-    app.add_middleware(ResponseHeaders, docs_paths=docs)
+    app.add_middleware(ResponseHeaders, docs_paths=apidocs.PAGES)
     return app
