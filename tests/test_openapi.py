@@ -261,6 +261,76 @@ class TestCompleteness:
             for status, response in operation["responses"].items():
                 assert "X-Request-ID" in response.get("headers", {}), (method, path, status)
 
+    async def test_answered_codes_are_declared(
+        self, api: httpx.AsyncClient, doc: dict[str, Any]
+    ) -> None:
+        """Representative failures, the ones random fuzzing rarely reaches (tests/fuzz checks
+        every answer it provokes the same way): each code is declared for its operation."""
+        undeclared, seen = [], set()
+
+        async def send(method: str, template: str, path: str, **kwargs: Any) -> httpx.Response:
+            response = await api.request(method, path, **kwargs)
+            if response.status_code >= 400:
+                spec = doc["paths"][API + template][method.lower()]["responses"]
+                declared = spec.get(str(response.status_code), {}).get("x-error-codes", [])
+                for item in response.json()["errors"]:
+                    seen.add(item["code"])
+                    if item["code"] not in declared:
+                        undeclared.append((method, template, response.status_code, item["code"]))
+            return response
+
+        user = {"firstName": "F", "lastName": "L", "password": "correct horse battery"}
+        span = {"from": "2025-03-04T09:00:00Z", "to": "2025-03-04T10:00:00Z"}
+        client = await send("POST", "/clients", "/clients", json={"name": "Acme"})
+        await send("POST", "/clients", "/clients", json={"name": "Acme"})  # 11030
+        await send("POST", "/projects", "/projects", json={"projectName": "P", "clientName": "X"})
+        project = await send(
+            "POST", "/projects", "/projects", json={"projectName": "P", "clientName": "Acme"}
+        )
+        await send(
+            "POST", "/projects", "/projects", json={"projectName": "P", "clientName": "Acme"}
+        )
+        await send("DELETE", "/clients/{id}", f"/clients/{client.json()['id']}")  # 11050
+        await send(
+            "PUT",
+            "/projects/{id}",
+            f"/projects/{project.json()['id']}",
+            json={"notes": "n"},
+            headers={"If-Match": '"0123456789abcdef"'},
+        )
+        await send("GET", "/clients/{id}", "/clients/99999")
+        await send("POST", "/tasks", "/tasks", json={"name": "T"})
+        await send("POST", "/tasks", "/tasks", json={"name": "T"})  # 13030
+        body = {**user, "username": "ann", "email": "ann@example.com"}
+        ann = await send("POST", "/users", "/users", json=body)
+        await send("POST", "/users", "/users", json=body)  # 14030
+        entry = {"clientName": "Acme", "projectName": "P", **span}
+        await send(
+            "POST", "/project_time_entries", "/project_time_entries", json={**entry, "user": "x"}
+        )
+        backwards = {**entry, "user": "ann", "from": span["to"], "to": span["from"]}
+        await send("POST", "/project_time_entries", "/project_time_entries", json=backwards)
+        await send("POST", "/project_time_entries/bulk", "/project_time_entries/bulk", json=[])
+        clock = {"username": "ann", "date": "2025-03-05T08:00:00Z"}
+        await send("POST", "/attendances/clock_out", "/attendances/clock_out", json=clock)
+        await send("POST", "/attendances/clock_in", "/attendances/clock_in", json=clock)
+        await send("POST", "/attendances/clock_in", "/attendances/clock_in", json=clock)
+        pause = {"username": "ann", "date": "2025-03-05T09:00:00Z"}
+        timer = "/timers/project_timer"
+        await send("POST", f"{timer}/pause", f"{timer}/pause", json=pause)  # 18011
+        await send("GET", "/work_reports", "/work_reports?from=2025-03-02&to=2025-03-01")
+        await send("GET", "/work_reports", "/work_reports?from=2024-01-01&to=2025-03-01")
+        absence = {"username": "ann", "from": "2025-04-01", "to": "2025-04-01"}
+        await send("POST", "/absences", "/absences", json={**absence, "absenceType": 999})
+        models = "/users/{id}/working_time_models"
+        own = f"/users/{ann.json()['id']}/working_time_models"
+        await send("POST", models, own, json={"validFrom": "2025-01-01"})
+        await send("POST", models, own, json={"validFrom": "2025-01-01"})  # 14052
+        assert not undeclared, undeclared
+        provoked = {10030, 11010, 11030, 11040, 11050, 12030, 13030, 14030, 14040}
+        provoked |= {14052, 15030, 15041, 16041, 16042, 17140, 18011, 19010, 19011}
+        assert provoked <= seen, sorted(provoked - seen)
+
     async def test_summaries_use_the_right_article(self, doc: dict[str, Any]) -> None:
         assert doc["paths"][f"{API}/absences/{{id}}"]["put"]["description"].startswith(
             "Update an absence."
