@@ -174,12 +174,9 @@ class TestSecurityHeaders:
             csp = page.headers["Content-Security-Policy"]
             assert csp != STRICT_CSP
             check_headers(page, csp=csp)
-            # The page loads its code from the CDN it names, and calls only this server.
-            for url in re.findall(r'src="(https://[^/"]+)/', page.text):
-                assert url in csp, url
+            # What the pages may load is tested in test_docs_pages.py.
             assert "connect-src 'self'" in csp
             assert "frame-ancestors 'none'" in csp
-        assert "'unsafe-inline'" in docs.headers["Content-Security-Policy"]
 
     async def test_hsts_only_over_https(self, app: FastAPI, account: Credentials) -> None:
         async with client(app, base="https://testserver", **auth_headers(account)) as api:

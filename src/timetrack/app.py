@@ -7,16 +7,15 @@ import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from timetrack import __version__, dispatch
+from timetrack import __version__, apidocs, dispatch, opdocs
 from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
@@ -25,7 +24,6 @@ from timetrack.clients.router import router as clients_router
 from timetrack.config import Settings
 from timetrack.db import Database, DatabaseError, create_database
 from timetrack.errors import (
-    ALL_CODES,
     BODY_TOO_LARGE,
     DATABASE_UNAVAILABLE,
     INTERNAL,
@@ -37,7 +35,6 @@ from timetrack.errors import (
 from timetrack.logs import REQUEST_ID
 from timetrack.projects.router import router as projects_router
 from timetrack.ratelimit import create_rate_limiter
-from timetrack.routing import BODY_MODELS, ErrorEnvelope
 from timetrack.tasks.router import router as tasks_router
 from timetrack.time_entries.router import router as entries_router
 from timetrack.timers.router import router as timers_router
@@ -124,16 +121,7 @@ _STRICT_CSP = (
     b"content-security-policy",
     b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 )
-# The interactive docs (Swagger UI, ReDoc) load their code and styles from a CDN and start with
-# an inline script; they call only this server.
-_DOCS_CSP = (
-    b"content-security-policy",
-    b"default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    b"font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
-    b"connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
-    b"form-action 'self'",
-)
+_DOCS_CSP = (b"content-security-policy", apidocs.CSP.encode("ascii"))
 _NO_STORE = (b"cache-control", b"no-store")
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
 
@@ -210,89 +198,6 @@ class ResponseHeaders:
             REQUEST_ID.reset(token)
 
 
-# Headers that every answer of a kind carries (docs/api.md), documented here once for all.
-_COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}
-_LIST_HEADERS: dict[str, dict[str, Any]] = {
-    "X-Total-Count": {
-        "description": "the number of records matching the filters, over all pages",
-        "required": True,
-        "schema": _COUNT,
-    },
-    "Link": {
-        "description": 'the neighbouring pages, `rel="next"` and `rel="prev"` (absolute URLs)',
-        "schema": {"type": "string"},
-    },
-}
-_CREATED_HEADERS: dict[str, dict[str, Any]] = {
-    "Location": {
-        "description": "the new record's path",
-        "required": True,
-        "schema": {"type": "string"},
-    }
-}
-_RETRY_HEADERS: dict[str, dict[str, Any]] = {
-    "Retry-After": {
-        "description": "seconds to wait before retrying",
-        "required": True,
-        "schema": _COUNT,
-    }
-}
-
-
-def _document_headers(operation: dict[str, Any], *, api: bool) -> None:
-    """Add the paging headers to every list, ``Location`` to every 201 of one record (a bulk
-    create's has none), ``Retry-After`` to every 429 and (under the API, where the 503 comes
-    from a database outage) 503."""
-    for status, response in operation.get("responses", {}).items():
-        schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-        if status == "200" and schema.get("type") == "array":
-            extra = _LIST_HEADERS
-        elif status == "201" and schema.get("type") != "array":
-            extra = _CREATED_HEADERS
-        elif status == "429" or (status == "503" and api):
-            extra = _RETRY_HEADERS
-        else:
-            continue
-        headers = response.setdefault("headers", {})
-        for name, header in extra.items():
-            headers.setdefault(name, header)
-
-
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, with our request bodies and without its never-sent 422s."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    doc = get_openapi(
-        title=app.title,
-        version=app.version,
-        description=app.description,
-        routes=app.routes,
-    )
-    schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
-    for model in BODY_MODELS:
-        schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
-        schemas.update(schema.pop("$defs", {}))
-        schemas[model.__name__] = schema
-    for path, path_item in doc.get("paths", {}).items():
-        for operation in path_item.values():
-            operation.get("responses", {}).pop("422", None)
-            _document_headers(operation, api=path.startswith(API_PREFIX))
-            # FastAPI lists each header scheme as its own requirement, which OpenAPI reads as
-            # "either one suffices"; both headers are needed together: one requirement object.
-            if operation.get("security"):
-                both: dict[str, list[str]] = {}
-                for requirement in operation["security"]:
-                    both.update(requirement)
-                operation["security"] = [both]
-    schemas.pop("HTTPValidationError", None)
-    schemas.pop("ValidationError", None)
-    doc["info"]["x-error-codes"] = [
-        {"code": c.code, "status": c.status, "title": c.title} for c in ALL_CODES.values()
-    ]
-    app.openapi_schema = doc
-    return doc
-
-
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     db = database or create_database(
         settings.effective_database_url,
@@ -322,6 +227,9 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         redirect_slashes=False,
+        # The docs pages are apidocs' own: FastAPI's load their code from a public CDN.
+        docs_url=None,
+        redoc_url=None,
         # No OpenTelemetry is shipped; left on, FastAPI asks the OTel providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
@@ -356,9 +264,9 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         responses={
             200: {"model": Health, "description": "Server and database are up"},
             # Refused before any route, as on every path: a NUL in the query, a body too large.
-            400: {"model": ErrorEnvelope, "description": "A NUL character in the query string"},
-            413: {"model": ErrorEnvelope, "description": "Request body too large"},
-            503: {"model": ErrorEnvelope, "description": "The database is unreachable"},
+            400: opdocs.error_doc([PARAMETER_INVALID], "A NUL character in the query string"),
+            413: opdocs.error_doc([BODY_TOO_LARGE]),
+            503: opdocs.error_doc([DATABASE_UNAVAILABLE], "The database is unreachable"),
         },
     )
     async def healthz(request: Request) -> Response:
@@ -369,11 +277,9 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
             return error_response([Problem(DATABASE_UNAVAILABLE, "the database is unreachable")])
         return Response(b'{"status":"ok","database":"ok"}', media_type="application/json")
 
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: opdocs.openapi_document(app, API_PREFIX)  # type: ignore[method-assign]
+    apidocs.install(app, title=app.title, openapi_url=app.openapi_url or "/openapi.json")
     dispatch.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_body_bytes)
-    docs = frozenset(
-        p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p
-    )
-    app.add_middleware(ResponseHeaders, docs_paths=docs)
+    app.add_middleware(ResponseHeaders, docs_paths=apidocs.PAGES)
     return app

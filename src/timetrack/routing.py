@@ -9,16 +9,16 @@ vendor's clients POST to both spellings and a 307 would drop their body on some 
 
 import contextlib
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from types import GenericAlias
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from starlette.responses import Response
 
-from timetrack import idempotency, preconditions
+from timetrack import idempotency, opdocs, preconditions
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
 from timetrack.db import Row, Tx
@@ -43,55 +43,6 @@ from timetrack.wire import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Request-body models, whose schemas the OpenAPI document adds to its components (bodies are
-# read by ``wire.read_object`` rather than by FastAPI, so FastAPI does not see them).
-BODY_MODELS: list[type[BaseModel]] = []
-
-
-class ErrorSource(BaseModel):
-    pointer: str | None = Field(default=None, description="JSON pointer into the request body")
-    parameter: str | None = Field(default=None, description="name of the query parameter")
-
-
-class ErrorItem(BaseModel):
-    title: str
-    status: int
-    code: int = Field(description="stable numeric code; see the error table in docs/errors.md")
-    detail: str
-    source: ErrorSource | None = None
-
-
-class ErrorEnvelope(BaseModel):
-    errors: list[ErrorItem]
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"model": ErrorEnvelope, "description": description}
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("Invalid request: malformed JSON, wrong types, values out of range"),
-    401: _error("Missing or wrong API key / secret"),
-    403: _error("The account is disabled"),
-    413: _error("Request body too large"),
-    429: _error("Too many requests"),
-    500: _error("Unexpected server error"),
-    503: _error("Database unavailable"),
-}
-
-
-def body_doc(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
-    if model not in BODY_MODELS:
-        BODY_MODELS.append(model)
-    return {
-        "requestBody": {
-            "required": required,
-            "content": {
-                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
-            },
-        }
-    }
-
 
 def route(
     router: APIRouter,
@@ -102,19 +53,23 @@ def route(
     responses: dict[int | str, dict[str, Any]] | None = None,
     body: type[BaseModel] | None = None,
     body_required: bool = True,
+    example: Any = None,
+    errors: Iterable[ErrorCode] = (),
     name: str | None = None,
     description: str | None = None,
     include_in_schema: bool = True,
 ) -> Callable[[F], F]:
-    """Register ``path`` and ``path + '/'`` (the latter hidden from the OpenAPI document)."""
-    all_responses = {**ERROR_RESPONSES, **(responses or {})}
-    for status, doc in all_responses.items():
-        if int(status) >= 400:
-            all_responses[status] = {"model": ErrorEnvelope, **doc}
-    extra = body_doc(body, required=body_required) if body is not None else None
-    headers = _header_docs(method, method == "POST" and body is not None, all_responses)
-    if headers:
-        extra = {**(extra or {}), **headers}
+    """Register ``path`` and ``path + '/'`` (the latter hidden from the OpenAPI document).
+    ``errors`` are the specific codes the route can answer, beyond those every route of its
+    kind can (``opdocs``); ``responses`` may describe their statuses in words."""
+    all_responses, extra = opdocs.operation_docs(
+        method,
+        body=body,
+        body_required=body_required,
+        example=example,
+        errors=errors,
+        responses=responses,
+    )
 
     def decorator(endpoint: F) -> F:
         for spelled, visible in ((path, include_in_schema), (path + "/", False)):
@@ -134,54 +89,6 @@ def route(
         return endpoint
 
     return decorator
-
-
-def _header_param(name: str, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "header",
-        "required": False,
-        "schema": {"type": "string"},
-        "description": description,
-    }
-
-
-def _header_docs(
-    method: str, writes: bool, responses: dict[int | str, dict[str, Any]]
-) -> dict[str, Any]:
-    """The concurrency headers of a route in the OpenAPI document: ``ETag`` on every
-    single-object answer, ``If-None-Match`` on reads of one, ``If-Match`` and its 412 on
-    ``PUT``/``DELETE``, ``Idempotency-Key`` and its 409 on ``POST``s that write.
-    ``responses`` is completed in place; the result holds the header parameters."""
-    single = False
-    for status in (200, 201):
-        doc = responses.get(status)
-        if doc is None or isinstance(doc.get("model"), GenericAlias):
-            continue  # a list: no ETag
-        single = True
-        headers = dict(preconditions.ETAG_HEADER_DOC)
-        if writes:
-            headers.update(idempotency.REPLAYED_HEADER_DOC)
-        responses[status] = {**doc, "headers": {**doc.get("headers", {}), **headers}}
-    parameters = []
-    if method == "GET" and single:
-        parameters.append(_header_param("If-None-Match", preconditions.IF_NONE_MATCH_DOC))
-        responses[304] = {"description": "Not modified: `If-None-Match` names the current ETag"}
-    if method in ("PUT", "DELETE"):
-        parameters.append(_header_param("If-Match", preconditions.IF_MATCH_DOC))
-        responses[412] = {
-            "model": ErrorEnvelope,
-            "description": "`If-Match` names an older version: the record has changed (10030)",
-        }
-    if writes:
-        parameters.append(_header_param(idempotency.HEADER, idempotency.HEADER_DOC))
-        reused = "The Idempotency-Key was used with another request (10031)"
-        conflict = responses.get(409)
-        responses[409] = {
-            "model": ErrorEnvelope,
-            "description": f"{conflict['description']}; or: {reused}" if conflict else reused,
-        }
-    return {"parameters": parameters} if parameters else {}
 
 
 def _feed(
@@ -295,7 +202,12 @@ class Resource:
     to_wire: Callable[[Row], dict[str, Any]]
     not_found: ErrorCode
     deleted: ErrorCode
-    conflicts: dict[str, str]  # operation -> description of its 409
+    # The specific codes an operation ("create", "update", "delete") can answer beyond the
+    # record's 404s and those of every operation of its kind (opdocs).
+    errors: dict[str, tuple[ErrorCode, ...]]
+    # The request body examples of "create" and "update" (the vendor's, where it has one).
+    examples: dict[str, Any]
+    conflicts: dict[str, str] = field(default_factory=dict)  # operation -> its 409 in words
     ordering: str = "ordered by id"
     # Slow work on a parsed body (password hashing) done before the transaction opens, so no
     # lock is held meanwhile; its result is what create/update receive.
@@ -303,6 +215,8 @@ class Resource:
     # The table behind the resource, when it is not named like ``plural`` (If-Match locks
     # the record's row there).
     table: str = ""
+    # Fields of which a create needs one, all optional by themselves (``user``/``username``).
+    create_needs_one_of: tuple[str, ...] = ()
 
 
 def crud_router(res: Resource) -> APIRouter:
@@ -311,6 +225,10 @@ def crud_router(res: Resource) -> APIRouter:
     base = f"/{res.plural}"
     one = f"{base}/{{id}}"
     label = res.singular.replace("_", " ")
+    a_label = f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+    if res.create_needs_one_of:
+        opdocs.ONE_OF_REQUIRED[res.create_model.__name__] = res.create_needs_one_of
+    missing_codes = (res.not_found, res.deleted)
     FiltersDep = Annotated[dict[str, Any], Depends(res.filters)]
     one_doc = {200: {"model": res.read_model, "description": f"The {label}"}}
     many_doc = {
@@ -319,12 +237,7 @@ def crud_router(res: Resource) -> APIRouter:
             "description": f"A page of {res.plural} (bare array)",
         }
     }
-    missing = {
-        404: {
-            "description": f"No such {label} ({res.not_found.code}) "
-            f"or it is deleted ({res.deleted.code})"
-        }
-    }
+    missing = {404: {"description": f"No such {label}, or it is deleted"}}
 
     async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
         """The record an update or delete starts from, for the audit log (None: the write
@@ -437,12 +350,14 @@ def crud_router(res: Resource) -> APIRouter:
             base,
             create_record,
             f"create_{name}",
-            f"Create a {label}. An empty body (`{{}}`) lists {plural} instead, as the vendor's "
+            f"Create {a_label}. An empty body (`{{}}`) lists {plural} instead, as the vendor's "
             "curl examples do; the query parameters then filter.",
             {
                 "status_code": 201,
                 "body": res.create_model,
                 "body_required": False,
+                "example": res.examples["create"],
+                "errors": res.errors.get("create", ()),
                 "responses": {
                     201: {"model": res.read_model, "description": f"The created {label}"},
                     **many_doc,
@@ -456,7 +371,7 @@ def crud_router(res: Resource) -> APIRouter:
             get_record,
             f"get_{name}",
             f"Get one {label}.",
-            {"responses": {**one_doc, **missing}},
+            {"responses": {**one_doc, **missing}, "errors": missing_codes},
         ),
         (
             "POST",
@@ -469,7 +384,8 @@ def crud_router(res: Resource) -> APIRouter:
                     **one_doc,
                     **missing,
                     405: {"description": "A body was sent: update with PUT"},
-                }
+                },
+                "errors": (*missing_codes, METHOD_NOT_ALLOWED),
             },
         ),
         (
@@ -477,17 +393,25 @@ def crud_router(res: Resource) -> APIRouter:
             one,
             update_record,
             f"update_{name}",
-            f"Update a {label}.",
-            {"body": res.update_model, "responses": {**one_doc, **missing, **conflict("update")}},
+            f"Update {a_label}.",
+            {
+                "body": res.update_model,
+                "example": res.examples["update"],
+                "responses": {**one_doc, **missing, **conflict("update")},
+                "errors": (*missing_codes, *res.errors.get("update", ())),
+            },
         ),
         (
             "DELETE",
             one,
             delete_record,
             f"delete_{name}",
-            f"Delete a {label}. Deletes are soft: the record leaves lists and answers 404 with "
+            f"Delete {a_label}. Deletes are soft: the record leaves lists and answers 404 with "
             'its "exists but is deleted" code.',
-            {"responses": {**one_doc, **missing, **conflict("delete")}},
+            {
+                "responses": {**one_doc, **missing, **conflict("delete")},
+                "errors": (*missing_codes, *res.errors.get("delete", ())),
+            },
         ),
     ]
     for method, path, endpoint, op_name, summary, options in routes:

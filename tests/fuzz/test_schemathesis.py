@@ -54,6 +54,27 @@ from timetrack.app import create_app
 from timetrack.config import Settings
 from timetrack.db import Database
 
+
+@schemathesis.check
+def error_codes_are_declared(ctx: Any, response: Any, case: Any) -> None:
+    """Every code in an error answer is one its operation lists for that status
+    (``x-error-codes``, issue 9 point 8): the document names what a client must handle."""
+    if response.status_code < 400:
+        return None
+    responses = case.operation.definition.raw.get("responses", {})
+    documented = responses.get(str(response.status_code))
+    if documented is None:
+        return None  # status_code_conformance reports an undocumented status
+    declared = set(documented.get("x-error-codes", []))
+    answered = {item["code"] for item in response.json()["errors"]}
+    if not answered <= declared:
+        raise AssertionError(
+            f"{case.operation.label} answered {response.status_code} with codes "
+            f"{sorted(answered - declared)}, which it does not declare ({sorted(declared)})"
+        )
+    return None
+
+
 EXAMPLES = int(os.environ.get("TIMETRACK_FUZZ_EXAMPLES", "10"))
 SEED = int(os.environ.get("TIMETRACK_FUZZ_SEED", "0"))
 CHECKS = [
@@ -62,6 +83,7 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    error_codes_are_declared,
 ]
 MODES = [HypothesisTestMode.EXAMPLES, HypothesisTestMode.COVERAGE, HypothesisTestMode.FUZZING]
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from timetrack.absence_types import service
 from timetrack.absence_types.schemas import AbsenceTypeCreate, AbsenceTypeRead, AbsenceTypeUpdate
-from timetrack.errors import ABSENCE_TYPE_DELETED, ABSENCE_TYPE_NOT_FOUND
+from timetrack.errors import (
+    ABSENCE_TYPE_DELETED,
+    ABSENCE_TYPE_IN_USE,
+    ABSENCE_TYPE_NAME_TAKEN,
+    ABSENCE_TYPE_NOT_FOUND,
+)
 from timetrack.routing import Resource, crud_router, name_filter
 
 router = crud_router(
@@ -21,10 +26,24 @@ router = crud_router(
         to_wire=service.to_wire,
         not_found=ABSENCE_TYPE_NOT_FOUND,
         deleted=ABSENCE_TYPE_DELETED,
+        errors={
+            "create": (ABSENCE_TYPE_NAME_TAKEN,),
+            "update": (ABSENCE_TYPE_NAME_TAKEN,),
+            "delete": (ABSENCE_TYPE_IN_USE,),
+        },
+        examples={
+            "create": {
+                "name": "Further training",
+                "shortName": "FT",
+                "color": "#3366cc",
+                "countsAgainstEntitlement": False,
+            },
+            "update": {"color": "#6633cc"},
+        },
         conflicts={
-            "create": "An absence type with this name exists (17130)",
-            "update": "Another absence type has this name (17130)",
-            "delete": "Non-deleted absences use the type (17150)",
+            "create": "An absence type with this name exists",
+            "update": "Another absence type has this name",
+            "delete": "Non-deleted absences use the type",
         },
     )
 )

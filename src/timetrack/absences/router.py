@@ -8,7 +8,17 @@ from fastapi import Query
 
 from timetrack.absences import service
 from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
-from timetrack.errors import ABSENCE_DELETED, ABSENCE_NOT_FOUND, PARAMETER_INVALID, AppError
+from timetrack.errors import (
+    ABSENCE_DELETED,
+    ABSENCE_END_BEFORE_START,
+    ABSENCE_HALF_DAY_SPAN,
+    ABSENCE_NOT_FOUND,
+    ABSENCE_OVERLAP,
+    ABSENCE_TYPE_UNKNOWN,
+    PARAMETER_INVALID,
+    USER_UNKNOWN,
+    AppError,
+)
 from timetrack.routing import Resource, crud_router
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
 from timetrack.wire import MAX_ID, NAME_MAX, name_key
@@ -88,6 +98,13 @@ def _filters(
     return {"conditions": conditions, "username_key": name_key(who.strip()) if who else None}
 
 
+_CREATE_CODES = (
+    USER_UNKNOWN,
+    ABSENCE_TYPE_UNKNOWN,
+    ABSENCE_END_BEFORE_START,
+    ABSENCE_HALF_DAY_SPAN,
+    ABSENCE_OVERLAP,
+)
 router = crud_router(
     Resource(
         singular="absence",
@@ -104,10 +121,21 @@ router = crud_router(
         to_wire=service.to_wire,
         not_found=ABSENCE_NOT_FOUND,
         deleted=ABSENCE_DELETED,
-        conflicts={
-            "create": "The user has an overlapping absence that is not disapproved (17040)",
-            "update": "A disapproved absence set back to waiting or approved would overlap "
-            "another absence of the user (17040)",
+        errors={"create": _CREATE_CODES, "update": (ABSENCE_OVERLAP,)},
+        examples={
+            "create": {
+                "username": "tester",
+                "absenceType": 1,
+                "to": "2020-10-28",
+                "from": "2020-10-26",
+            },
+            "update": {"status": "1"},
         },
+        conflicts={
+            "create": "The user has an overlapping absence that is not disapproved",
+            "update": "A disapproved absence set back to waiting or approved would overlap "
+            "another absence of the user",
+        },
+        create_needs_one_of=("username", "user"),
     )
 )

@@ -24,7 +24,18 @@ from timetrack.attendances.schemas import (
 )
 from timetrack.audit import service as audit
 from timetrack.db import Row, Tx
-from timetrack.errors import ATTENDANCE_DELETED, ATTENDANCE_NOT_FOUND
+from timetrack.errors import (
+    ATTENDANCE_ALREADY_CLOCKED_IN,
+    ATTENDANCE_BREAK_TOO_LONG,
+    ATTENDANCE_CLOCK_OUT_BEFORE_IN,
+    ATTENDANCE_DELETED,
+    ATTENDANCE_END_BEFORE_START,
+    ATTENDANCE_NOT_CLOCKED_IN,
+    ATTENDANCE_NOT_FOUND,
+    ATTENDANCE_OVERLAP,
+    ATTENDANCE_WORKED_INCONSISTENT,
+    USER_UNKNOWN,
+)
 from timetrack.routing import Resource, crud_router, object_response, route, write
 from timetrack.spans import start_bound
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
@@ -41,8 +52,16 @@ _TIME_DOC = (
     "explicit offset with the true instant"
 )
 _CONFLICTS = (
-    "It overlaps another attendance of the user (16040), or would be a second open one: "
-    "the user is clocked in already (16041)"
+    "It overlaps another attendance of the user, or would be a second open one: the user is "
+    "clocked in already"
+)
+_WRITE_CODES = (
+    USER_UNKNOWN,
+    ATTENDANCE_END_BEFORE_START,
+    ATTENDANCE_BREAK_TOO_LONG,
+    ATTENDANCE_WORKED_INCONSISTENT,
+    ATTENDANCE_OVERLAP,
+    ATTENDANCE_ALREADY_CLOCKED_IN,
 )
 
 
@@ -98,9 +117,6 @@ def _clock(
     return endpoint
 
 
-_UNKNOWN_USER: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Unknown user (14040) or other invalid input"}
-}
 route(
     router,
     "POST",
@@ -109,12 +125,13 @@ route(
     body=ClockIn,
     responses={
         201: {"model": AttendanceRead, "description": "The new, open attendance"},
-        **_UNKNOWN_USER,
         409: {
-            "description": "The user is clocked in already (16041), or `date` falls inside "
-            "another attendance of the user or before one (16040)"
+            "description": "The user is clocked in already, or `date` falls inside another "
+            "attendance of the user or before one"
         },
     },
+    example={"username": "tester", "date": "2020-10-01T08:00:00.000Z"},
+    errors=(USER_UNKNOWN, ATTENDANCE_ALREADY_CLOCKED_IN, ATTENDANCE_OVERLAP),
     name="clock_in_attendance",
     description="Clock a user in at `date`: opens an attendance (`to` null, `manual` false).",
 )(_clock("clock_in", ClockIn, service.clock_in, 201))
@@ -126,11 +143,18 @@ route(
     responses={
         200: {"model": AttendanceRead, "description": "The closed attendance"},
         400: {
-            "description": "`date` is not after the clock-in (16043), the break does not fit "
-            "(16031), unknown user (14040) or other invalid input"
+            "description": "`date` is not after the clock-in, the break does not fit, an "
+            "unknown user or other invalid input"
         },
-        409: {"description": "The user is not clocked in (16042)"},
+        409: {"description": "The user is not clocked in"},
     },
+    example={"username": "tester", "date": "2020-10-01T16:30:00.000Z", "breakMinutes": 30},
+    errors=(
+        USER_UNKNOWN,
+        ATTENDANCE_CLOCK_OUT_BEFORE_IN,
+        ATTENDANCE_BREAK_TOO_LONG,
+        ATTENDANCE_NOT_CLOCKED_IN,
+    ),
     name="clock_out_attendance",
     description="Clock a user out at `date`: closes the user's open attendance.",
 )(_clock("clock_out", ClockOut, service.clock_out, 200))
@@ -152,7 +176,19 @@ router.include_router(
             to_wire=service.to_wire,
             not_found=ATTENDANCE_NOT_FOUND,
             deleted=ATTENDANCE_DELETED,
+            errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
+            examples={
+                "create": {
+                    "user": "tester",
+                    "from": "2020-10-01T08:00:00.000Z",
+                    "to": "2020-10-01T16:30:00.000Z",
+                    "breakMinutes": 30,
+                    "notes": "Office",
+                },
+                "update": {"breakMinutes": 45, "notes": "Office, long lunch"},
+            },
             conflicts={"create": _CONFLICTS, "update": _CONFLICTS},
+            create_needs_one_of=("user", "username"),
             ordering="ordered by the local start time, then id",
         )
     )

@@ -112,6 +112,7 @@ async def list_audit_log(
     name="list_audit_log_by_post",
     description="The audit log, read with POST and an empty body (the vendor's curl style).",
     responses={**_MANY, 405: {"description": "A body was sent: the audit log is read-only"}},
+    errors=(METHOD_NOT_ALLOWED,),
 )
 async def list_audit_log_by_post(
     request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep

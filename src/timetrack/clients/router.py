@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from timetrack.clients import service
 from timetrack.clients.schemas import ClientCreate, ClientRead, ClientUpdate
-from timetrack.errors import CLIENT_DELETED, CLIENT_NOT_FOUND
+from timetrack.errors import (
+    CLIENT_DELETED,
+    CLIENT_HAS_PROJECTS,
+    CLIENT_NAME_TAKEN,
+    CLIENT_NOT_FOUND,
+)
 from timetrack.routing import Resource, crud_router, name_filter
 
 router = crud_router(
@@ -21,9 +26,14 @@ router = crud_router(
         to_wire=service.to_wire,
         not_found=CLIENT_NOT_FOUND,
         deleted=CLIENT_DELETED,
+        errors={"create": (CLIENT_NAME_TAKEN,), "delete": (CLIENT_HAS_PROJECTS,)},
+        examples={
+            "create": {"name": "Client Test", "field1": "VAT ID: 123455678"},
+            "update": {"email": "test@timetrackapp.com", "field2": "Test"},
+        },
         conflicts={
-            "create": "A client with this name exists (11030)",
-            "delete": "The client still has projects (11050)",
+            "create": "A client with this name exists",
+            "delete": "The client still has projects",
         },
     )
 )

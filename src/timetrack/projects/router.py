@@ -4,7 +4,12 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import PROJECT_DELETED, PROJECT_NOT_FOUND
+from timetrack.errors import (
+    CLIENT_UNKNOWN,
+    PROJECT_DELETED,
+    PROJECT_NAME_TAKEN,
+    PROJECT_NOT_FOUND,
+)
 from timetrack.projects import service
 from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from timetrack.routing import Resource, crud_router
@@ -48,9 +53,17 @@ router = crud_router(
         to_wire=service.to_wire,
         not_found=PROJECT_NOT_FOUND,
         deleted=PROJECT_DELETED,
+        errors={
+            "create": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
+            "update": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
+        },
+        examples={
+            "create": {"projectName": "Test project 001", "clientName": "Test company"},
+            "update": {"hourRate": "50", "notes": "Test Projekt fuer API"},
+        },
         conflicts={
-            "create": "The client already has a project with this name (12030)",
-            "update": "The target client already has a project with this name (12030)",
+            "create": "The client already has a project with this name",
+            "update": "The target client already has a project with this name",
         },
     )
 )

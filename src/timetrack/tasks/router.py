@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from timetrack.errors import TASK_DELETED, TASK_NOT_FOUND
+from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND
 from timetrack.routing import Resource, crud_router, name_filter
 from timetrack.tasks import service
 from timetrack.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
@@ -21,6 +21,11 @@ router = crud_router(
         to_wire=service.to_wire,
         not_found=TASK_NOT_FOUND,
         deleted=TASK_DELETED,
-        conflicts={"create": "A task with this name exists (13030)"},
+        errors={"create": (TASK_NAME_TAKEN,)},
+        examples={
+            "create": {"name": "Development", "hourRate": 30.0},
+            "update": {"hourRate": 35.5, "notes": "Test task for API"},
+        },
+        conflicts={"create": "A task with this name exists"},
     )
 )

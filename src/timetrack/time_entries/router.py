@@ -8,7 +8,20 @@ from starlette.responses import Response
 from timetrack import idempotency
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
-from timetrack.errors import ENTRY_DELETED, ENTRY_NOT_FOUND
+from timetrack.errors import (
+    BULK_EMPTY,
+    BULK_NOT_ARRAY,
+    BULK_TOO_MANY,
+    CLIENT_UNKNOWN,
+    ENTRY_BREAK_TOO_LONG,
+    ENTRY_DELETED,
+    ENTRY_END_BEFORE_START,
+    ENTRY_NOT_FOUND,
+    ENTRY_WORKED_INCONSISTENT,
+    PROJECT_UNKNOWN,
+    TASK_UNKNOWN,
+    USER_UNKNOWN,
+)
 from timetrack.routing import Resource, crud_router, route, write
 from timetrack.spans import start_bound
 from timetrack.time_entries import bulk, service
@@ -77,6 +90,26 @@ def _filters(
     return {"conditions": conditions, "username_key": name_key(who) if who else None}
 
 
+_WRITE_CODES = (
+    USER_UNKNOWN,
+    CLIENT_UNKNOWN,
+    PROJECT_UNKNOWN,
+    TASK_UNKNOWN,
+    ENTRY_END_BEFORE_START,
+    ENTRY_BREAK_TOO_LONG,
+    ENTRY_WORKED_INCONSISTENT,
+)
+_EXAMPLE = {
+    "user": "test",
+    "clientName": "Test company",
+    "projectName": "Test project 001",
+    "task": "Development",
+    "from": "2020-10-23T09:00:00.000Z",
+    "to": "2020-10-23T12:30:00.000Z",
+    "breakMinutes": 30,
+    "details": "Sprint planning",
+    "billable": True,
+}
 _crud = crud_router(
     Resource(
         singular="project_time_entry",
@@ -93,7 +126,12 @@ _crud = crud_router(
         to_wire=service.to_wire,
         not_found=ENTRY_NOT_FOUND,
         deleted=ENTRY_DELETED,
-        conflicts={},
+        errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
+        examples={
+            "create": _EXAMPLE,
+            "update": {"to": "2020-10-23T13:00:00.000Z", "details": "Sprint planning, review"},
+        },
+        create_needs_one_of=("user", "username"),
         ordering="ordered by the local start time, then id",
         table="time_entries",
     )
@@ -124,11 +162,15 @@ router = APIRouter(tags=["project_time_entries"])
             "headers": idempotency.REPLAYED_HEADER_DOC,
         },
         400: {
-            "description": "Not an array (15040), empty (15041) or over 1000 items (15042); "
-            "malformed JSON; or an invalid item, as a single create would answer it, its "
-            "index first in the pointer"
+            "description": "Not an array, empty or over 1000 items; malformed JSON; or an "
+            "invalid item, as a single create would answer it, its index first in the pointer"
         },
     },
+    example=[
+        _EXAMPLE,
+        {**_EXAMPLE, "from": "2020-10-23T13:30:00.000Z", "to": "2020-10-23T17:00:00.000Z"},
+    ],
+    errors=(BULK_NOT_ARRAY, BULK_EMPTY, BULK_TOO_MANY, *_WRITE_CODES),
 )
 async def bulk_create_entries(request: Request, account: AccountDep) -> Response:
     bodies, ignored = bulk.parse_batch(await request.body())

@@ -12,7 +12,21 @@ from timetrack import idempotency
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
 from timetrack.db import Tx
-from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
+from timetrack.errors import (
+    CLIENT_UNKNOWN,
+    ENTRY_END_BEFORE_START,
+    METHOD_NOT_ALLOWED,
+    PARAMETER_INVALID,
+    PROJECT_UNKNOWN,
+    TASK_UNKNOWN,
+    TIMER_ALREADY_RUNNING,
+    TIMER_CONCURRENT_CHANGE,
+    TIMER_DATE_BEFORE_LAST_EVENT,
+    TIMER_WRONG_STATE,
+    USER_UNKNOWN,
+    AppError,
+    ErrorCode,
+)
 from timetrack.preconditions import not_modified
 from timetrack.routing import object_response, read, route, write
 from timetrack.timers import service
@@ -26,8 +40,17 @@ _PREFIXES = ("/timers/project_timer", "/project_timer")
 
 Responses = dict[int | str, dict[str, Any]]
 _STATE: Responses = {200: {"model": TimerRead, "description": "The timer"}}
-_UNKNOWN_USER: Responses = {400: {"description": "Unknown user (14040) or other invalid input"}}
 _READ_ONLY: Responses = {405: {"description": "A body was sent: this only reads"}}
+# Pause, resume and stop move a timer on from its last event.
+_ADVANCE = (USER_UNKNOWN, TIMER_WRONG_STATE, TIMER_DATE_BEFORE_LAST_EVENT, TIMER_CONCURRENT_CHANGE)
+# The vendor's examples: the start body as printed, the others with its `date` an hour on.
+_EVENT = {"username": "test", "date": "2020-10-23T16:00:00.000Z"}
+_START = {
+    "username": "test",
+    "clientName": "Client 006",
+    "projectName": "Project 006_1",
+    "date": "2020-10-23T15:00:00.000Z",
+}
 
 
 def _date(text: str | None) -> WireTime | None:
@@ -116,27 +139,35 @@ async def _audit(
         )
 
 
-_ACTIONS: list[tuple[str, type[TimerEvent], Transition, dict[int | str, dict[str, Any]], str]] = [
+_ACTIONS: list[
+    tuple[str, type[TimerEvent], Transition, Responses, tuple[ErrorCode, ...], str, Any]
+] = [
     (
         "start",
         TimerStart,
         service.start,
-        {**_STATE, 409: {"description": "The timer is playing or paused (18010)"}},
+        {**_STATE, 409: {"description": "The timer is playing or paused"}},
+        (USER_UNKNOWN, CLIENT_UNKNOWN, PROJECT_UNKNOWN, TASK_UNKNOWN, TIMER_ALREADY_RUNNING),
         "Start the user's timer on a project.",
+        _START,
     ),
     (
         "pause",
         TimerEvent,
         service.pause,
-        {**_STATE, 409: {"description": "The timer is not playing (18011)"}},
+        {**_STATE, 409: {"description": "The timer is not playing"}},
+        _ADVANCE,
         "Pause a playing timer; time until resume counts as break.",
+        _EVENT,
     ),
     (
         "resume",
         TimerEvent,
         service.resume,
-        {**_STATE, 409: {"description": "The timer is not paused (18011)"}},
+        {**_STATE, 409: {"description": "The timer is not paused"}},
+        _ADVANCE,
         "Resume a paused timer.",
+        {**_EVENT, "date": "2020-10-23T16:15:00.000Z"},
     ),
     (
         "stop",
@@ -144,9 +175,11 @@ _ACTIONS: list[tuple[str, type[TimerEvent], Transition, dict[int | str, dict[str
         service.stop,
         {
             200: {"model": TimerStopped, "description": "The stopped timer and the booked entry"},
-            409: {"description": "The timer is stopped already (18011)"},
+            409: {"description": "The timer is stopped already"},
         },
+        (*_ADVANCE, ENTRY_END_BEFORE_START),
         "Stop the timer and book a project time entry from its start to `date`.",
+        {**_EVENT, "date": "2020-10-23T17:00:00.000Z"},
     ),
 ]
 
@@ -158,18 +191,21 @@ for prefix in _PREFIXES:
             router,
             method,
             prefix,
-            responses={**_STATE, **_UNKNOWN_USER, **(_READ_ONLY if method == "POST" else {})},
+            responses={**_STATE, **(_READ_ONLY if method == "POST" else {})},
+            errors=(USER_UNKNOWN, METHOD_NOT_ALLOWED) if method == "POST" else (USER_UNKNOWN,),
             name=f"{'get' if method == 'GET' else 'post'}_project_timer{suffix}",
             description=endpoint.__doc__,
             include_in_schema=visible,
         )(endpoint)
-    for action, model, handler, responses, doc in _ACTIONS:
+    for action, model, handler, responses, errors, doc, example in _ACTIONS:
         route(
             router,
             "POST",
             f"{prefix}/{action}",
             body=model,
-            responses={**responses, **_UNKNOWN_USER},
+            example=example,
+            errors=errors,
+            responses=responses,
             name=f"{action}_project_timer{suffix}",
             description=doc,
             include_in_schema=visible,

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import USER_DELETED, USER_NOT_FOUND
+from timetrack.errors import USER_DELETED, USER_EMAIL_TAKEN, USER_NOT_FOUND, USERNAME_TAKEN
 from timetrack.routing import Resource, crud_router
 from timetrack.users import service
 from timetrack.users.schemas import UserCreate, UserRead, UserUpdate
@@ -39,9 +39,28 @@ router = crud_router(
         to_wire=service.to_wire,
         not_found=USER_NOT_FOUND,
         deleted=USER_DELETED,
+        errors={
+            "create": (USERNAME_TAKEN, USER_EMAIL_TAKEN),
+            "update": (USER_EMAIL_TAKEN,),
+        },
+        examples={
+            # The vendor's example, but for the e-mail address it leaves out.
+            "create": {
+                "teamLead": False,
+                "password": "123123123",
+                "firstName": "Max",
+                "admin": True,
+                "username": "test6",
+                "email": "max.smith@example.com",
+                "language": "de",
+                "personalNumber": 1234,
+                "lastName": "Smith",
+            },
+            "update": {"lastName": "Smith-Jones", "language": "en"},
+        },
         conflicts={
-            "create": "The username (14030) or e-mail (14031) is taken",
-            "update": "The e-mail is taken by another user (14031)",
+            "create": "The username or the e-mail address is taken",
+            "update": "The e-mail address is taken by another user",
         },
         prepare=service.prepare,
     )

@@ -11,7 +11,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from timetrack.accounts.auth import AccountDep
-from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
+from timetrack.errors import (
+    METHOD_NOT_ALLOWED,
+    PARAMETER_INVALID,
+    REPORT_RANGE_REVERSED,
+    REPORT_RANGE_TOO_LONG,
+    USER_UNKNOWN,
+    AppError,
+)
 from timetrack.paging import PageDep, list_response
 from timetrack.routing import read, route
 from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
@@ -110,14 +117,17 @@ async def grouped_work_reports_by_post(
     return await grouped_work_reports(request, account, page, query, by)
 
 
-def _responses(model: type, what: str) -> dict[int | str, dict[str, Any]]:
+def _responses(model: type, what: str, *, post: bool) -> dict[int | str, dict[str, Any]]:
+    refused: dict[int | str, dict[str, Any]] = (
+        {405: {"description": "POST with a non-empty body"}} if post else {}
+    )
     return {
         200: {"model": GenericAlias(list, (model,)), "description": f"{what} (bare array)"},
         400: {
-            "description": "Invalid or missing from/to/groupBy (10013), a range over 366 days "
-            "(19010), to before from (19011), an unknown username (14040)"
+            "description": "Invalid or missing from/to/groupBy, a range over 366 days, to "
+            "before from, an unknown username"
         },
-        405: {"description": "POST with a non-empty body"},
+        **refused,
     }
 
 
@@ -136,7 +146,7 @@ _ROUTES: list[tuple[str, str, Any, str, str, dict[int | str, dict[str, Any]]]] =
         list_work_reports,
         "list_work_reports",
         _DAILY,
-        _responses(WorkReportRead, "A page of day records"),
+        _responses(WorkReportRead, "A page of day records", post=False),
     ),
     (
         "POST",
@@ -144,7 +154,7 @@ _ROUTES: list[tuple[str, str, Any, str, str, dict[int | str, dict[str, Any]]]] =
         list_work_reports_by_post,
         "list_work_reports_by_post",
         _DAILY + " Read with POST and an empty body, the vendor's curl style.",
-        _responses(WorkReportRead, "A page of day records"),
+        _responses(WorkReportRead, "A page of day records", post=True),
     ),
     (
         "GET",
@@ -152,7 +162,7 @@ _ROUTES: list[tuple[str, str, Any, str, str, dict[int | str, dict[str, Any]]]] =
         grouped_work_reports,
         "list_grouped_work_reports",
         _GROUPED,
-        _responses(WorkReportPeriodRead, "A page of period records"),
+        _responses(WorkReportPeriodRead, "A page of period records", post=False),
     ),
     (
         "POST",
@@ -160,9 +170,18 @@ _ROUTES: list[tuple[str, str, Any, str, str, dict[int | str, dict[str, Any]]]] =
         grouped_work_reports_by_post,
         "list_grouped_work_reports_by_post",
         _GROUPED + " Read with POST and an empty body, the vendor's curl style.",
-        _responses(WorkReportPeriodRead, "A page of period records"),
+        _responses(WorkReportPeriodRead, "A page of period records", post=True),
     ),
 ]
 
 for _method, _path, _endpoint, _name, _doc, _docs in _ROUTES:
-    route(router, _method, _path, name=_name, description=_doc, responses=_docs)(_endpoint)
+    route(
+        router,
+        _method,
+        _path,
+        name=_name,
+        description=_doc,
+        responses=_docs,
+        errors=(REPORT_RANGE_TOO_LONG, REPORT_RANGE_REVERSED, USER_UNKNOWN)
+        + ((METHOD_NOT_ALLOWED,) if _method == "POST" else ()),
+    )(_endpoint)

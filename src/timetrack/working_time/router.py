@@ -19,7 +19,10 @@ from timetrack.audit import service as audit
 from timetrack.db import Row, Tx
 from timetrack.errors import (
     METHOD_NOT_ALLOWED,
+    USER_DELETED,
     USER_NOT_FOUND,
+    WORKING_TIME_MODEL_DATE_TAKEN,
+    WORKING_TIME_MODEL_DELETED,
     WORKING_TIME_MODEL_NOT_FOUND,
     AppError,
 )
@@ -54,12 +57,22 @@ Responses = dict[int | str, dict[str, Any]]
 ModelId = Annotated[
     str, Path(alias="modelId", description="the working-time model's id", examples=["1"])
 ]
-_NO_USER: Responses = {404: {"description": "No such user (14010) or it is deleted (14020)"}}
+_NO_USER: Responses = {404: {"description": "No such user, or it is deleted"}}
 _MISSING: Responses = {
     404: {
-        "description": "No such user (14010) or it is deleted (14020); no such model of the "
-        "user (14050) or it is deleted (14051)"
+        "description": "No such user, or it is deleted; no such model of the user, or it is deleted"
     }
+}
+_USER_CODES = (USER_NOT_FOUND, USER_DELETED)
+_MODEL_CODES = (*_USER_CODES, WORKING_TIME_MODEL_NOT_FOUND, WORKING_TIME_MODEL_DELETED)
+_EXAMPLE = {
+    "validFrom": "2025-01-01",
+    "mondaySeconds": 28800,
+    "tuesdaySeconds": 28800,
+    "wednesdaySeconds": 28800,
+    "thursdaySeconds": 28800,
+    "fridaySeconds": 14400,
+    "vacationDaysPerYear": 28,
 }
 _ONE_DOC: Responses = {200: {"model": WorkingTimeModelRead, "description": "The model"}}
 _MANY_DOC: Responses = {
@@ -69,7 +82,7 @@ _MANY_DOC: Responses = {
         "has none and works the default model)",
     }
 }
-_TAKEN: Responses = {409: {"description": "The user has a model with this validFrom (14052)"}}
+_TAKEN: Responses = {409: {"description": "The user has a model with this validFrom"}}
 
 
 def _user_id(text: str) -> int:
@@ -138,6 +151,7 @@ async def _refuse_body(request: Request) -> None:
     description="List a user's working-time models, ordered by validFrom. A user without "
     "models works the default model (Monday-Friday 8 h, 20 days of leave).",
     responses={**_MANY_DOC, **_NO_USER},
+    errors=_USER_CODES,
 )
 async def list_models(
     request: Request, account: AccountDep, id: RecordId, page: PageDep, feed: FeedDep
@@ -164,6 +178,8 @@ async def list_models(
         **_NO_USER,
         **_TAKEN,
     },
+    example=_EXAMPLE,
+    errors=(*_USER_CODES, WORKING_TIME_MODEL_DATE_TAKEN),
 )
 async def create_model(
     request: Request, account: AccountDep, id: RecordId, page: PageDep, feed: FeedDep
@@ -188,6 +204,7 @@ async def create_model(
     name="get_working_time_model",
     description="Get one working-time model of the user.",
     responses={**_ONE_DOC, **_MISSING},
+    errors=_MODEL_CODES,
 )
 async def get_model(
     request: Request, account: AccountDep, id: RecordId, model_id: ModelId
@@ -206,6 +223,7 @@ async def get_model(
     description="Get one working-time model: the vendor's curl examples read with POST and an "
     "empty body.",
     responses={**_ONE_DOC, **_MISSING, 405: {"description": "A body was sent: update with PUT"}},
+    errors=(*_MODEL_CODES, METHOD_NOT_ALLOWED),
 )
 async def get_model_by_post(
     request: Request, account: AccountDep, id: RecordId, model_id: ModelId
@@ -222,6 +240,8 @@ async def get_model_by_post(
     name="update_working_time_model",
     description="Update a working-time model: the fields sent change.",
     responses={**_ONE_DOC, **_MISSING, **_TAKEN},
+    example={"fridaySeconds": 28800, "vacationDaysPerYear": 30},
+    errors=(*_MODEL_CODES, WORKING_TIME_MODEL_DATE_TAKEN),
 )
 async def update_model(
     request: Request, account: AccountDep, id: RecordId, model_id: ModelId
@@ -246,6 +266,7 @@ async def update_model(
     description="Delete a working-time model (soft). From then on the user's previous model, "
     "or the default, applies in its place.",
     responses={**_ONE_DOC, **_MISSING},
+    errors=_MODEL_CODES,
 )
 async def delete_model(
     request: Request, account: AccountDep, id: RecordId, model_id: ModelId
@@ -281,6 +302,7 @@ _BALANCE_DOC: Responses = {
     "vacationDaysPerYear prorated over the year, to half days), approved leave taken, leave "
     "waiting for approval, and what remains.",
     responses=_BALANCE_DOC,
+    errors=_USER_CODES,
 )
 async def get_leave_balance(
     request: Request, account: AccountDep, id: RecordId, year: Year = None
@@ -298,6 +320,7 @@ async def get_leave_balance(
     name="get_leave_balance_by_post",
     description="The leave balance, read with POST and an empty body (the vendor's curl style).",
     responses={**_BALANCE_DOC, 405: {"description": "A body was sent: this only reads"}},
+    errors=(*_USER_CODES, METHOD_NOT_ALLOWED),
 )
 async def get_leave_balance_by_post(
     request: Request, account: AccountDep, id: RecordId, year: Year = None

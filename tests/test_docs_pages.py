@@ -1,0 +1,178 @@
+"""The interactive docs (``/docs``, ``/redoc``) work offline: they load only files this server
+serves, under a CSP that lets nothing else in, and (where a Chromium is installed) a real
+browser renders them without reaching any other origin and without a CSP violation.
+
+The browser check is skipped with a message without playwright or Chromium, unless
+``TIMETRACK_REQUIRE_BROWSER=1`` (CI), which makes it fail."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import pytest
+import uvicorn
+
+from timetrack.app import create_app
+from timetrack.config import Settings
+
+PAGES = ("/docs", "/redoc")
+CHROMIUM = "/usr/bin/chromium"
+_REFERENCE = re.compile(r'\b(?:src|href|data-openapi-url)="([^"]*)"')
+_CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp_path / 'docs.db'}")
+
+
+@pytest.fixture
+async def root(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The server root; the pages touch no database, so none is opened."""
+    app = create_app(_settings(tmp_path))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        yield client
+
+
+def _directives(csp: str) -> dict[str, list[str]]:
+    parts = (d.split() for d in csp.split(";") if d.strip())
+    return {words[0]: words[1:] for words in parts}
+
+
+@pytest.mark.parametrize("page", PAGES)
+async def test_page_references_only_its_own_server(root: httpx.AsyncClient, page: str) -> None:
+    response = await root.get(page)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    references = _REFERENCE.findall(response.text)
+    assert any(r.endswith(".js") for r in references)
+    assert "/openapi.json" in references
+    for reference in references:
+        assert urlsplit(reference).netloc == "" and reference.startswith("/"), reference
+    assert "<script>" not in response.text  # every script is a file: no inline code
+
+
+@pytest.mark.parametrize("page", PAGES)
+async def test_every_asset_a_page_names_is_served(root: httpx.AsyncClient, page: str) -> None:
+    text = (await root.get(page)).text
+    for reference in _REFERENCE.findall(text):
+        response = await root.get(reference)
+        assert response.status_code == 200, reference
+        if reference == "/openapi.json":
+            continue
+        wanted = _CONTENT_TYPES[Path(reference).suffix]
+        assert response.headers["content-type"].startswith(wanted), reference
+        assert len(response.content) > 100, reference
+
+
+@pytest.mark.parametrize("page", PAGES)
+async def test_page_csp_allows_only_its_own_origin(root: httpx.AsyncClient, page: str) -> None:
+    csp = (await root.get(page)).headers["Content-Security-Policy"]
+    directives = _directives(csp)
+    assert directives["default-src"] == ["'none'"]
+    assert directives["script-src"] == ["'self'"]  # no inline script, no eval, no CDN
+    allowed = {"'self'", "'none'", "'unsafe-inline'", "data:", "blob:"}
+    for name, sources in directives.items():
+        assert set(sources) <= allowed, (name, sources)
+    assert directives["frame-ancestors"] == ["'none'"]
+
+
+async def test_unknown_asset_is_a_404_envelope(root: httpx.AsyncClient) -> None:
+    response = await root.get("/docs/assets/../../etc/passwd")
+    assert response.status_code == 404
+    response = await root.get("/docs/assets/secret.js")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == 10007
+
+
+# --- a real browser -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """A real server on a free loopback port, for the browser."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(_settings(tmp_path)), log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+# ReDoc's sidebar always shows its maker's logo from their CDN; the CSP blocks it (the request
+# never leaves) and ReDoc then drops the image. Any other blocked load is a fault.
+_KNOWN_BLOCKED = ("https://cdn.redoc.ly/redoc/logo-mini.svg",)
+# What each page shows once its UI has rendered the document.
+_RENDERED = {"/docs": ".swagger-ui .opblock", "/redoc": "[data-section-id]"}
+
+
+def _browser_missing(message: str) -> None:
+    """Skip with ``message``, or fail where a browser is promised (TIMETRACK_REQUIRE_BROWSER=1)."""
+    if os.environ.get("TIMETRACK_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " and TIMETRACK_REQUIRE_BROWSER=1", pytrace=False)
+    pytest.skip(message + "; the browser check is skipped")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_browser_renders_page_offline(served: str, page: str) -> None:
+    """Needs ``pip install '.[browser]'`` and a Chromium (Debian: ``apt-get install chromium``)."""
+    try:
+        sync_api = importlib.import_module("playwright.sync_api")
+    except ImportError:
+        _browser_missing("playwright is not installed (pip install '.[browser]')")
+    if shutil.which(CHROMIUM) is None:
+        _browser_missing(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    origin = served
+    elsewhere: list[str] = []
+    violations: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            tab = browser.new_page()
+
+            def console(message: object) -> None:
+                text = message.text  # type: ignore[attr-defined]
+                if "Content Security" in text and not any(k in text for k in _KNOWN_BLOCKED):
+                    violations.append(text)
+
+            tab.on("console", console)
+            tab.on("pageerror", lambda e: errors.append(str(e)))
+
+            def route(r: object) -> None:
+                url = r.request.url  # type: ignore[attr-defined]
+                if url.startswith(origin) or url.startswith(("data:", "blob:")):
+                    r.continue_()  # type: ignore[attr-defined]
+                else:  # an offline installation could not reach it: neither may the test
+                    elsewhere.append(url)
+                    r.abort()  # type: ignore[attr-defined]
+
+            tab.route("**/*", route)
+            tab.goto(urljoin(origin, page))
+            tab.wait_for_selector(_RENDERED[page], timeout=30_000)
+            assert "TimeTrack" in tab.content()
+        finally:
+            browser.close()
+    assert not elsewhere, elsewhere
+    assert not violations, violations
+    assert not errors, errors
