@@ -1,11 +1,14 @@
-"""The interactive API docs, ``/docs`` (Swagger UI) and ``/redoc`` (ReDoc), served offline.
+"""The interactive API docs, ``/docs`` (Swagger UI), served offline.
 
 FastAPI's own pages load their code from a public CDN and start it with an inline script, so
 they are blank on an air-gapped installation and need a CSP that lets other origins in. Here
-the UI builds come from an installed package (``fastapi-offline`` ships Swagger UI and ReDoc)
-and are served under ``/docs/assets/``; each page starts its UI with a small script of ours
-from the same place, reading the document's URL from a ``data-`` attribute. So the pages load
-nothing but same-origin files, and ``CSP`` allows ``'self'`` only.
+the UI build comes from an installed package (``fastapi-offline`` ships Swagger UI) and is
+served under ``/docs/assets/``; the page starts the UI with a small script of ours from the same
+place, reading the document's URL from a ``data-`` attribute. So the page loads nothing but
+same-origin files, and ``CSP`` allows ``'self'`` only.
+
+ReDoc, which the same package ships, is not offered: its sidebar always loads its maker's logo
+from their CDN, and this server's pages make no request to any other origin.
 """
 
 from __future__ import annotations
@@ -21,16 +24,14 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from timetrack.errors import ROUTE_NOT_FOUND, AppError
 
 SWAGGER_PATH = "/docs"
-REDOC_PATH = "/redoc"
 ASSETS = "/docs/assets"
-PAGES = frozenset({SWAGGER_PATH, REDOC_PATH})
+PAGES = frozenset({SWAGGER_PATH})
 
-# No other origin, no inline script. Inline *styles* stay allowed: both UIs set styles at run
-# time (ReDoc injects its whole stylesheet as <style> elements), which 'self' cannot cover.
-# ReDoc's search runs in a worker it builds from a blob: URL (this document's own origin).
+# No other origin, no inline script. Inline *styles* stay allowed: Swagger UI sets style
+# attributes at run time, which 'self' cannot cover.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 
@@ -50,10 +51,8 @@ def _assets() -> dict[str, _Asset]:
     return {
         "swagger-ui-bundle.js": _Asset(vendor / "swagger-ui-bundle.js", _JS),
         "swagger-ui.css": _Asset(vendor / "swagger-ui.css", "text/css; charset=utf-8"),
-        "redoc.standalone.js": _Asset(vendor / "redoc.standalone.js", _JS),
         "favicon.png": _Asset(vendor / "favicon.png", "image/png"),
         "swagger-init.js": _Asset(ours / "swagger-init.js", _JS),
-        "redoc-init.js": _Asset(ours / "redoc-init.js", _JS),
     }
 
 
@@ -67,7 +66,7 @@ def _page(title: str, head: str, body: str) -> str:
 
 
 def install(app: FastAPI, *, title: str, openapi_url: str) -> None:
-    """Serve the two pages and their assets (none of them in the OpenAPI document)."""
+    """Serve the page and its assets (none of them in the OpenAPI document)."""
     assets = _assets()
 
     def urls(request: Request) -> tuple[str, str]:
@@ -87,17 +86,6 @@ def install(app: FastAPI, *, title: str, openapi_url: str) -> None:
             f'<script src="{base}/swagger-init.js"></script>\n'
         )
         return HTMLResponse(_page(f"{title} - Swagger UI", head, body))
-
-    @app.get(REDOC_PATH, include_in_schema=False)
-    async def redoc(request: Request) -> HTMLResponse:
-        base, spec = urls(request)
-        head = f'<link rel="icon" type="image/png" href="{base}/favicon.png">\n'
-        body = (
-            f'<div id="redoc" data-openapi-url="{spec}"></div>\n'
-            f'<script src="{base}/redoc.standalone.js"></script>\n'
-            f'<script src="{base}/redoc-init.js"></script>\n'
-        )
-        return HTMLResponse(_page(f"{title} - ReDoc", head, body))
 
     @app.get(ASSETS + "/{name}", include_in_schema=False)
     async def asset(name: str) -> Response:
