@@ -9,13 +9,11 @@ from fastapi import Query
 from timetrack.absences import service
 from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
 from timetrack.errors import ABSENCE_DELETED, ABSENCE_NOT_FOUND, PARAMETER_INVALID, AppError
+from timetrack.filters import UserIdParam, UserParam, user_named
 from timetrack.routing import Resource, crud_router
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
-from timetrack.wire import MAX_ID, NAME_MAX, name_key
+from timetrack.wire import MAX_ID
 
-NameParam = Annotated[
-    str | None, Query(max_length=NAME_MAX, description="absences of this user (whole username)")
-]
 _DATE_DOC = (
     "a date YYYY-MM-DD (a timestamp stands for its date); absences sharing at least one day "
     "with the range match"
@@ -43,8 +41,9 @@ def _number(parameter: str, text: str, *, high: int, what: str) -> int:
 
 
 def _filters(
-    user: NameParam = None,
-    username: NameParam = None,
+    user: UserParam = None,
+    username: UserParam = None,
+    user_id: UserIdParam = None,
     from_: Annotated[str | None, Query(alias="from", description=_DATE_DOC, **_BOUND)] = None,
     to: DateParam = None,
     start_date: Annotated[
@@ -72,7 +71,8 @@ def _filters(
     ] = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
-    who = user if user is not None else username
+    if user_id is not None:
+        conditions.append(("a.user_id = {}", user_id))
     low, low_name = (from_, "from") if from_ else (start_date, "startDate")
     if low:
         conditions.append(("a.end_date >= {}", _day(low_name, low)))
@@ -85,7 +85,8 @@ def _filters(
     if status:
         value = _number("status", status, high=2, what="0, 1 or 2")
         conditions.append(("a.status = {}", value))
-    return {"conditions": conditions, "username_key": name_key(who.strip()) if who else None}
+    lookups = user_named(user if user is not None else username)
+    return {"conditions": conditions, "lookups": lookups}
 
 
 router = crud_router(
