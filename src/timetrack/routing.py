@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from timetrack import idempotency, preconditions
+from timetrack import idempotency, ignored_query, preconditions
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
 from timetrack.db import Row, Tx
@@ -29,6 +29,7 @@ from timetrack.errors import (
     AppError,
     ErrorCode,
 )
+from timetrack.filters import NAME_DOC
 from timetrack.paging import Page, PageDep, list_response
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
 from timetrack.wire import (
@@ -154,9 +155,16 @@ def _header_docs(
     ``PUT``/``DELETE``, ``Idempotency-Key`` and its 409 on ``POST``s that write.
     ``responses`` is completed in place; the result holds the header parameters."""
     single = False
+    reads = method == "GET" or (method == "POST" and not writes)
     for status in (200, 201):
         doc = responses.get(status)
-        if doc is None or isinstance(doc.get("model"), GenericAlias):
+        if doc is None:
+            continue
+        if status == 200 and (reads or isinstance(doc.get("model"), GenericAlias)):
+            # Every read (a list, also POST's list form; one object) names ignored parameters.
+            headers = {**doc.get("headers", {}), **ignored_query.HEADER_DOC}
+            doc = responses[status] = {**doc, "headers": headers}
+        if isinstance(doc.get("model"), GenericAlias):
             continue  # a list: no ETag
         single = True
         headers = dict(preconditions.ETAG_HEADER_DOC)
@@ -269,7 +277,7 @@ def created_response(request: Request, content: dict[str, Any], ignored: list[st
 def name_filter(
     name: Annotated[
         str | None,
-        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
+        Query(max_length=NAME_MAX, description=NAME_DOC.format("record")),
     ] = None,
 ) -> dict[str, Any]:
     """The list filter of resources filtered by their ``name`` only."""
