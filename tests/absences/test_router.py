@@ -785,6 +785,7 @@ class TestList:
             ({"status": -1}, "status"),
             ({"absenceType": "VAC"}, "absenceType"),
             ({"absenceType": -1}, "absenceType"),
+            ({"absenceType": 0}, "absenceType"),
             ({"absenceType": str(2**63)}, "absenceType"),
             ({"username": "x" * 256}, "username"),
             ({"userId": "ann"}, "userId"),

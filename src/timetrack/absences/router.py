@@ -9,7 +9,7 @@ from fastapi import Query
 from timetrack.absences import service
 from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
 from timetrack.errors import ABSENCE_DELETED, ABSENCE_NOT_FOUND, PARAMETER_INVALID, AppError
-from timetrack.filters import UserIdParam, UserParam, user_named
+from timetrack.filters import ID_DOC, UserIdParam, UserParam, user_named
 from timetrack.routing import Resource, crud_router
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
 from timetrack.wire import MAX_ID
@@ -34,8 +34,8 @@ def _day(parameter: str, text: str) -> date:
     return value if isinstance(value, date) else value.wall.date()
 
 
-def _number(parameter: str, text: str, *, high: int, what: str) -> int:
-    if _ID.match(text) and int(text) <= high:
+def _number(parameter: str, text: str, *, low: int = 0, high: int, what: str) -> int:
+    if _ID.match(text) and low <= int(text) <= high:
         return int(text)
     raise AppError.of(PARAMETER_INVALID, f"{parameter}: must be {what}", parameter=parameter)
 
@@ -57,7 +57,7 @@ def _filters(
         Query(
             alias="absenceType",
             max_length=40,
-            description="the absence type's id",
+            description=ID_DOC.format("absence type"),
             json_schema_extra={"pattern": r"^\s*[0-9]{1,19}\s*$"},
         ),
     ] = None,
@@ -80,7 +80,9 @@ def _filters(
     if high:
         conditions.append(("a.start_date <= {}", _day(high_name, high)))
     if absence_type:
-        type_id = _number("absenceType", absence_type, high=MAX_ID, what="an absence type id")
+        type_id = _number(
+            "absenceType", absence_type, low=1, high=MAX_ID, what="an absence type id"
+        )
         conditions.append(("a.absence_type_id = {}", type_id))
     if status:
         value = _number("status", status, high=2, what="0, 1 or 2")
