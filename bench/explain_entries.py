@@ -522,22 +522,28 @@ class _Recorder:
     """A transaction that records the statements ``list_entries`` sends.
 
     ``fetch`` answers a full page, so the count query is recorded too (the server skips it
-    only when a first page comes back short).
+    only when a first page comes back short). The lookups a filter runs first (the ids of the
+    user or projects it names, ``timetrack.filters``) are answered with ``ids`` and not
+    recorded: what is explained is the list read with those ids bound.
     """
 
     dialect = "postgresql"
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, ids: Sequence[int] = (), total: int = 0) -> None:
         self.limit = limit
+        self.ids = ids
+        self.total = total  # what counts answer: a page past the middle is read from the end
         self.statements: list[tuple[str, str, Record]] = []
 
     async def fetch(self, sql: str, *args: Any) -> list[Any]:
+        if not sql.startswith(service._OWNED):
+            return [{"id": i} for i in self.ids]
         self.statements.append(("list", sql, args))
         return [None] * self.limit
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         self.statements.append(("count", sql, args))
-        return 0
+        return self.total
 
     async def fetchrow(self, sql: str, *args: Any) -> Any:
         raise AssertionError("list_entries reads no single row")
@@ -563,14 +569,18 @@ class Statement:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-async def recorded(account_id: int, page: Page, **params: Any) -> list[tuple[str, str, Record]]:
-    tx = _Recorder(page.limit)
+async def recorded(
+    account_id: int, page: Page, ids: Sequence[int] = (), total: int = 0, **params: Any
+) -> list[tuple[str, str, Record]]:
+    tx = _Recorder(page.limit, ids, total)
     filters = {**_filters(**params), **_feed()}
     await service.list_entries(tx, account_id, page, filters)  # type: ignore[arg-type]
     for kind, sql, _ in tx.statements:
         base = service._OWNED if kind == "list" else service._COUNT
-        assert sql.startswith(base), sql
-    return tx.statements
+        # The unfiltered list's total is the live count kept in id_counters (crud.fetch_page).
+        assert sql.startswith((base, "SELECT live FROM id_counters")), sql
+    # The list, then its count (a page past the middle counts first).
+    return sorted(tx.statements, key=lambda statement: statement[0] != "list")
 
 
 async def build_statements(data: Data) -> list[Statement]:
@@ -593,11 +603,17 @@ async def build_statements(data: Data) -> list[Statement]:
     def add(key: str, title: str, stmt: tuple[str, str, Record], checked: bool) -> None:
         out.append(Statement(key, title, stmt[1], stmt[2], checked))
 
-    a = await recorded(account_id, Page(0, PAGE_SIZE), user=username, **month)
+    a = await recorded(account_id, Page(0, PAGE_SIZE), [user_id], user=username, **month)
     b = await recorded(account_id, Page(0, PAGE_SIZE), **month)
-    c = await recorded(account_id, Page(0, PAGE_SIZE))
-    d = await recorded(account_id, Page(last_page, PAGE_SIZE))
-    f = await recorded(account_id, Page(0, PAGE_SIZE), project_name=project, **month)
+    c = await recorded(account_id, Page(0, PAGE_SIZE), total=live)
+    d = await recorded(account_id, Page(last_page, PAGE_SIZE), total=live)
+    # projectName matches a substring: every project of the account whose name contains it.
+    named = sorted(
+        pid
+        for (acc, pid), n in data.project_name.items()
+        if acc == account_id and name_key(project) in name_key(n)
+    )
+    f = await recorded(account_id, Page(0, PAGE_SIZE), named, project_name=project, **month)
     assert c[1][1] == d[1][1]
     add("a", f"user={username}, from/to {month_label}, page 0 of {PAGE_SIZE}", a[0], True)
     add("b", f"whole account, from/to {month_label}, page 0 of {PAGE_SIZE}", b[0], True)

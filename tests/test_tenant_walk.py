@@ -104,6 +104,10 @@ QUERY: dict[str, Rule] = {
     "projectName": ("ref", "project"),
     "task": ("ref", "task"),
     "absenceType": ("ref", "id:absence_types"),
+    "userId": ("ref", "id:users"),
+    "projectId": ("ref", "id:projects"),
+    "clientId": ("ref", "id:clients"),
+    "taskId": ("ref", "id:tasks"),
 }
 # Per collection: the parameters whose meaning depends on it.
 QUERY_IN: dict[tuple[str, str], Rule] = {

@@ -8,9 +8,14 @@ from typing import Any
 
 from timetrack.db import Row, Tx
 from timetrack.errors import AppError, ErrorCode
+from timetrack.filters import Lookup, contains
 from timetrack.paging import Page
 from timetrack.times import wire_utc
 from timetrack.wire import like_pattern
+
+# Past this many ids, a lookup's ids are not bound one by one (SQLite builds before 3.32 take
+# at most 999 values per statement) but left to the database as a subquery.
+MAX_BOUND_IDS = 500
 
 
 def now() -> datetime:
@@ -62,7 +67,7 @@ class Filters:
 
     def contains(self, key_column: str, text: str) -> None:
         """A case-insensitive substring filter on a casefolded ``*name_key`` column."""
-        self.add(f"{key_column} LIKE {{}} ESCAPE '\\'", like_pattern(text))
+        self.add(contains(key_column), like_pattern(text))
 
     def sql(self) -> str:
         return "".join(f" AND {c}" for c in self.conditions)
@@ -93,23 +98,32 @@ async def list_scoped(
     alias: str,
     counted: str | None = None,
 ) -> tuple[list[Row], int]:
-    """A page of a list filtered by its router's ``conditions``, the change feed and, under
-    ``username_key``, the users of that name (deleted ones too). Those users' ids are looked up
-    first and bound as values: a subquery in their place hid from SQLite's planner that the
-    list is one user's, and it walked the whole account's range (0.58 ms against 0.12 ms for
-    a month at a million entries)."""
+    """A page of a list filtered by its router's ``conditions``, the change feed and its
+    ``lookups`` (``filters.Lookup``: the user, project, client or task a filter names).
+
+    Each lookup's ids are read first and bound as values: a subquery in their place hid from
+    SQLite's planner that the list is one user's, and it walked the whole account's range
+    (0.58 ms against 0.12 ms for a month at a million entries). Lookups on one column
+    intersect; one that finds nothing answers an empty page without reading the list."""
     filters = Filters(account_id)
     apply_feed(filters, filters_in, alias)
     for condition, value in filters_in.get("conditions", ()):
         filters.add(condition, value)
-    key = filters_in.get("username_key")
-    if key is not None:
-        users = await tx.fetch(
-            "SELECT id FROM users WHERE account_id = $1 AND username_key = $2", account_id, key
-        )
-        if not users:
+    lookups: list[Lookup] = filters_in.get("lookups", [])
+    found: dict[str, set[int]] = {}
+    for lookup in lookups:
+        rows = await tx.fetch(lookup.sql.format("$2"), account_id, lookup.value)
+        ids = {row["id"] for row in rows}
+        found[lookup.column] = found[lookup.column] & ids if lookup.column in found else ids
+        if not found[lookup.column]:
             return [], 0
-        filters.add_any(f"{alias}user_id", [u["id"] for u in users])
+    for column, ids in found.items():
+        if len(ids) <= MAX_BOUND_IDS:
+            filters.add_any(f"{alias}{column}", sorted(ids))
+            continue
+        for lookup in lookups:
+            if lookup.column == column:
+                filters.add(f"{alias}{column} IN ({lookup.sql})", lookup.value)
     return await fetch_page(tx, select_sql, count_sql, filters, page, order_by, counted=counted)
 
 

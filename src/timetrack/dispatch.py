@@ -208,6 +208,7 @@ class _Route:
     convertors: dict[str, Any]
     methods: frozenset[str]
     plan: _Plan
+    route: APIRoute  # in scope["route"], where FastAPI puts it (ignored_query reads it there)
 
 
 def _api_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
@@ -251,7 +252,7 @@ class Dispatcher:
                 self.skipped.append(f"{path}: {type(exc).__name__}: {exc}")
                 continue
             pattern, _format, convertors = compile_path(path)
-            entry = _Route(pattern, convertors, frozenset(route.methods or ()), plan)
+            entry = _Route(pattern, convertors, frozenset(route.methods or ()), plan, route)
             self.table.setdefault(_key(path), []).append(entry)
             self.compiled += 1
 
@@ -279,6 +280,7 @@ class Dispatcher:
         route, path_params = found
         scope["path_params"] = path_params
         scope["endpoint"] = route.plan.call
+        scope["route"] = route.route
         request = Request(scope, receive, send)
         errors: list[Any] = []
         arguments = await _solve(route.plan, request, {}, errors)

@@ -229,8 +229,9 @@ _RATE_HEADERS: dict[str, dict[str, Any]] = {
 }
 _IGNORED_HEADERS: dict[str, dict[str, Any]] = {
     "X-Ignored-Fields": {
-        "description": "the body keys (on a list: the query parameters) the server does not "
-        "know and ignored, comma-separated; absent when none",
+        "description": "what the server did not know and ignored, comma-separated, in the "
+        "order sent; absent when nothing was: on a write the body keys, on a read (a list or "
+        "one record) the query parameters, so a typo in a filter's name shows here",
         "schema": _TEXT,
     }
 }
@@ -260,10 +261,10 @@ _RETRY_HEADERS: dict[str, dict[str, Any]] = {
 _UNAUTHENTICATED = ("401", "413")
 
 
-def _document_headers(operation: dict[str, Any], *, api: bool) -> None:
+def _document_headers(operation: dict[str, Any], *, method: str, api: bool) -> None:
     """Add ``X-Request-ID`` to every answer, the ``RateLimit-*`` headers to every answer of
-    the API, the paging headers to every list, ``X-Ignored-Fields`` to lists and to a write's
-    answer, ``Location`` to every 201 of one record (a bulk create's has none),
+    the API, the paging headers to every list, ``X-Ignored-Fields`` to every read's and every
+    write's answer, ``Location`` to every 201 of one record (a bulk create's has none),
     ``Retry-After`` to every 429 and (under the API, where the 503 comes from a database
     outage) 503."""
     has_body = "requestBody" in operation
@@ -274,7 +275,8 @@ def _document_headers(operation: dict[str, Any], *, api: bool) -> None:
             extra.update(_RATE_HEADERS)
         if status == "200" and schema.get("type") == "array":
             extra.update(_LIST_HEADERS)
-        elif status in ("200", "201") and has_body:
+        elif status in ("200", "201") and (has_body or method in ("get", "post")):
+            # A POST without a body is a read by POST (the vendor's curl form).
             extra.update(_IGNORED_HEADERS)
         if status == "201" and schema.get("type") != "array":
             extra.update(_CREATED_HEADERS)
@@ -317,9 +319,9 @@ def openapi_document(app: FastAPI, api_prefix: str) -> dict[str, Any]:
         either = " or ".join(f"`{field}`" for field in fields)
         schema["description"] = f"{schema.get('description', '')} Needs {either}.".strip()
     for path, path_item in doc.get("paths", {}).items():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             operation.get("responses", {}).pop("422", None)
-            _document_headers(operation, api=path.startswith(api_prefix))
+            _document_headers(operation, method=method, api=path.startswith(api_prefix))
             # FastAPI lists each header scheme as its own requirement, which OpenAPI reads as
             # "either one suffices"; both headers are needed together: one requirement object.
             if operation.get("security"):

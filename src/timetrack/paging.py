@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
+from timetrack import ignored_query
 from timetrack.wire import JSON_MEDIA, dumps
 
 DEFAULT_LIMIT = 50
@@ -70,7 +71,7 @@ def _link(request: Request, number: int, limit: int) -> str:
 def list_response(
     request: Request, items: list[dict[str, Any]], total: int, page: Page
 ) -> Response:
-    headers = {"X-Total-Count": str(total)}
+    headers = {"X-Total-Count": str(total), **ignored_query.headers(request)}
     links = []
     if page.limit and page.offset + page.limit < total:
         links.append(f'{_link(request, page.number + 1, page.limit)}; rel="next"')

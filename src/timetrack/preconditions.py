@@ -22,6 +22,7 @@ from typing import Any, Literal
 from fastapi import Request
 from starlette.responses import Response
 
+from timetrack import ignored_query
 from timetrack.db import Tx
 from timetrack.errors import PRECONDITION_FAILED, AppError, Problem
 from timetrack.wire import dumps
@@ -110,7 +111,10 @@ async def require_if_match(
 
 
 def not_modified(request: Request, response: Response) -> Response:
-    """A ``GET`` whose ``If-None-Match`` names the current version: ``304`` without a body."""
+    """The answer of a read of one object: ``304`` without a body for a ``GET`` whose
+    ``If-None-Match`` names the current version, else ``response`` with the query parameters
+    the read ignored named in ``X-Ignored-Fields`` (as every read names them)."""
+    response.headers.update(ignored_query.headers(request))
     header = request.headers.get("if-none-match")
     etag = response.headers.get("etag")
     if request.method != "GET" or header is None or etag is None:

@@ -29,6 +29,7 @@ from timetrack.errors import (
     AppError,
     ErrorCode,
 )
+from timetrack.filters import NAME_DOC
 from timetrack.paging import Page, PageDep, list_response
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
 from timetrack.wire import (
@@ -176,7 +177,7 @@ def created_response(request: Request, content: dict[str, Any], ignored: list[st
 def name_filter(
     name: Annotated[
         str | None,
-        Query(max_length=NAME_MAX, description="case-insensitive substring of the name"),
+        Query(max_length=NAME_MAX, description=NAME_DOC.format("record")),
     ] = None,
 ) -> dict[str, Any]:
     """The list filter of resources filtered by their ``name`` only."""

@@ -716,6 +716,16 @@ class TestList:
         assert await ids(api, username="an") == []
         assert await ids(api, username="nobody") == []
 
+    async def test_user_id_filter(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
+        bob = await make_user(api, "bob")
+        a = await create(api)
+        b = await create(api, username="bob")
+        assert await ids(api, userId=ann["id"]) == [a["id"]]
+        assert await ids(api, userId=str(bob["id"])) == [b["id"]]
+        assert await ids(api, userId=bob["id"], username="BOB") == [b["id"]]
+        assert await ids(api, userId=bob["id"], user="ann") == []
+        assert await ids(api, userId=999) == []
+
     async def test_range_filters_match_overlaps(
         self, api: httpx.AsyncClient, ann: dict[str, Any]
     ) -> None:
@@ -775,8 +785,11 @@ class TestList:
             ({"status": -1}, "status"),
             ({"absenceType": "VAC"}, "absenceType"),
             ({"absenceType": -1}, "absenceType"),
+            ({"absenceType": 0}, "absenceType"),
             ({"absenceType": str(2**63)}, "absenceType"),
             ({"username": "x" * 256}, "username"),
+            ({"userId": "ann"}, "userId"),
+            ({"userId": -1}, "userId"),
             ({"from": "x" * 41}, "from"),
             ({"limit": 1001}, "limit"),
         ],

@@ -1104,6 +1104,16 @@ class TestList:
         made = await three(api)
         assert await listed_ids(api, **params) == [made[i]["id"] for i in expected]
 
+    async def test_user_id_filter(self, api: httpx.AsyncClient) -> None:
+        made = await three(api)
+        alice, bob = made[0]["userId"], made[1]["userId"]
+        assert await listed_ids(api, userId=alice) == [made[0]["id"], made[2]["id"]]
+        assert await listed_ids(api, userId=str(bob), user="BOB") == [made[1]["id"]]
+        assert await listed_ids(api, userId=bob, user="alice") == []
+        assert await listed_ids(api, userId=999) == []
+        by_post = await api.post("/attendances", params={"userId": bob}, json={})
+        assert [a["id"] for a in by_post.json()] == [made[1]["id"]]
+
     @pytest.mark.parametrize(
         ("params", "parameter"),
         [
@@ -1112,6 +1122,9 @@ class TestList:
             ({"from": "2025-03-04 09:00"}, "from"),
             ({"to": "x" * 41}, "to"),
             ({"user": "x" * 256}, "user"),
+            ({"userId": "bob"}, "userId"),
+            ({"userId": 0}, "userId"),
+            ({"userId": str(2**63)}, "userId"),
             ({"updatedSince": "yesterday"}, "updatedSince"),
             ({"limit": 1001}, "limit"),
             ({"page_number": -1}, "page_number"),

@@ -351,6 +351,18 @@ class TestListProjects:
         assert [p["projectName"] for p in r.json()] == expected
         assert r.headers["X-Total-Count"] == str(len(expected))
 
+    async def test_client_id_filter(
+        self, api: httpx.AsyncClient, catalogue: dict[str, dict[str, Any]]
+    ) -> None:
+        gmbh, ag = catalogue["Website"]["clientId"], catalogue["Backoffice"]["clientId"]
+        assert await names(api, f"?clientId={gmbh}") == ["Test Projekt 001", "Website"]
+        assert await names(api, f"?clientId={ag}&projectName=tools") == ["Testing Tools"]
+        assert await names(api, f"?clientId={ag}&clientName=gmbh") == []
+        assert await names(api, "?clientId=999") == []
+        for bad in ("abc", "0", str(2**63), "1.5"):
+            r = await api.get("/projects", params={"clientId": bad})
+            assert_error(r, 400, PARAMETER_INVALID, parameter="clientId")
+
     async def test_filter_matches_unicode_case_insensitively(
         self, api: httpx.AsyncClient, client: dict[str, Any]
     ) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from timetrack import crud
 from timetrack.errors import ALL_CODES
 
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -1318,17 +1319,23 @@ class TestList:
             ({"user": "alice"}, [0, 2]),
             ({"user": "ALICE"}, [0, 2]),
             ({"username": "Bob"}, [1]),
-            ({"user": "ali"}, []),
+            ({"user": " bob "}, [1]),
+            ({"user": "ali"}, []),  # a user is picked whole, never by a substring
             ({"user": "nobody"}, []),
             ({"clientName": "acme"}, [0, 1]),
             ({"clientName": "GLOBEX"}, [2]),
-            ({"clientName": "Acm"}, []),
+            ({"clientName": "Acm"}, [0, 1]),  # names match substrings, as on /projects
+            ({"clientName": "OBE"}, [2]),
+            ({"clientName": "zz"}, []),
+            ({"clientName": ""}, [0, 1, 2]),
             ({"projectName": "website"}, [0, 2]),
             ({"projectName": "Docs"}, [1]),
-            ({"projectName": "Web"}, []),
-            ({"task": "design"}, [0]),
+            ({"projectName": "Web"}, [0, 2]),
+            ({"projectName": "o"}, [1]),
+            ({"task": "design"}, [0, 1]),
             ({"task": "DESIGN REVIEW"}, [1]),
-            ({"task": "review"}, []),
+            ({"task": "review"}, [1]),
+            ({"task": "n r"}, [1]),
             ({"billable": "true"}, [0, 1]),
             ({"billable": "false"}, [2]),
             ({"billable": "1"}, [0, 1]),
@@ -1337,7 +1344,9 @@ class TestList:
             ({"user": "alice", "projectName": "Website", "billable": "false"}, [2]),
             ({"clientName": "Acme", "projectName": "Website"}, [0]),
             ({"clientName": "Globex", "projectName": "Docs"}, []),
-            ({"user": "bob", "task": "design"}, []),
+            ({"clientName": "a", "projectName": "doc"}, [1]),  # Acme's and Docs' ids intersect
+            ({"user": "bob", "task": "design"}, [1]),
+            ({"user": "alice", "task": "review"}, []),
             ({"from": "2025-03-05", "to": "2025-03-05"}, [1]),
             ({"from": "2025-03-05"}, [1, 2]),
             ({"to": "2025-03-05"}, [0, 1]),
@@ -1368,6 +1377,60 @@ class TestList:
         assert await listed_ids(api, projectName="überprüfung") == [entry["id"]]
         assert await listed_ids(api, user="JÜRGEN") == [entry["id"]]
 
+    @pytest.mark.parametrize(
+        ("params", "which"),
+        [
+            ({"userId": (0, "userId")}, [0, 2]),
+            ({"userId": (1, "userId")}, [1]),
+            ({"projectId": (0, "projectId")}, [0]),
+            ({"projectId": (2, "projectId")}, [2]),
+            ({"clientId": (0, "clientId")}, [0, 1]),
+            ({"clientId": (2, "clientId")}, [2]),
+            ({"taskId": (1, "taskId")}, [1]),
+            ({"userId": (0, "userId"), "clientId": (0, "clientId")}, [0]),
+            ({"userId": (0, "userId"), "user": "bob"}, []),
+            ({"clientId": (2, "clientId"), "clientName": "acme"}, []),
+            ({"projectId": (0, "projectId"), "projectName": "site"}, [0]),
+            ({"userId": "999"}, []),
+            ({"clientId": "999"}, []),
+        ],
+    )
+    async def test_id_filters(
+        self, api: httpx.AsyncClient, params: dict[str, Any], which: list[int]
+    ) -> None:
+        """``(i, field)`` stands for that field of the i-th entry."""
+        entries = await three_entries(api)
+        query = {
+            name: entries[value[0]][value[1]] if isinstance(value, tuple) else value
+            for name, value in params.items()
+        }
+        assert await listed_ids(api, **query) == [entries[i]["id"] for i in which]
+        by_post = await api.post("/project_time_entries", params=query, json={})
+        assert [e["id"] for e in by_post.json()] == [entries[i]["id"] for i in which]
+
+    async def test_id_filters_see_only_the_account(
+        self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
+    ) -> None:
+        theirs = await three_entries(other_api)
+        await basics(api)
+        for name in ("userId", "projectId", "clientId", "taskId"):
+            assert await listed(api, **{name: theirs[1][name]}) == []
+
+    async def test_many_matching_names_filter_in_the_database(
+        self, api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Past ``MAX_BOUND_IDS`` matches the ids are not bound one by one; same answers."""
+        entries = await three_entries(api)
+        monkeypatch.setattr(crud, "MAX_BOUND_IDS", 1)
+        cases = [
+            ({"clientName": "acme"}, [0, 1]),
+            ({"clientName": "a", "projectName": "doc"}, [1]),
+            ({"clientName": "e", "user": "alice"}, [0, 2]),
+            ({"task": "design", "clientId": entries[0]["clientId"]}, [0, 1]),
+        ]
+        for params, which in cases:
+            assert await listed_ids(api, **params) == [entries[i]["id"] for i in which], params
+
     async def test_filters_with_wildcards_are_literal(self, api: httpx.AsyncClient) -> None:
         await three_entries(api)
         for params in ({"user": "%"}, {"clientName": "_cme"}, {"projectName": "%"}):
@@ -1393,6 +1456,11 @@ class TestList:
             ({"includeDeleted": "perhaps"}, "includeDeleted"),
             ({"user": "x" * 256}, "user"),
             ({"clientName": "x" * 256}, "clientName"),
+            ({"userId": "abc"}, "userId"),
+            ({"userId": "1.5"}, "userId"),
+            ({"projectId": 0}, "projectId"),
+            ({"clientId": -1}, "clientId"),
+            ({"taskId": str(2**63)}, "taskId"),
             ({"limit": 1001}, "limit"),
             ({"limit": -1}, "limit"),
             ({"limit": "ten"}, "limit"),

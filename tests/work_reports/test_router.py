@@ -783,6 +783,20 @@ class TestBadInput:
             )
             assert item["source"] == {"parameter": "username"}
 
+    async def test_user_id_filter(self, api: httpx.AsyncClient) -> None:
+        alice, bob = await add_user(api, "alice"), await add_user(api, "bob")
+        day = {"from": "2025-01-06", "to": "2025-01-07"}
+        for path, extra in (("/work_reports", {}), ("/work_reports/grouped", {"groupBy": "week"})):
+            records = ok(await api.get(path, params={**day, "userId": bob, **extra}))
+            assert records and {r["userId"] for r in records} == {bob}
+            both = {**day, "userId": alice, "username": "ALICE", **extra}
+            assert {r["userId"] for r in ok(await api.get(path, params=both))} == {alice}
+            other = {**day, "userId": bob, "username": "alice", **extra}
+            assert ok(await api.get(path, params=other)) == []
+            response = await api.get(path, params={**day, "userId": 999, **extra})
+            assert ok(response) == [] and response.headers["X-Total-Count"] == "0"
+            problem(await api.get(path, params={**day, "userId": "bob", **extra}), 400, 10013)
+
     async def test_a_deleted_user_is_unknown_and_not_listed(self, api: httpx.AsyncClient) -> None:
         gone = await add_user(api, "gone")
         await add_user(api, "kept")

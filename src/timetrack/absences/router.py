@@ -19,13 +19,11 @@ from timetrack.errors import (
     USER_UNKNOWN,
     AppError,
 )
+from timetrack.filters import ID_DOC, UserIdParam, UserParam, user_named
 from timetrack.routing import Resource, crud_router
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
-from timetrack.wire import MAX_ID, NAME_MAX, name_key
+from timetrack.wire import MAX_ID
 
-NameParam = Annotated[
-    str | None, Query(max_length=NAME_MAX, description="absences of this user (whole username)")
-]
 _DATE_DOC = (
     "a date YYYY-MM-DD (a timestamp stands for its date); absences sharing at least one day "
     "with the range match"
@@ -46,15 +44,16 @@ def _day(parameter: str, text: str) -> date:
     return value if isinstance(value, date) else value.wall.date()
 
 
-def _number(parameter: str, text: str, *, high: int, what: str) -> int:
-    if _ID.match(text) and int(text) <= high:
+def _number(parameter: str, text: str, *, low: int = 0, high: int, what: str) -> int:
+    if _ID.match(text) and low <= int(text) <= high:
         return int(text)
     raise AppError.of(PARAMETER_INVALID, f"{parameter}: must be {what}", parameter=parameter)
 
 
 def _filters(
-    user: NameParam = None,
-    username: NameParam = None,
+    user: UserParam = None,
+    username: UserParam = None,
+    user_id: UserIdParam = None,
     from_: Annotated[str | None, Query(alias="from", description=_DATE_DOC, **_BOUND)] = None,
     to: DateParam = None,
     start_date: Annotated[
@@ -68,7 +67,7 @@ def _filters(
         Query(
             alias="absenceType",
             max_length=40,
-            description="the absence type's id",
+            description=ID_DOC.format("absence type"),
             json_schema_extra={"pattern": r"^\s*[0-9]{1,19}\s*$"},
         ),
     ] = None,
@@ -82,7 +81,8 @@ def _filters(
     ] = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
-    who = user if user is not None else username
+    if user_id is not None:
+        conditions.append(("a.user_id = {}", user_id))
     low, low_name = (from_, "from") if from_ else (start_date, "startDate")
     if low:
         conditions.append(("a.end_date >= {}", _day(low_name, low)))
@@ -90,12 +90,15 @@ def _filters(
     if high:
         conditions.append(("a.start_date <= {}", _day(high_name, high)))
     if absence_type:
-        type_id = _number("absenceType", absence_type, high=MAX_ID, what="an absence type id")
+        type_id = _number(
+            "absenceType", absence_type, low=1, high=MAX_ID, what="an absence type id"
+        )
         conditions.append(("a.absence_type_id = {}", type_id))
     if status:
         value = _number("status", status, high=2, what="0, 1 or 2")
         conditions.append(("a.status = {}", value))
-    return {"conditions": conditions, "username_key": name_key(who.strip()) if who else None}
+    lookups = user_named(user if user is not None else username)
+    return {"conditions": conditions, "lookups": lookups}
 
 
 _CREATE_CODES = (

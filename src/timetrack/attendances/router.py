@@ -36,12 +36,12 @@ from timetrack.errors import (
     ATTENDANCE_WORKED_INCONSISTENT,
     USER_UNKNOWN,
 )
+from timetrack.filters import UserIdParam, UserParam, user_named
 from timetrack.routing import Resource, crud_router, object_response, route, write
 from timetrack.spans import start_bound
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
-from timetrack.wire import NAME_MAX, WireModel, name_key, parse_body, read_object
+from timetrack.wire import WireModel, parse_body, read_object
 
-NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
 _BOUND: dict[str, Any] = {
     "max_length": 40,
     "json_schema_extra": {"pattern": DATE_OR_TIMESTAMP_PATTERN},
@@ -66,18 +66,21 @@ _WRITE_CODES = (
 
 
 def _filters(
-    user: NameParam = None,
-    username: NameParam = None,
+    user: UserParam = None,
+    username: UserParam = None,
+    user_id: UserIdParam = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
-    who = user if user is not None else username
+    if user_id is not None:
+        conditions.append(("a.user_id = {}", user_id))
     if from_:
         conditions.append(start_bound("from", from_, upper=False, alias="a."))
     if to:
         conditions.append(start_bound("to", to, upper=True, alias="a."))
-    return {"conditions": conditions, "username_key": name_key(who) if who else None}
+    lookups = user_named(user if user is not None else username)
+    return {"conditions": conditions, "lookups": lookups}
 
 
 router = APIRouter(tags=["attendances"])

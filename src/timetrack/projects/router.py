@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import Query
+from typing import Any
 
 from timetrack.errors import (
     CLIENT_UNKNOWN,
@@ -10,31 +8,18 @@ from timetrack.errors import (
     PROJECT_NAME_TAKEN,
     PROJECT_NOT_FOUND,
 )
+from timetrack.filters import ClientIdParam, ClientNameParam, ProjectNameParam
 from timetrack.projects import service
 from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from timetrack.routing import Resource, crud_router
-from timetrack.wire import NAME_MAX
 
 
 def _filters(
-    project_name: Annotated[
-        str | None,
-        Query(
-            alias="projectName",
-            max_length=NAME_MAX,
-            description="case-insensitive substring of the project name",
-        ),
-    ] = None,
-    client_name: Annotated[
-        str | None,
-        Query(
-            alias="clientName",
-            max_length=NAME_MAX,
-            description="case-insensitive substring of the client name",
-        ),
-    ] = None,
+    project_name: ProjectNameParam = None,
+    client_name: ClientNameParam = None,
+    client_id: ClientIdParam = None,
 ) -> dict[str, Any]:
-    return {"project_name": project_name, "client_name": client_name}
+    return {"project_name": project_name, "client_name": client_name, "client_id": client_id}
 
 
 router = crud_router(

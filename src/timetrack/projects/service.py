@@ -75,6 +75,8 @@ async def list_projects(
         filters.contains("p.name_key", project_name)
     if client_name:
         filters.contains("c.name_key", client_name)
+    if filters_in.get("client_id") is not None:
+        filters.add("p.client_id = {}", filters_in["client_id"])
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from timetrack import idempotency
+from timetrack import filters, idempotency
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
 from timetrack.errors import (
@@ -22,14 +22,23 @@ from timetrack.errors import (
     TASK_UNKNOWN,
     USER_UNKNOWN,
 )
+from timetrack.filters import (
+    ClientIdParam,
+    ClientNameParam,
+    ProjectIdParam,
+    ProjectNameParam,
+    TaskIdParam,
+    TaskNameParam,
+    UserIdParam,
+    UserParam,
+)
 from timetrack.routing import Resource, crud_router, route, write
 from timetrack.spans import start_bound
 from timetrack.time_entries import bulk, service
 from timetrack.time_entries.schemas import EntryBatch, EntryCreate, EntryRead, EntryUpdate
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
-from timetrack.wire import NAME_MAX, ignored_headers, json_response, name_key
+from timetrack.wire import ignored_headers, json_response
 
-NameParam = Annotated[str | None, Query(max_length=NAME_MAX)]
 _BOUND: dict[str, Any] = {
     "max_length": 40,
     "json_schema_extra": {"pattern": DATE_OR_TIMESTAMP_PATTERN},
@@ -47,47 +56,39 @@ def _bound(parameter: str, text: str, *, upper: bool) -> tuple[str, Any]:
 
 
 def _filters(
-    user: NameParam = None,
-    username: NameParam = None,
-    client_name: Annotated[str | None, Query(alias="clientName", max_length=NAME_MAX)] = None,
-    project_name: Annotated[str | None, Query(alias="projectName", max_length=NAME_MAX)] = None,
-    task: NameParam = None,
+    user: UserParam = None,
+    username: UserParam = None,
+    user_id: UserIdParam = None,
+    client_name: ClientNameParam = None,
+    client_id: ClientIdParam = None,
+    project_name: ProjectNameParam = None,
+    project_id: ProjectIdParam = None,
+    task: TaskNameParam = None,
+    task_id: TaskIdParam = None,
     billable: bool | None = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[str, Any]] = []
-    who = user if user is not None else username
+    lookups = filters.user_named(user if user is not None else username)
     if client_name:
-        conditions.append(
-            (
-                "e.project_id IN (SELECT p2.id FROM projects p2 JOIN clients c2 ON "
-                "c2.account_id = p2.account_id AND c2.id = p2.client_id "
-                "WHERE p2.account_id = $1 AND c2.name_key = {})",
-                name_key(client_name),
-            )
-        )
+        lookups.append(filters.client_named(client_name))
+    if client_id is not None:
+        lookups.append(filters.client_projects(client_id))
     if project_name:
-        conditions.append(
-            (
-                "e.project_id IN (SELECT id FROM projects WHERE account_id = $1 AND name_key = {})",
-                name_key(project_name),
-            )
-        )
+        lookups.append(filters.project_named(project_name))
     if task:
-        conditions.append(
-            (
-                "e.task_id IN (SELECT id FROM tasks WHERE account_id = $1 AND name_key = {})",
-                name_key(task),
-            )
-        )
+        lookups.append(filters.task_named(task))
+    for column, value in (("user_id", user_id), ("project_id", project_id), ("task_id", task_id)):
+        if value is not None:
+            conditions.append((f"e.{column} = {{}}", value))
     if billable is not None:
         conditions.append(("e.billable = {}", billable))
     if from_:
         conditions.append(_bound("from", from_, upper=False))
     if to:
         conditions.append(_bound("to", to, upper=True))
-    return {"conditions": conditions, "username_key": name_key(who) if who else None}
+    return {"conditions": conditions, "lookups": lookups}
 
 
 _WRITE_CODES = (

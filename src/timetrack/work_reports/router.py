@@ -19,6 +19,7 @@ from timetrack.errors import (
     USER_UNKNOWN,
     AppError,
 )
+from timetrack.filters import UserIdParam
 from timetrack.paging import PageDep, list_response
 from timetrack.routing import read, route
 from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
@@ -37,6 +38,7 @@ _BOUND: dict[str, Any] = {"max_length": 40, "json_schema_extra": {"pattern": DAT
 class ReportQuery:
     username: str | None
     span: service.Range
+    user_id: int | None = None
 
 
 def _date(parameter: str, text: str) -> date:
@@ -56,10 +58,11 @@ def _query(
             description="one user (whole name, any case); without it, every user of the account",
         ),
     ] = None,
+    user_id: UserIdParam = None,
 ) -> ReportQuery:
     first, last = _date("from", from_), _date("to", to)
     who = username.strip() if username else None
-    return ReportQuery(who or None, service.check_range(first, last))
+    return ReportQuery(who or None, service.check_range(first, last), user_id)
 
 
 QueryDep = Annotated[ReportQuery, Depends(_query)]
@@ -91,7 +94,9 @@ async def list_work_reports(
     request: Request, account: AccountDep, page: PageDep, query: QueryDep
 ) -> Response:
     async with read(request) as tx:
-        items, total = await service.daily(tx, account, query.username, query.span, page)
+        items, total = await service.daily(
+            tx, account, query.username, query.span, page, query.user_id
+        )
     return list_response(request, items, total, page)
 
 
@@ -106,7 +111,9 @@ async def grouped_work_reports(
     request: Request, account: AccountDep, page: PageDep, query: QueryDep, by: GroupByDep
 ) -> Response:
     async with read(request) as tx:
-        items, total = await service.grouped(tx, account, query.username, query.span, by, page)
+        items, total = await service.grouped(
+            tx, account, query.username, query.span, by, page, query.user_id
+        )
     return list_response(request, items, total, page)
 
 

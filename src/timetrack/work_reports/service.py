@@ -69,8 +69,16 @@ class User:
     region: str | None = None
 
 
-async def _users(tx: Tx, account_id: int, username: str | None) -> list[User]:
-    """The named user, or every non-deleted user of the account, in report order."""
+async def _users(
+    tx: Tx, account_id: int, username: str | None, user_id: int | None = None
+) -> list[User]:
+    """The named user, or every non-deleted user of the account, in report order; only the
+    one with ``user_id`` when it is given (another account's id: nobody)."""
+    users = await _named_or_all(tx, account_id, username)
+    return users if user_id is None else [user for user in users if user.id == user_id]
+
+
+async def _named_or_all(tx: Tx, account_id: int, username: str | None) -> list[User]:
     if username:
         try:
             row = await user_by_name(tx, account_id, username, field="username")
@@ -225,12 +233,13 @@ async def _page_of_users(
     span: Range,
     page: Page,
     per_user: int,
+    user_id: int | None = None,
 ) -> tuple[list[tuple[User, list[calc.Day]]], int, int, int]:
     """The users on ``page`` (each with ``per_user`` records) with their days computed.
 
     Returns them, the total record count, and the slice of their records the page shows.
     """
-    users = await _users(tx, account.id, username)
+    users = await _users(tx, account.id, username, user_id)
     total = len(users) * per_user
     start, stop = page.offset, min(page.offset + page.limit, total)
     if start >= stop:
@@ -261,20 +270,35 @@ async def _page_of_users(
 
 
 async def daily(
-    tx: Tx, account: Account, username: str | None, span: Range, page: Page
+    tx: Tx,
+    account: Account,
+    username: str | None,
+    span: Range,
+    page: Page,
+    user_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of day records and the total count."""
-    computed, total, begin, end = await _page_of_users(tx, account, username, span, page, span.days)
+    computed, total, begin, end = await _page_of_users(
+        tx, account, username, span, page, span.days, user_id
+    )
     items = [day_to_wire(user, day) for user, days in computed for day in days]
     return items[begin:end], total
 
 
 async def grouped(
-    tx: Tx, account: Account, username: str | None, span: Range, by: calc.GroupBy, page: Page
+    tx: Tx,
+    account: Account,
+    username: str | None,
+    span: Range,
+    by: calc.GroupBy,
+    page: Page,
+    user_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of period records (per user and week, month or year) and the total count."""
     count = len(calc.periods(span.first, span.last, by))
-    computed, total, begin, end = await _page_of_users(tx, account, username, span, page, count)
+    computed, total, begin, end = await _page_of_users(
+        tx, account, username, span, page, count, user_id
+    )
     items = [
         period_to_wire(user, totals) for user, days in computed for totals in calc.group(days, by)
     ]
