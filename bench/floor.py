@@ -33,6 +33,7 @@ import orjson
 
 from timetrack.public_holidays import holidays_between, place
 from timetrack.time_entries.service import _COUNT, _OWNED
+from timetrack.wire import coordinate_text
 from timetrack.work_reports import calc
 from timetrack.work_reports.service import User, day_to_wire
 
@@ -93,10 +94,10 @@ def entry_json(r: Any) -> dict[str, Any]:
         "task": r["task_name"],
         "taskId": r["task_id"],
         "hourRate": float(r["hour_rate"]),
-        "latitude": r["latitude"],
-        "longitude": r["longitude"],
-        "latitude1": r["latitude1"],
-        "longitude1": r["longitude1"],
+        "latitude": coordinate_text(r["latitude"]),
+        "longitude": coordinate_text(r["longitude"]),
+        "latitude1": coordinate_text(r["latitude1"]),
+        "longitude1": coordinate_text(r["longitude1"]),
         "billable": bool(r["billable"]),
         "flatRate": bool(r["flat_rate"]),
         "details": r["details"],

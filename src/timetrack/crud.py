@@ -49,10 +49,13 @@ class Filters:
     def require(self, condition: str) -> None:
         self.conditions.append(condition)
 
-    def add(self, condition: str, value: Any) -> None:
-        """``condition`` uses ``{}`` where the value's placeholder goes."""
-        self.args.append(value)
-        self.conditions.append(condition.format(f"${len(self.args)}"))
+    def add(self, condition: str, *values: Any) -> None:
+        """``condition`` uses ``{}`` where each value's placeholder goes, in order."""
+        marks = []
+        for value in values:
+            self.args.append(value)
+            marks.append(f"${len(self.args)}")
+        self.conditions.append(condition.format(*marks))
 
     def add_any(self, column: str, values: list[Any]) -> None:
         """``column`` equal to one of ``values`` (plain ``=`` for one, which every planner
@@ -107,8 +110,8 @@ async def list_scoped(
     intersect; one that finds nothing answers an empty page without reading the list."""
     filters = Filters(account_id)
     apply_feed(filters, filters_in, alias)
-    for condition, value in filters_in.get("conditions", ()):
-        filters.add(condition, value)
+    for condition, *values in filters_in.get("conditions", ()):
+        filters.add(condition, *values)
     lookups: list[Lookup] = filters_in.get("lookups", [])
     found: dict[str, set[int]] = {}
     for lookup in lookups:

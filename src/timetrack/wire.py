@@ -340,7 +340,10 @@ def like_pattern(text: str) -> str:
 
 
 def _between(low: float, high: float) -> Any:
-    def check(value: Any) -> float:
+    def check(value: Any) -> float | None:
+        if isinstance(value, str) and not value.strip():
+            # The vendor types coordinates as Text: an empty text is no position, as null is.
+            return None
         number = float(_to_decimal(value))
         if not low <= number <= high:
             raise ValueError(f"must be between {low:g} and {high:g}")
@@ -349,15 +352,51 @@ def _between(low: float, high: float) -> Any:
     return check
 
 
+_BLANK_STRING = {"type": "string", "pattern": r"^\s*$", "description": "no position (null)"}
+
+
 def _between_schema(low: float, high: float) -> dict[str, Any]:
-    return {"anyOf": [{"type": "number", "minimum": low, "maximum": high}, _NUMERIC_STRING]}
+    return {
+        "anyOf": [
+            {"type": "number", "minimum": low, "maximum": high},
+            {**_NUMERIC_STRING, "description": f"a number from {low:g} to {high:g} as text"},
+            _BLANK_STRING,
+        ],
+        "example": "52.52",
+    }
 
 
+# A coordinate arrives as a number or as text (the vendor's type); "" means no position.
 Latitude = Annotated[
-    float, PlainValidator(_between(-90, 90)), WithJsonSchema(_between_schema(-90, 90))
+    float | None, PlainValidator(_between(-90, 90)), WithJsonSchema(_between_schema(-90, 90))
 ]
 Longitude = Annotated[
-    float, PlainValidator(_between(-180, 180)), WithJsonSchema(_between_schema(-180, 180))
+    float | None, PlainValidator(_between(-180, 180)), WithJsonSchema(_between_schema(-180, 180))
+]
+
+
+def coordinate_text(value: float | None) -> str | None:
+    """A stored coordinate as the vendor types it, Text: the shortest decimal that reads back as
+    the same number (``52.52``, ``13``, ``0.00001``), never an exponent, so any client can parse
+    it and a PUT of it stores exactly what was stored."""
+    if value is None:
+        return None
+    text = repr(value)  # the shortest round-trip form
+    if "e" in text:  # repr writes exponents below 1e-4
+        text = format(Decimal(text), "f")
+    text = text.removesuffix(".0")
+    return "0" if text == "-0" else text
+
+
+CoordinateText = Annotated[
+    str | None,
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}, {"type": "null"}],
+            "description": 'decimal text, the vendor\'s type (e.g. "52.52"); null: no position',
+            "example": "52.52",
+        }
+    ),
 ]
 
 

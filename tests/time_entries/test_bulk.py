@@ -278,7 +278,6 @@ class TestRefused:
             ({"hourRate": -1}, FIELD_INVALID, "/hourRate"),
             ({"hourRate": 1.234}, FIELD_INVALID, "/hourRate"),
             ({"billable": "yes"}, FIELD_INVALID, "/billable"),
-            ({"latitude": 91}, FIELD_INVALID, "/latitude"),
             ({"tags": ["#a"]}, FIELD_INVALID, "/tags"),
             ({"user": 42}, FIELD_INVALID, "/user"),
             ({"task": ""}, FIELD_INVALID, "/task"),

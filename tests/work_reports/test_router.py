@@ -112,7 +112,7 @@ def _strict(model: type[BaseModel]) -> type[BaseModel]:
     )
 
 
-async def add_user(api: httpx.AsyncClient, username: str) -> int:
+async def add_user(api: httpx.AsyncClient, username: str, time_zone: str = "UTC") -> int:
     response = await api.post(
         "/users",
         json={
@@ -121,6 +121,7 @@ async def add_user(api: httpx.AsyncClient, username: str) -> int:
             "lastName": "Example",
             "email": f"{username.lower()}@example.com",
             "password": "correct horse battery",
+            "timeZone": time_zone,
         },
     )
     assert response.status_code == 201, response.text
@@ -735,7 +736,7 @@ class TestBadInput:
             assert item["source"] == {"parameter": "to"}
 
     async def test_malformed_dates(self, api: httpx.AsyncClient) -> None:
-        for bad in ("2025-1-01", "2025-02-30", "2025-01-01T00:00:00Z", "yesterday", ""):
+        for bad in ("2025-1-01", "2025-02-30", "2025-01-01T24:00:00Z", "yesterday", ""):
             item = problem(
                 await api.get("/work_reports", params={"from": bad, "to": "2025-01-31"}), 400, 10013
             )
@@ -839,6 +840,70 @@ class TestBadInput:
         response = await api.get("/work_reports", params=JANUARY)
         assert ok(response) == [] and response.headers["X-Total-Count"] == "0"
         assert "Link" not in response.headers
+
+
+class TestTimestampBounds:
+    """``from``/``to`` sent as timestamps: what is the reports' own (the rule for every range of
+    days, and the POST form, is proved in tests/test_day_ranges.py)."""
+
+    async def test_the_vendors_example_as_printed(self, api: httpx.AsyncClient) -> None:
+        await add_user(api, "test")
+        url = "/work_reports?username=test&from=2020-10-01T00:00:00Z&to=2020-10-31T00:00:00Z"
+        # curl -d '{}' sends a POST, form-encoded.
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        for response in (await api.get(url), await api.post(url, content=b"{}", headers=form)):
+            records = ok(response)
+            assert [r["workDate"] for r in records] == [f"2020-10-{d:02d}" for d in range(1, 32)]
+            assert {r["username"] for r in records} == {"test"}
+
+    async def test_users_whose_zones_give_other_dates_are_paged_as_one_list(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        await add_user(api, "alice")
+        await add_user(api, "bob", "America/New_York")
+        # 03:00 UTC on 1 January is 22:00 on 31 December in New York: bob has 4 days, alice 3.
+        params = {"from": "2025-01-01T03:00:00+00:00", "to": "2025-01-03"}
+        whole = ok(await api.get("/work_reports", params={**params, "limit": 100}))
+        assert [(r["username"], r["workDate"][5:]) for r in whole] == [
+            ("alice", "01-01"),
+            ("alice", "01-02"),
+            ("alice", "01-03"),
+            ("bob", "12-31"),
+            ("bob", "01-01"),
+            ("bob", "01-02"),
+            ("bob", "01-03"),
+        ]
+        pages: list[dict[str, Any]] = []
+        for number in range(3):
+            page = {**params, "limit": 3, "page_number": number}
+            response = await api.get("/work_reports", params=page)
+            assert response.headers["X-Total-Count"] == "7"
+            pages += ok(response)
+        assert pages == whole
+        response = await api.get("/work_reports/grouped", params={**params, "groupBy": "year"})
+        assert [(r["username"], r["period"], r["days"]) for r in ok(response)] == [
+            ("alice", "2025", 3),
+            ("bob", "2024", 1),
+            ("bob", "2025", 3),
+        ]
+        assert response.headers["X-Total-Count"] == "3"
+
+    async def test_the_range_is_checked_in_each_users_zone(self, api: httpx.AsyncClient) -> None:
+        # 01:00 UTC on 2 January is still 1 January in New York.
+        backwards = {"from": "2025-01-02T01:00:00+00:00", "to": "2025-01-01"}
+        # No users yet: checked in the account's zone (UTC).
+        problem(await api.get("/work_reports", params=backwards), 400, 19011)
+        await add_user(api, "alice")
+        await add_user(api, "bob", "America/New_York")
+        assert ok(await api.get("/work_reports", params={**backwards, "username": "bob"}))
+        problem(await api.get("/work_reports", params=backwards), 400, 19011)
+        # A leap year in UTC; in New York it starts on 31 December 2023: 367 days.
+        leap = {"from": "2024-01-01T00:00:00+00:00", "to": "2024-12-31"}
+        assert ok(await api.get("/work_reports", params={**leap, "username": "alice"}))
+        problem(await api.get("/work_reports", params=leap), 400, 19010)
+        problem(
+            await api.get("/work_reports/grouped", params={**leap, "groupBy": "year"}), 400, 19010
+        )
 
 
 class TestAuth:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query
 
 from timetrack.absences import service
 from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
+from timetrack.day_ranges import DAY_BOUND_DOC, DayBound, day_bound, day_query
 from timetrack.errors import (
     ABSENCE_DELETED,
     ABSENCE_END_BEFORE_START,
@@ -21,27 +21,10 @@ from timetrack.errors import (
 )
 from timetrack.filters import ID_DOC, UserIdParam, UserParam, user_named
 from timetrack.routing import Resource, crud_router
-from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
-from timetrack.wire import MAX_ID
+from timetrack.wire import MAX_ID, name_key
 
-_DATE_DOC = (
-    "a date YYYY-MM-DD (a timestamp stands for its date); absences sharing at least one day "
-    "with the range match"
-)
-_BOUND: dict[str, Any] = {
-    "max_length": 40,
-    "json_schema_extra": {"pattern": DATE_OR_TIMESTAMP_PATTERN},
-}
-DateParam = Annotated[str | None, Query(description=_DATE_DOC, **_BOUND)]
+_DATE_DOC = f"{DAY_BOUND_DOC}; absences sharing at least one day with the range match"
 _ID = re.compile(r"^\s*[0-9]{1,19}\s*$")
-
-
-def _day(parameter: str, text: str) -> date:
-    try:
-        value = parse_date_or_timestamp(text)
-    except TimeFormatError as exc:
-        raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
-    return value if isinstance(value, date) else value.wall.date()
 
 
 def _number(parameter: str, text: str, *, low: int = 0, high: int, what: str) -> int:
@@ -54,13 +37,13 @@ def _filters(
     user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,
-    from_: Annotated[str | None, Query(alias="from", description=_DATE_DOC, **_BOUND)] = None,
-    to: DateParam = None,
+    from_: Annotated[str | None, day_query(_DATE_DOC, alias="from")] = None,
+    to: Annotated[str | None, day_query(_DATE_DOC)] = None,
     start_date: Annotated[
-        str | None, Query(alias="startDate", description="alias of `from`", **_BOUND)
+        str | None, day_query(f"alias of `from`: {DAY_BOUND_DOC}", alias="startDate")
     ] = None,
     end_date: Annotated[
-        str | None, Query(alias="endDate", description="alias of `to`", **_BOUND)
+        str | None, day_query(f"alias of `to`: {DAY_BOUND_DOC}", alias="endDate")
     ] = None,
     absence_type: Annotated[
         str | None,
@@ -80,15 +63,24 @@ def _filters(
         ),
     ] = None,
 ) -> dict[str, Any]:
-    conditions: list[tuple[str, Any]] = []
+    conditions: list[tuple[Any, ...]] = []
     if user_id is not None:
         conditions.append(("a.user_id = {}", user_id))
+    # Bounds whose date depends on each user's zone: the service turns them into conditions.
+    zoned: list[tuple[str, DayBound]] = []
+    who = (user if user is not None else username or "").strip()
     low, low_name = (from_, "from") if from_ else (start_date, "startDate")
-    if low:
-        conditions.append(("a.end_date >= {}", _day(low_name, low)))
     high, high_name = (to, "to") if to else (end_date, "endDate")
-    if high:
-        conditions.append(("a.start_date <= {}", _day(high_name, high)))
+    for text, name, condition in (
+        (low, low_name, "a.end_date >= {}"),
+        (high, high_name, "a.start_date <= {}"),
+    ):
+        if text:
+            bound = day_bound(name, text)
+            if bound.zoned:
+                zoned.append((condition, bound))
+            else:
+                conditions.append((condition, bound.written))
     if absence_type:
         type_id = _number(
             "absenceType", absence_type, low=1, high=MAX_ID, what="an absence type id"
@@ -97,8 +89,13 @@ def _filters(
     if status:
         value = _number("status", status, high=2, what="0, 1 or 2")
         conditions.append(("a.status = {}", value))
-    lookups = user_named(user if user is not None else username)
-    return {"conditions": conditions, "lookups": lookups}
+    return {
+        "conditions": conditions,
+        "lookups": user_named(who),
+        "zoned_bounds": zoned,
+        # Narrows the zones a zoned bound is worked out in to the named user's.
+        "username_key": name_key(who) if who else None,
+    }
 
 
 _CREATE_CODES = (

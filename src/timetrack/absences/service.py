@@ -22,6 +22,7 @@ from timetrack.crud import (
     update_columns,
     with_meta,
 )
+from timetrack.day_ranges import per_zone_condition
 from timetrack.db import Row, Tx, next_id
 from timetrack.errors import (
     ABSENCE_DELETED,
@@ -75,11 +76,23 @@ def to_wire(row: Row) -> dict[str, Any]:
 async def list_absences(
     tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
 ) -> tuple[list[Row], int]:
+    conditions = list(filters_in.get("conditions", ()))
+    for condition, bound in filters_in.get("zoned_bounds", ()):
+        conditions.append(
+            await per_zone_condition(
+                tx,
+                account_id,
+                condition,
+                bound,
+                user_column="a.user_id",
+                username_key=filters_in.get("username_key"),
+            )
+        )
     return await list_scoped(
         tx,
         account_id,
         page,
-        filters_in,
+        {**filters_in, "conditions": conditions},
         select_sql=_OWNED,
         count_sql=_COUNT,
         order_by="a.id",

@@ -5,6 +5,7 @@ from pydantic.alias_generators import to_camel
 
 from timetrack.wire import (
     BoolUpdate,
+    CoordinateText,
     Latitude,
     Longitude,
     Minutes,
@@ -86,10 +87,10 @@ class AttendanceRead(BaseModel):
     manual: bool = Field(description="true when typed in, false when recorded by clock-in")
     worked_minutes: int | None = Field(description="work without breaks; null while clocked in")
     break_minutes: int
-    latitude_start: float | None
-    longitude_start: float | None
-    latitude_end: float | None
-    longitude_end: float | None
+    latitude_start: CoordinateText
+    longitude_start: CoordinateText
+    latitude_end: CoordinateText
+    longitude_end: CoordinateText
     time_zone: str = Field(description="the user's IANA zone the times are written in")
     from_utc: str = Field(description="the true UTC instant of from")
     to_utc: str | None = Field(description="the true UTC instant of to; null while clocked in")

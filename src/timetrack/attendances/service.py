@@ -56,7 +56,7 @@ from timetrack.spans import (
 )
 from timetrack.times import local_text, utc_to_local, wire_local, wire_utc
 from timetrack.users.service import lock_user_writes, user_by_name
-from timetrack.wire import name_key
+from timetrack.wire import coordinate_text, name_key
 
 # The account scope, written once: every read of attendances starts here.
 _OWNED = (
@@ -95,10 +95,10 @@ def to_wire(row: Row) -> dict[str, Any]:
         "manual": row["manual"],
         "workedMinutes": row["worked_minutes"],
         "breakMinutes": row["break_minutes"],
-        "latitudeStart": row["latitude_start"],
-        "longitudeStart": row["longitude_start"],
-        "latitudeEnd": row["latitude_end"],
-        "longitudeEnd": row["longitude_end"],
+        "latitudeStart": coordinate_text(row["latitude_start"]),
+        "longitudeStart": coordinate_text(row["longitude_start"]),
+        "latitudeEnd": coordinate_text(row["latitude_end"]),
+        "longitudeEnd": coordinate_text(row["longitude_end"]),
         "timeZone": row["time_zone"],
         "fromUtc": wire_utc(row["start_at"]),
         "toUtc": None if is_open else wire_utc(row["end_at"]),

@@ -7,6 +7,7 @@ from pydantic.alias_generators import to_camel
 
 from timetrack.wire import (
     BoolUpdate,
+    CoordinateText,
     Latitude,
     Longitude,
     Minutes,
@@ -104,10 +105,10 @@ class EntryRead(BaseModel):
     task: str | None
     task_id: int | None
     hour_rate: float
-    latitude: float | None
-    longitude: float | None
-    latitude1: float | None
-    longitude1: float | None
+    latitude: CoordinateText
+    longitude: CoordinateText
+    latitude1: CoordinateText
+    longitude1: CoordinateText
     billable: bool
     flat_rate: bool
     details: str | None

@@ -35,7 +35,7 @@ from timetrack.tasks.service import task_by_name
 from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
 from timetrack.times import wire_utc
 from timetrack.users.service import user_by_name
-from timetrack.wire import name_key
+from timetrack.wire import coordinate_text, name_key
 
 _FROM = (
     " FROM time_entries e"
@@ -80,10 +80,10 @@ def to_wire(row: Row) -> dict[str, Any]:
         "task": row["task_name"],
         "taskId": row["task_id"],
         "hourRate": row["hour_rate"],
-        "latitude": row["latitude"],
-        "longitude": row["longitude"],
-        "latitude1": row["latitude1"],
-        "longitude1": row["longitude1"],
+        "latitude": coordinate_text(row["latitude"]),
+        "longitude": coordinate_text(row["longitude"]),
+        "latitude1": coordinate_text(row["latitude1"]),
+        "longitude1": coordinate_text(row["longitude1"]),
         "billable": row["billable"],
         "flatRate": row["flat_rate"],
         "details": row["details"],

@@ -3,7 +3,6 @@
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations.
 
 from dataclasses import dataclass
-from datetime import date
 from types import GenericAlias
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from timetrack.accounts.auth import AccountDep
+from timetrack.day_ranges import DAY_BOUND_DOC, day_bound, day_query
 from timetrack.errors import (
     METHOD_NOT_ALLOWED,
     PARAMETER_INVALID,
@@ -22,7 +22,6 @@ from timetrack.errors import (
 from timetrack.filters import UserIdParam
 from timetrack.paging import PageDep, list_response
 from timetrack.routing import read, route
-from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
 from timetrack.wire import NAME_MAX, read_object
 from timetrack.work_reports import calc, service
 from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead
@@ -30,27 +29,19 @@ from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead
 router = APIRouter(tags=["work reports"])
 
 _BASE = "/work_reports"
-_DATE_DOC = "a date YYYY-MM-DD; the range includes both ends and spans at most 366 days"
-_BOUND: dict[str, Any] = {"max_length": 40, "json_schema_extra": {"pattern": DATE_PATTERN}}
+_DATE_DOC = f"{DAY_BOUND_DOC}; the range includes both ends and spans at most 366 days"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportQuery:
     username: str | None
-    span: service.Range
+    bounds: service.Bounds
     user_id: int | None = None
 
 
-def _date(parameter: str, text: str) -> date:
-    try:
-        return parse_date(text)
-    except TimeFormatError as exc:
-        raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
-
-
 def _query(
-    from_: Annotated[str, Query(alias="from", description=_DATE_DOC, **_BOUND)],
-    to: Annotated[str, Query(description=_DATE_DOC, **_BOUND)],
+    from_: Annotated[str, day_query(_DATE_DOC, alias="from")],
+    to: Annotated[str, day_query(_DATE_DOC)],
     username: Annotated[
         str | None,
         Query(
@@ -60,9 +51,11 @@ def _query(
     ] = None,
     user_id: UserIdParam = None,
 ) -> ReportQuery:
-    first, last = _date("from", from_), _date("to", to)
+    bounds = service.Bounds(day_bound("from", from_), day_bound("to", to))
+    if not bounds.zoned:
+        bounds.span_in("UTC")  # the same in every zone: refuse a bad range before any I/O
     who = username.strip() if username else None
-    return ReportQuery(who or None, service.check_range(first, last), user_id)
+    return ReportQuery(who or None, bounds, user_id)
 
 
 QueryDep = Annotated[ReportQuery, Depends(_query)]
@@ -95,7 +88,7 @@ async def list_work_reports(
 ) -> Response:
     async with read(request) as tx:
         items, total = await service.daily(
-            tx, account, query.username, query.span, page, query.user_id
+            tx, account, query.username, query.bounds, page, query.user_id
         )
     return list_response(request, items, total, page)
 
@@ -112,7 +105,7 @@ async def grouped_work_reports(
 ) -> Response:
     async with read(request) as tx:
         items, total = await service.grouped(
-            tx, account, query.username, query.span, by, page, query.user_id
+            tx, account, query.username, query.bounds, by, page, query.user_id
         )
     return list_response(request, items, total, page)
 

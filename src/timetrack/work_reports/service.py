@@ -7,17 +7,22 @@ models of the users on the requested page, for the whole range. Public holidays 
 distinct place.
 
 Records are ordered by username (case-insensitively, then by id) and date. Every user has one
-record per day of the range (one per period in the grouped report), so a page is a slice of
-``users x days`` and only the users on that page are loaded.
+record per day of their range (one per period in the grouped report), so a page is a slice of
+the users' records in turn and only the users on that page are loaded. The range is the same
+for every user unless ``from`` or ``to`` is a timestamp with an offset: that names an instant,
+whose date is taken in each user's own zone (``day_ranges``), and the tables are then read
+once per distinct range.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from timetrack.accounts.service import Account
+from timetrack.day_ranges import DayBound
 from timetrack.db import Row, Tx
 from timetrack.errors import (
     REPORT_RANGE_REVERSED,
@@ -61,6 +66,22 @@ def check_range(first: date, last: date) -> Range:
 
 
 @dataclass(frozen=True, slots=True)
+class Bounds:
+    """``from`` and ``to`` as sent: dates, or timestamps standing for a date in a zone."""
+
+    first: DayBound
+    last: DayBound
+
+    @property
+    def zoned(self) -> bool:
+        return self.first.zoned or self.last.zoned
+
+    def span_in(self, zone_name: str) -> Range:
+        """The checked range of days for a user in ``zone_name``."""
+        return check_range(self.first.date_in(zone_name), self.last.date_in(zone_name))
+
+
+@dataclass(frozen=True, slots=True)
 class User:
     id: int
     username: str
@@ -71,14 +92,15 @@ class User:
 
 async def _users(
     tx: Tx, account_id: int, username: str | None, user_id: int | None = None
-) -> list[User]:
-    """The named user, or every non-deleted user of the account, in report order; only the
-    one with ``user_id`` when it is given (another account's id: nobody)."""
+) -> list[tuple[User, str]]:
+    """The named user, or every non-deleted user of the account, in report order, each with
+    their time zone; only the one with ``user_id`` when it is given (another account's id:
+    nobody)."""
     users = await _named_or_all(tx, account_id, username)
-    return users if user_id is None else [user for user in users if user.id == user_id]
+    return users if user_id is None else [u for u in users if u[0].id == user_id]
 
 
-async def _named_or_all(tx: Tx, account_id: int, username: str | None) -> list[User]:
+async def _named_or_all(tx: Tx, account_id: int, username: str | None) -> list[tuple[User, str]]:
     if username:
         try:
             row = await user_by_name(tx, account_id, username, field="username")
@@ -86,15 +108,26 @@ async def _named_or_all(tx: Tx, account_id: int, username: str | None) -> list[U
             raise AppError.of(
                 USER_UNKNOWN, f"no user named {username!r}", parameter="username"
             ) from None
-        return [User(row["id"], row["username"], row["country"], row["region"])]
+        return [(User(row["id"], row["username"], row["country"], row["region"]), row["time_zone"])]
     rows = await tx.fetch(
-        "SELECT id, username, username_key, country, region FROM users "
+        "SELECT id, username, username_key, time_zone, country, region FROM users "
         "WHERE account_id = $1 AND deleted_at IS NULL",
         account_id,
     )
     # Sorted here, not by the database: collations differ between SQLite and PostgreSQL.
     rows = sorted(rows, key=lambda r: (r["username_key"], r["id"]))
-    return [User(r["id"], r["username"], r["country"], r["region"]) for r in rows]
+    return [(User(r["id"], r["username"], r["country"], r["region"]), r["time_zone"]) for r in rows]
+
+
+def _spans(bounds: Bounds, zones: list[str], account_zone: str) -> list[Range]:
+    """Each user's range: the same for all unless a bound is an instant, whose date is taken in
+    each user's own zone. Every user's range is checked, so whether a request is refused does
+    not depend on the page; with no user at all, in the account's zone."""
+    if not bounds.zoned or not zones:
+        span = bounds.span_in(account_zone)
+        return [span] * len(zones)
+    by_zone = {zone: bounds.span_in(zone) for zone in dict.fromkeys(zones)}
+    return [by_zone[zone] for zone in zones]
 
 
 def _in_list(ids: list[int], start: int) -> str:
@@ -230,26 +263,43 @@ async def _page_of_users(
     tx: Tx,
     account: Account,
     username: str | None,
-    span: Range,
+    bounds: Bounds,
     page: Page,
-    per_user: int,
+    per_user: Callable[[Range], int],
     user_id: int | None = None,
 ) -> tuple[list[tuple[User, list[calc.Day]]], int, int, int]:
-    """The users on ``page`` (each with ``per_user`` records) with their days computed.
+    """The users on ``page`` (each with ``per_user(range)`` records) with their days computed.
 
     Returns them, the total record count, and the slice of their records the page shows.
     """
-    users = await _users(tx, account.id, username, user_id)
-    total = len(users) * per_user
+    listed = await _users(tx, account.id, username, user_id)
+    spans = _spans(bounds, [zone for _, zone in listed], account.timezone)
+    count_of = {span: per_user(span) for span in set(spans)}  # one range in all, as a rule
+    counts = [count_of[span] for span in spans]
+    total = sum(counts)
     start, stop = page.offset, min(page.offset + page.limit, total)
     if start >= stop:
         return [], total, 0, 0
-    first_user, last_user = start // per_user, (stop - 1) // per_user
-    chosen = users[first_user : last_user + 1]
-    data = await _load(tx, account.id, chosen, span)
-    places = {u.id: place(u.country, u.region, account.country, account.region) for u in chosen}
+    chosen: list[tuple[User, Range]] = []
+    skip, seen = 0, 0
+    for (user, _), span, count in zip(listed, spans, counts, strict=True):
+        if seen + count > start and seen < stop:
+            if not chosen:
+                skip = start - seen  # the first user's records before the page
+            chosen.append((user, span))
+        seen += count
+    # One load per distinct range: one in all unless the users' zones give different dates.
+    by_span: dict[Range, list[User]] = {}
+    for user, span in chosen:
+        by_span.setdefault(span, []).append(user)
+    data: dict[int, _Data] = {}
+    for span, users in by_span.items():
+        data |= await _load(tx, account.id, users, span)
+    # Holidays once per distinct place, over the union of the ranges.
+    first, last = min(s.first for s in by_span), max(s.last for s in by_span)
+    places = {u.id: place(u.country, u.region, account.country, account.region) for u, _ in chosen}
     calendars: dict[Place, dict[date, str]] = {
-        where: holidays_between(*where, span.first, span.last) for where in set(places.values())
+        where: holidays_between(*where, first, last) for where in set(places.values())
     }
     computed = [
         (
@@ -263,9 +313,8 @@ async def _page_of_users(
                 calendars[places[user.id]],
             ),
         )
-        for user in chosen
+        for user, span in chosen
     ]
-    skip = start - first_user * per_user
     return computed, total, skip, skip + (stop - start)
 
 
@@ -273,13 +322,13 @@ async def daily(
     tx: Tx,
     account: Account,
     username: str | None,
-    span: Range,
+    bounds: Bounds,
     page: Page,
     user_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of day records and the total count."""
     computed, total, begin, end = await _page_of_users(
-        tx, account, username, span, page, span.days, user_id
+        tx, account, username, bounds, page, lambda span: span.days, user_id
     )
     items = [day_to_wire(user, day) for user, days in computed for day in days]
     return items[begin:end], total
@@ -289,15 +338,18 @@ async def grouped(
     tx: Tx,
     account: Account,
     username: str | None,
-    span: Range,
+    bounds: Bounds,
     by: calc.GroupBy,
     page: Page,
     user_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of period records (per user and week, month or year) and the total count."""
-    count = len(calc.periods(span.first, span.last, by))
+
+    def count(span: Range) -> int:
+        return len(calc.periods(span.first, span.last, by))
+
     computed, total, begin, end = await _page_of_users(
-        tx, account, username, span, page, count, user_id
+        tx, account, username, bounds, page, count, user_id
     )
     items = [
         period_to_wire(user, totals) for user, days in computed for totals in calc.group(days, by)
