@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from timetrack import __version__, cli_accounts, cli_serve, migrate
+from timetrack import __version__, cli_accounts, cli_serve, migrate, serverlock
 from timetrack import backup as sqlite_backup
 from timetrack.accounts import service as accounts
 from timetrack.audit import service as audit
@@ -214,16 +214,48 @@ def _backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
             sqlite_backup.backup(database, args.path, overwrite=args.force)
             out(f"Backed up {database} to {args.path}.")
             return 0
-        return _restore(args.path, database, force=False)
+        return _restore(args.path, database, force=args.force)
     except sqlite_backup.BackupError as exc:
         note(str(exc))
         return 1
 
 
 def _restore(source: Path, database: Path, *, force: bool) -> int:
-    revision = sqlite_backup.restore(source, database)
+    """Restore, with the database to itself; a running server refuses it unless forced."""
+    try:
+        with serverlock.exclusive(database):
+            revision = sqlite_backup.restore(source, database)
+    except serverlock.DatabaseInUse:
+        sqlite_backup.check(source)  # a backup that would be refused anyway is said so first
+        lost = _lost_writes(source, database)
+        if not force:
+            note(
+                f"a running timetrack server is using {database} (it holds "
+                f"{serverlock.lock_path(database)}): stop it, then restore. --force restores "
+                f"under it anyway and loses {lost}"
+            )
+            return 1
+        note(
+            f"--force: restoring under the running server of {database}; this loses {lost}. "
+            "The server goes on serving the restored data."
+        )
+        revision = sqlite_backup.restore(source, database)
     out(f"Restored {database} from {source} (schema version {revision}).")
     return 0
+
+
+def _lost_writes(source: Path, database: Path) -> str:
+    """What a restore undoes, in words, from the two audit logs."""
+    after = sqlite_backup.writes_after(source, database)
+    told = "and clients that were told they were stored will not find them"
+    if after is None:
+        return f"every write stored after the backup (the audit logs cannot be compared), {told}"
+    count, last = after
+    if count == 0:
+        return "no write recorded after the backup so far, but any the server stores meanwhile"
+    writes = "write" if count == 1 else "writes"
+    when = f" (the last at {last[:19]} UTC)" if last else ""
+    return f"the {count} {writes} recorded after the backup{when}, {told}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -260,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", "replace the SQLite database with the backup PATH (stop the server first)"
     )
     restore.add_argument("path", type=Path, metavar="PATH", help="the backup file to restore")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="restore even while a server uses the database (says what is lost)",
+    )
 
     cli_accounts.add_parsers(commands)
 

@@ -1,7 +1,8 @@
 """``timetrack serve``: the API server, on a port it holds before it says it serves.
 
 The port is bound and listening before "serving" is printed (a busy one is named, with what
-to do).
+to do), and the database's lock (``serverlock``) is held by this process and by every worker
+for as long as they live, so ``timetrack restore`` refuses to replace the database under them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import sys
 
 from fastapi import FastAPI
 
-from timetrack import __version__, cli_accounts
+from timetrack import __version__, cli_accounts, serverlock
 from timetrack.accounts import service as accounts
 from timetrack.config import Settings, get_settings
 from timetrack.console import describe_database, in_transaction, migrate_and_say, note, out
-from timetrack.db import Tx
+from timetrack.db import Tx, sqlite_path
 from timetrack.logs import uvicorn_log_config
 
 # The flags of ``serve`` and the settings they override.
@@ -26,10 +27,14 @@ SERVE_FLAGS = {"host": "--host", "port": "--port", "workers": "--workers"}
 
 
 def app_factory() -> FastAPI:
-    """What uvicorn's workers import: the app, configured from the environment."""
+    """What uvicorn's workers import: the app, configured from the environment. Each worker
+    holds the database's lock while it lives (``serverlock``), as ``serve`` does."""
     from timetrack.app import create_app
 
-    return create_app(get_settings())
+    settings = get_settings()
+    if settings.is_sqlite:
+        serverlock.hold_while_serving(sqlite_path(settings.effective_database_url))
+    return create_app(settings)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -80,6 +85,12 @@ def _serve_on(sock: socket.socket, settings: Settings) -> int:
 
     if settings.is_sqlite:
         os.environ["TIMETRACK_DATA_DIR"] = str(settings.data_dir.resolve())
+        database = sqlite_path(settings.effective_database_url)
+        try:
+            serverlock.hold_while_serving(database)
+        except serverlock.DatabaseInUse:
+            note(f"a restore of {database} is under way; start the server when it is done")
+            return 1
     migrate_and_say(settings)
 
     async def first_account(tx: Tx) -> accounts.Credentials | None:
