@@ -372,7 +372,11 @@ class TestPostgres:
         assert not (data_dir / "timetrack.db").exists()
 
     async def test_rotate_and_disable(self, fresh: Cli, pg_url: str) -> None:
-        created = (await fresh("account", "create", "acme", "--json")).json()
+        made = await fresh("account", "create", "acme", "--json")
+        # An empty PostgreSQL database gets its schema: said, with the server and database.
+        assert made.err.startswith("timetrack: created a new database: PostgreSQL "), made
+        assert pg_url.split("@")[-1] in made.err
+        created = made.json()
         rotated = (await fresh("account", "rotate-secret", "acme", "--json")).json()
         assert await auth_status(created["apiKey"], created["apiSecret"]) == 401
         assert (await fresh("account", "disable", "acme")).code == 0

@@ -221,7 +221,7 @@ def _backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _restore(source: Path, database: Path, *, force: bool) -> int:
-    """Restore, with the database to itself; a running server refuses it unless forced."""
+    """Restore while no server holds the database; with one, refuse unless forced."""
     try:
         with serverlock.exclusive(database):
             revision = sqlite_backup.restore(source, database)
