@@ -86,7 +86,8 @@ def _working_time(args: argparse.Namespace, settings: Settings) -> int:
         listed = await working_time.list_for_username(tx, account.id, args.username)
         if args.working_time_command == "list":
             return listed
-        current = next((m for m in listed if m["validFrom"] == body["validFrom"]), None)
+        starts = parse_valid_from(body["validFrom"])
+        current = next((m for m in listed if parse_valid_from(m["validFrom"]) == starts), None)
         model, created = await working_time.set_for_username(
             tx, account.id, args.username, _what_changes(body, current)
         )
