@@ -3,7 +3,7 @@
     ./scripts/bench            # sets up what it needs, then: the full run (~12 min on 2 cores)
     ./scripts/bench --quick    # 10k entries, 2 s per load, no peer, no granian (~6 min)
 
-(``scripts/bench`` installs the bench extras and wrk, then runs this module.)
+(``scripts/bench`` checks for wrk, installs the bench extras into .venv, then runs this module.)
 
 Per database (SQLite, PostgreSQL) and worker count (1, 2) it starts timetrack (``timetrack
 serve``) and the floor (bench/floor.py: the same requests, auth and SQL on the raw driver, no

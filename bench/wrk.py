@@ -47,7 +47,7 @@ def wrk_binary() -> str:
     """Path of the wrk executable, or a WrkError that says how to get it."""
     path = shutil.which("wrk")
     if path is None:
-        raise WrkError("wrk not found on PATH; install with `apt-get install wrk`")
+        raise WrkError("wrk not found on PATH; install it, e.g. `sudo apt-get install wrk`")
     return path
 
 

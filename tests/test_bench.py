@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import calendar
 import contextlib
+import shutil
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -125,3 +127,34 @@ def test_report_renders_the_targets() -> None:
     assert "| sqlite | 2 | (c) create an entry | 100 | 100 | 1.00 | ≥ 0.6: met |" in text
     assert "Peak RSS ≤ 150 MiB per worker: **missed**" in text
     assert "`./scripts/bench`" in text
+
+
+def test_bench_script_never_installs_system_packages(tmp_path: Path) -> None:
+    """Even as root with apt-get at hand, a missing wrk stops the run with the command to
+    install it; the package manager is never called."""
+    script = Path(__file__).resolve().parents[1] / "scripts" / "bench"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("bash", "dirname", "cksum", "cut", "python3"):
+        found = shutil.which(tool)
+        assert found, tool
+        (tools / tool).symlink_to(found)
+    called = tmp_path / "called"
+    for name, text in (
+        ("id", "echo 0"),  # root
+        ("apt-get", f'echo "$0 $*" >> {called}'),
+        ("sudo", f'echo "$0 $*" >> {called}'),
+    ):
+        (tools / name).write_text(f"#!{shutil.which('bash')}\n{text}\n")
+        (tools / name).chmod(0o755)
+    env = {"PATH": str(tools), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(tools / "bash"), str(script), "--quick"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0, done
+    assert "sudo apt-get install wrk" in done.stderr, done.stderr
+    assert not called.exists(), called.read_text()

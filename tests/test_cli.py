@@ -6,7 +6,11 @@ running loop, so every call goes through a worker thread.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import argparse
+import contextlib
+import io
+import re
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -14,6 +18,7 @@ import pytest
 from cli_support import Cli, cli_runner, one_line_error, point_cli_at
 from conftest import scratch_postgres
 
+from timetrack import cli
 from timetrack.app import create_app
 from timetrack.config import Settings
 from timetrack.db import create_database
@@ -26,8 +31,18 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def run(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+def fresh(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The CLI on a data directory that does not exist yet."""
     return cli_runner(capsys)
+
+
+@pytest.fixture
+def run(fresh: Cli) -> Cli:
+    """The CLI on an empty database of the current schema (made quietly first: the note that a
+    command created the database is tested on its own)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["migrate"]) == 0
+    return fresh
 
 
 def settings_from_env() -> Settings:
@@ -109,10 +124,15 @@ class TestAccountCreate:
         listed = (await run("account", "list", "--json")).json()
         assert [a["slug"] for a in listed] == ["acme"]
 
-    async def test_missing_slug_is_a_usage_error(self, run: Cli) -> None:
+    async def test_missing_slug_is_a_usage_error(
+        self, run: Cli, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         with pytest.raises(SystemExit) as exited:
             await run("account", "create")
         assert exited.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("timetrack account create: "), err
+        assert "SLUG" in err and "--help" in err
 
 
 class TestAccountList:
@@ -186,32 +206,43 @@ class TestDisableEnable:
 
 
 class TestMigrate:
-    async def test_fresh_directory(self, run: Cli, data_dir: Path) -> None:
+    async def test_fresh_directory(self, fresh: Cli, data_dir: Path) -> None:
         assert not data_dir.exists()
-        result = await run("migrate")
+        result = await fresh("migrate")
         assert result.code == 0, result
-        assert "up to date" in result.out
+        assert result.out.startswith("Created a new database, schema version ")
+        assert str(data_dir / "timetrack.db") in result.out
         assert (data_dir / "timetrack.db").is_file()
-        again = await run("migrate")
+        again = await fresh("migrate")
         assert again.code == 0, again
+        assert again.out.startswith("The database is already up to date")
 
 
 class TestFreshDataDirectory:
     @pytest.mark.parametrize(
         "argv",
         [
-            ["migrate"],
             ["account", "list"],
             ["account", "list", "--json"],
             ["account", "create", "first"],
             ["account", "create", "first", "--json"],
+            ["audit", "first"],
         ],
     )
-    async def test_succeeds(self, run: Cli, data_dir: Path, argv: list[str]) -> None:
+    async def test_says_which_database_it_created(
+        self, fresh: Cli, data_dir: Path, argv: list[str]
+    ) -> None:
         assert not data_dir.exists()
-        result = await run(*argv)
-        assert result.code == 0, result
-        assert result.err == ""
+        result = await fresh(*argv)
+        # On standard error, so that --json output stays one JSON document.
+        note = result.err.splitlines()[0]
+        assert note.startswith("timetrack: created a new database: SQLite "), result
+        assert str(data_dir / "timetrack.db") in note
+        assert "TIMETRACK_DATA_DIR" in note
+        if "--json" in argv:
+            result.json()
+        again = await fresh(*argv[:2], *(["second"] if argv[1] == "create" else argv[2:]))
+        assert "created a new database" not in again.err, again
 
     @pytest.mark.parametrize(
         "argv",
@@ -219,13 +250,21 @@ class TestFreshDataDirectory:
             ["account", "rotate-secret", "nobody"],
             ["account", "disable", "nobody"],
             ["account", "enable", "nobody"],
+            ["account", "update", "nobody", "--name", "N"],
         ],
     )
     async def test_missing_account_is_a_clean_error(
-        self, run: Cli, data_dir: Path, argv: list[str]
+        self, fresh: Cli, data_dir: Path, argv: list[str]
     ) -> None:
         # A fresh directory gets its schema first: the error names the account, not a table.
-        assert "no account 'nobody'" in one_line_error(await run(*argv))
+        result = await fresh(*argv)
+        assert result.code == 1, result
+        created, error = result.err.splitlines()
+        assert created.startswith("timetrack: created a new database")
+        assert error == "timetrack: no account 'nobody'"
+
+
+PORT = "a whole number from 1 to 65535"
 
 
 class TestConfiguration:
@@ -234,6 +273,71 @@ class TestConfiguration:
         result = await run("account", "list")
         assert result.code == 2
         assert result.err.startswith("timetrack: invalid configuration")
+
+    @pytest.mark.parametrize(
+        ("argv", "env", "message"),
+        [
+            (["serve", "--port", "70000"], {}, f"--port must be {PORT}, got '70000'"),
+            (["serve", "--port", "abc"], {}, f"--port must be {PORT}, got 'abc'"),
+            (["serve", "--workers", "0"], {},
+             "--workers must be a whole number from 1 to 64, got '0'"),
+            (["account", "list"], {"TIMETRACK_PORT": "abc"},
+             f"TIMETRACK_PORT must be {PORT}, got 'abc'"),
+            (["serve"], {"TIMETRACK_PORT": "0"}, f"TIMETRACK_PORT must be {PORT}, got '0'"),
+            (["migrate"], {"TIMETRACK_LOG_LEVEL": "loud"},
+             "TIMETRACK_LOG_LEVEL must be one of critical, error, warning, info, debug, "
+             "got 'loud'"),
+            (["migrate"], {"TIMETRACK_ACCESS_LOG": "maybe"},
+             "TIMETRACK_ACCESS_LOG must be true or false (or 1/0, yes/no, on/off), "
+             "got 'maybe'"),
+            (["migrate"], {"TIMETRACK_RATE_LIMIT_PER_SECOND": "0"},
+             "TIMETRACK_RATE_LIMIT_PER_SECOND must be a number above 0 and at most 1000000, "
+             "got '0'"),
+        ],
+    )  # fmt: skip
+    async def test_an_invalid_setting_is_one_plain_line(
+        self,
+        fresh: Cli,
+        data_dir: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        argv: list[str],
+        env: dict[str, str],
+        message: str,
+    ) -> None:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        result = await fresh(*argv)
+        assert (result.code, result.out) == (2, ""), result
+        assert result.err == f"timetrack: invalid configuration: {message}\n"
+        assert not data_dir.exists()  # refused before anything was touched
+
+    async def test_a_flag_overrides_its_variable(
+        self, fresh: Cli, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("TIMETRACK_PORT", "8080")
+        result = await fresh("serve", "--port", "0")
+        assert result.code == 2
+        assert "--port must be" in result.err and "TIMETRACK_PORT" not in result.err
+
+    async def test_help_has_no_markup_and_every_positional_argument_is_explained(
+        self,
+    ) -> None:
+        def parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+            yield parser
+            for action in parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    for sub in action.choices.values():
+                        yield from parsers(sub)
+
+        seen = 0
+        for parser in parsers(cli.build_parser()):
+            seen += 1
+            text = parser.format_help()
+            assert not re.search(r"`|\*\*|\[/?[a-z ]+\]|\x1b", text), text
+            for action in parser._actions:
+                if not action.option_strings:
+                    assert action.help, f"{parser.prog}: {action.dest} has no help"
+        assert seen >= 15
 
     async def test_version(self, run: Cli, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exited:
@@ -251,29 +355,33 @@ async def pg_url(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
 
 
 class TestPostgres:
-    async def test_create_and_list(self, run: Cli, pg_url: str, data_dir: Path) -> None:
-        result = await run("migrate")
+    async def test_create_and_list(self, fresh: Cli, pg_url: str, data_dir: Path) -> None:
+        result = await fresh("migrate")
         assert result.code == 0, result
         assert "PostgreSQL" in result.out
-        result = await run("account", "create", "acme", "--timezone", "Europe/Berlin",
+        result = await fresh("account", "create", "acme", "--timezone", "Europe/Berlin",
                            "--country", "DE", "--region", "BY", "--json")  # fmt: skip
         assert result.code == 0, result
         payload = result.json()
         assert payload["account"]["slug"] == "acme"
-        listed = await run("account", "list", "--json")
+        listed = await fresh("account", "list", "--json")
         assert [a["slug"] for a in listed.json()] == ["acme"]
-        table = await run("account", "list")
+        table = await fresh("account", "list")
         assert "acme" in table.out
         assert await auth_status(payload["apiKey"], payload["apiSecret"]) == 200
         assert not (data_dir / "timetrack.db").exists()
 
-    async def test_rotate_and_disable(self, run: Cli, pg_url: str) -> None:
-        created = (await run("account", "create", "acme", "--json")).json()
-        rotated = (await run("account", "rotate-secret", "acme", "--json")).json()
+    async def test_rotate_and_disable(self, fresh: Cli, pg_url: str) -> None:
+        made = await fresh("account", "create", "acme", "--json")
+        # An empty PostgreSQL database gets its schema: said, with the server and database.
+        assert made.err.startswith("timetrack: created a new database: PostgreSQL "), made
+        assert pg_url.split("@")[-1] in made.err
+        created = made.json()
+        rotated = (await fresh("account", "rotate-secret", "acme", "--json")).json()
         assert await auth_status(created["apiKey"], created["apiSecret"]) == 401
-        assert (await run("account", "disable", "acme")).code == 0
+        assert (await fresh("account", "disable", "acme")).code == 0
         assert await auth_status(rotated["apiKey"], rotated["apiSecret"]) == 403
 
-    async def test_duplicate_slug(self, run: Cli, pg_url: str) -> None:
-        assert (await run("account", "create", "acme")).code == 0
-        one_line_error(await run("account", "create", "acme"))
+    async def test_duplicate_slug(self, fresh: Cli, pg_url: str) -> None:
+        assert (await fresh("account", "create", "acme")).code == 0
+        one_line_error(await fresh("account", "create", "acme"))

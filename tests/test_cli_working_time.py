@@ -123,6 +123,19 @@ class TestSet:
         assert again.out.startswith("Updated working-time model 1 of alice")
         assert "Mon 6 " in again.out and "18 days" in again.out
 
+    async def test_setting_what_is_set_says_it_is_unchanged(
+        self, run: Cli, acme: dict[str, Any]
+    ) -> None:
+        argv = ("working-time", "set", "acme", "alice", "--valid-from", "2026-07-01")
+        assert (await run(*argv, "--vacation-days", "18")).code == 0
+        for options in ((), ("--vacation-days", "18"), ("--week", "8,8,8,8,8,0,0")):
+            again = await run(*argv, *options)
+            assert again.code == 0, again
+            assert again.out.startswith("The working-time model 1 of alice is unchanged: "), again
+            assert "18 days of leave a year" in again.out
+        entries = (await run("audit", "acme", "--resource", "working_time_models", "--json")).json()
+        assert [e["action"] for e in entries] == ["create"]
+
     async def test_same_date_updates_only_what_is_given(
         self, run: Cli, acme: dict[str, Any]
     ) -> None:
@@ -140,6 +153,7 @@ class TestSet:
         assert response.json()["entitlementDays"] == 16  # 20 x 181/365 + 12 x 184/365 = 15.97
 
     async def test_unknown_account(self, run: Cli) -> None:
+        assert (await run("migrate")).code == 0
         result = await run("working-time", "set", "nobody", "alice", "--valid-from", "2026-01-01")
         assert "no account 'nobody'" in one_line_error(result)
         assert "nobody" in one_line_error(await run("working-time", "list", "nobody", "alice"))

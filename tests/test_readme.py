@@ -76,7 +76,10 @@ def test_walkthrough_works_as_printed(tmp_path: Path) -> None:
     )
     try:
         assert server.stdout is not None
-        printed = [server.stdout.readline() for _ in range(4)]
+        printed = []
+        while not printed or " serving " not in printed[-1]:
+            printed.append(server.stdout.readline())
+            assert printed[-1], f"the server exited before serving: {printed}"
         key = next(line.split()[-1] for line in printed if "API key" in line)
         secret = next(line.split()[-1] for line in printed if "API secret" in line)
         deadline = time.monotonic() + 20

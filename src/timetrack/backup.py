@@ -8,9 +8,10 @@ then renamed into place, so a failed backup never leaves a half-written file at 
 
 ``restore`` first checks that the file is a sound SQLite database of this server (integrity
 check, an ``alembic_version`` this release knows), then copies it over the database, again with
-the backup API, so the database changes in one transaction. Stop the server before restoring:
-whatever it stored after the backup is undone, and clients that were told it was stored are
-not.
+the backup API, so the database changes in one transaction. The server must be stopped
+first (``serverlock``: the CLI refuses while one runs, unless forced): whatever it stored after
+the backup is undone, and clients that were told it was stored are not. ``writes_after`` counts
+what a restore undoes.
 
 PostgreSQL has its own tools for this (``pg_dump``, ``pg_restore``); see the README.
 """
@@ -115,6 +116,26 @@ def restore(source: Path, database: Path) -> str:
     if integrity != ["ok"]:
         raise BackupError(f"the restored database fails its integrity check: {integrity[:5]}")
     return revision
+
+
+def writes_after(source: Path, database: Path) -> tuple[int, str | None] | None:
+    """What restoring ``source`` over ``database`` undoes, as the audit log counts it: how many
+    writes the database recorded after the backup's newest entry (per account), and when the
+    last of them was. None when the two cannot be compared (no audit log in one of them)."""
+    if not database.is_file():
+        return 0, None
+    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("ATTACH DATABASE ? AS backup", (f"{source.resolve().as_uri()}?mode=ro",))
+        count, last = conn.execute(
+            "SELECT count(*), max(a.at) FROM main.audit_log a WHERE a.id > coalesce("
+            "(SELECT max(b.id) FROM backup.audit_log b WHERE b.account_id = a.account_id), 0)"
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return int(count), None if last is None else str(last)
 
 
 def _fsync_directory(path: Path) -> None:

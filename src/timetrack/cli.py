@@ -1,197 +1,33 @@
-"""``timetrack``: serve the API and administer accounts.
+"""timetrack: serve the API and administer accounts.
 
 Commands are thin: each migrates the database first (so they all work on a fresh data
-directory), then calls the same services the API uses. ``backup`` and ``restore`` copy the
-database as it is, without migrating it.
+directory, and say so when they create the database), then calls the same services the API
+uses. ``backup`` and ``restore`` copy the database as it is, without migrating it.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn
 
-from fastapi import FastAPI
+from pydantic import ValidationError
 
-from timetrack import __version__, migrate
+from timetrack import __version__, cli_accounts, cli_serve, migrate, serverlock
 from timetrack import backup as sqlite_backup
 from timetrack.accounts import service as accounts
 from timetrack.audit import service as audit
-from timetrack.config import Settings, get_settings
-from timetrack.db import Tx, create_database, sqlite_path
+from timetrack.config import Settings, describe_invalid
+from timetrack.console import describe_database, in_transaction, migrate_and_say, note, out
+from timetrack.db import Tx, sqlite_path
 from timetrack.errors import AppError
-from timetrack.logs import uvicorn_log_config
 from timetrack.wire import MAX_ID
 from timetrack.working_time import service as working_time
 from timetrack.working_time.fields import WEEKDAYS, parse_vacation_days, parse_valid_from
-
-T = TypeVar("T")
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _in_transaction(
-    settings: Settings, work: Callable[[Tx], Awaitable[T]], *, write: bool = True
-) -> T:
-    async def run() -> T:
-        db = create_database(
-            settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-        )
-        await db.open()
-        try:
-            async with db.transaction(write=write) as tx:
-                return await work(tx)
-        finally:
-            await db.close()
-
-    return asyncio.run(run())
-
-
-def _print_credentials(creds: accounts.Credentials, as_json: bool, *, heading: str) -> None:
-    if as_json:
-        payload = {
-            "account": creds.account.as_dict(),
-            "apiKey": creds.api_key,
-            "apiSecret": creds.api_secret,
-        }
-        _out(json.dumps(payload))
-        return
-    _out(heading)
-    _out(f"  account:    {creds.account.slug} (time zone {creds.account.timezone})")
-    _out(f"  API key:    {creds.api_key}")
-    _out(f"  API secret: {creds.api_secret}")
-    _out("The secret is shown only now; `timetrack account rotate-secret` makes a new one.")
-
-
-def app_factory() -> FastAPI:
-    """What uvicorn's workers import: the app, configured from the environment."""
-    from timetrack.app import create_app
-
-    return create_app(get_settings())
-
-
-def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
-    # Worker processes rebuild the settings from the environment: hand the flags down that way.
-    for flag in ("host", "port", "workers"):
-        if getattr(args, flag) is not None:
-            os.environ[f"TIMETRACK_{flag.upper()}"] = str(getattr(args, flag))
-    settings = get_settings()
-    if settings.is_sqlite:
-        os.environ["TIMETRACK_DATA_DIR"] = str(settings.data_dir.resolve())
-
-    async def first_account(tx: Tx) -> accounts.Credentials | None:
-        if await accounts.count_accounts(tx):
-            return None
-        creds = await accounts.create_account(tx, "default", name="Default account")
-        await _audit_account(tx, "create", creds.account)
-        return creds
-
-    creds = _in_transaction(settings, first_account)
-    if creds is not None:
-        _print_credentials(creds, False, heading="Created the first account:")
-    url = f"http://{settings.host}:{settings.port}/api/v2/ext/"
-    _out(f"TimeTrack {__version__} serving {url} (docs at /docs) on {_describe(settings)}")
-    sys.stdout.flush()
-    uvicorn.run(
-        "timetrack.cli:app_factory",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        loop="uvloop",
-        http="httptools",
-        log_level=settings.log_level,
-        # uvicorn's own set-up, plus the request id on each line and the timetrack logger.
-        log_config=uvicorn_log_config(settings.log_level),
-        access_log=settings.access_log,
-        proxy_headers=settings.proxy_headers,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
-    return 0
-
-
-def _describe(settings: Settings) -> str:
-    url = settings.effective_database_url
-    if settings.is_sqlite:
-        return f"SQLite {url.removeprefix('sqlite:///')}"
-    return "PostgreSQL " + url.split("@")[-1]
-
-
-def _account(args: argparse.Namespace, settings: Settings) -> int:
-    action = args.account_command
-    if action == "create":
-
-        async def create(tx: Tx) -> accounts.Credentials:
-            creds = await accounts.create_account(
-                tx,
-                args.slug,
-                name=args.name,
-                timezone=args.timezone,
-                country=args.country,
-                region=args.region,
-            )
-            await _audit_account(tx, "create", creds.account)
-            return creds
-
-        creds = _in_transaction(settings, create)
-        _print_credentials(creds, args.json, heading=f"Created account {creds.account.slug}:")
-    elif action == "list":
-        listed = _in_transaction(settings, accounts.list_accounts)
-        if args.json:
-            _out(json.dumps([a.as_dict() for a in listed]))
-        else:
-            _out(f"{'slug':<24} {'name':<28} {'time zone':<20} {'country':<8} enabled")
-            for a in listed:
-                place = "/".join(p for p in (a.country, a.region) if p) or "-"
-                _out(f"{a.slug:<24} {a.name[:28]:<28} {a.timezone:<20} {place:<8} {a.enabled}")
-    elif action == "rotate-secret":
-
-        async def rotate(tx: Tx) -> accounts.Credentials:
-            creds = await accounts.rotate_secret(tx, args.slug)
-            await _audit_account(tx, "rotate_secret", creds.account, creds.account)
-            return creds
-
-        creds = _in_transaction(settings, rotate)
-        _print_credentials(
-            creds, args.json, heading=f"New secret for {args.slug} (the old one no longer works):"
-        )
-    elif action in ("disable", "enable"):
-        enabled = action == "enable"
-
-        async def toggle(tx: Tx) -> accounts.Account:
-            before = await accounts.get_account(tx, args.slug)
-            after = await accounts.set_enabled(tx, args.slug, enabled)
-            await _audit_account(tx, action, after, before)
-            return after
-
-        account = _in_transaction(settings, toggle)
-        _out(f"Account {account.slug} is now {'enabled' if account.enabled else 'disabled'}.")
-    return 0
-
-
-async def _audit_account(
-    tx: Tx, action: str, account: accounts.Account, before: accounts.Account | None = None
-) -> None:
-    """The account's audit log records what the CLI does to it (never its key or secret)."""
-    await audit.record_cli(
-        tx,
-        account.id,
-        action,
-        audit.ACCOUNTS,
-        account.id,
-        before=None if before is None else before.as_dict(),
-        after=account.as_dict(),
-    )
 
 
 def _week_hours(text: str) -> dict[str, int]:
@@ -250,7 +86,11 @@ def _working_time(args: argparse.Namespace, settings: Settings) -> int:
         listed = await working_time.list_for_username(tx, account.id, args.username)
         if args.working_time_command == "list":
             return listed
-        model, created = await working_time.set_for_username(tx, account.id, args.username, body)
+        starts = parse_valid_from(body["validFrom"])
+        current = next((m for m in listed if parse_valid_from(m["validFrom"]) == starts), None)
+        model, created = await working_time.set_for_username(
+            tx, account.id, args.username, _what_changes(body, current)
+        )
         before = None if created else next((m for m in listed if m["id"] == model["id"]), None)
         if model != before:  # setting what is already set changes nothing: no audit entry
             action = "create" if created else "update"
@@ -263,38 +103,53 @@ def _working_time(args: argparse.Namespace, settings: Settings) -> int:
                 before=before,
                 after=model,
             )
-        return model, created
+        return model, created, model != before
 
     try:
-        result = _in_transaction(settings, work)
+        result = in_transaction(settings, work)
     except AppError as exc:
         sys.stderr.write(f"timetrack: {'; '.join(p.detail for p in exc.problems)}\n")
         return 1
     if args.working_time_command == "list":
         if args.json:
-            _out(json.dumps(result, default=float))
+            out(json.dumps(result, default=float))
         elif not result:
-            _out(
+            out(
                 f"{args.username} has no working-time model: the default applies "
                 "(Monday-Friday 8 h, 20 days of leave a year)."
             )
         else:
             days = " ".join(f"{d[:3].capitalize():>5}" for d in WEEKDAYS)
-            _out(f"{'id':<6} {'valid from':<10}  {days}  leave days")
+            out(f"{'id':<6} {'valid from':<10}  {days}  leave days")
             for m in result:
                 hours = " ".join(f"{_hours(m[f'{d}Seconds']):>5}" for d in WEEKDAYS)
-                _out(
+                out(
                     f"{m['id']:<6} {m['validFrom']:<10}  {hours}  {_days(m['vacationDaysPerYear'])}"
                 )
         return 0
-    model, created = result
+    model, created, changed = result
     if args.json:
-        _out(json.dumps(model, default=float))
+        out(json.dumps(model, default=float))
+        return 0
+    described = _describe_model(model)
+    which = f"working-time model {model['id']} of {model['username']}"
+    if not changed:
+        out(f"The {which} is unchanged: it already is {described}.")
     else:
-        verb = "Created" if created else "Updated"
-        described = _describe_model(model)
-        _out(f"{verb} working-time model {model['id']} of {model['username']}, {described}.")
+        out(f"{'Created' if created else 'Updated'} {which}, {described}.")
     return 0
+
+
+def _what_changes(body: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """The options that differ from the model starting that day: the same value again is no
+    change, so nothing is written (not even ``updatedAt``) and nothing audited."""
+    if current is None:
+        return body
+    return {
+        key: value
+        for key, value in body.items()
+        if key == "validFrom" or Decimal(str(value)) != Decimal(str(current[key]))
+    }
 
 
 def _audit_log(args: argparse.Namespace, settings: Settings) -> int:
@@ -305,17 +160,17 @@ def _audit_log(args: argparse.Namespace, settings: Settings) -> int:
         )
         return [audit.to_wire(row) for row in rows]
 
-    entries = _in_transaction(settings, work, write=False)
+    entries = in_transaction(settings, work, write=False)
     if args.json:
-        _out(json.dumps(entries))
+        out(json.dumps(entries))
         return 0
-    _out(f"{'id':>6}  {'at (UTC)':<24}  {'actor':<18}  {'action':<13}  {'resource':<20}  record")
+    out(f"{'id':>6}  {'at (UTC)':<24}  {'actor':<18}  {'action':<13}  {'resource':<20}  record")
     for e in entries:
         record = "" if e["recordId"] is None else str(e["recordId"])
         line = f"{e['id']:>6}  {e['at']:<24}  {e['actor']:<18}  {e['action']:<13}  "
         line += f"{e['resource']:<20}  {record:<8}"
         changed = _changed_fields(e["before"], e["after"])
-        _out((line + (f"  {', '.join(changed)}" if changed else "")).rstrip())
+        out((line + (f"  {', '.join(changed)}" if changed else "")).rstrip())
     return 0
 
 
@@ -358,65 +213,106 @@ def _backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.command == "backup":
             sqlite_backup.backup(database, args.path, overwrite=args.force)
-            _out(f"Backed up {database} to {args.path}.")
-        else:
-            revision = sqlite_backup.restore(args.path, database)
-            _out(f"Restored {database} from {args.path} (schema version {revision}).")
+            out(f"Backed up {database} to {args.path}.")
+            return 0
+        return _restore(args.path, database, force=args.force)
     except sqlite_backup.BackupError as exc:
-        sys.stderr.write(f"timetrack: {exc}\n")
+        note(str(exc))
         return 1
+
+
+def _restore(source: Path, database: Path, *, force: bool) -> int:
+    """Restore while no server holds the database; with one, refuse unless forced."""
+    try:
+        with serverlock.exclusive(database):
+            revision = sqlite_backup.restore(source, database)
+    except serverlock.DatabaseInUse:
+        sqlite_backup.check(source)  # a backup that would be refused anyway is said so first
+        lost = _lost_writes(source, database)
+        if not force:
+            note(
+                f"a running timetrack server is using {database} (it holds "
+                f"{serverlock.lock_path(database)}): stop it, then restore. --force restores "
+                f"under it anyway and loses {lost}"
+            )
+            return 1
+        note(
+            f"--force: restoring under the running server of {database}; this loses {lost}. "
+            "The server goes on serving the restored data."
+        )
+        revision = sqlite_backup.restore(source, database)
+    out(f"Restored {database} from {source} (schema version {revision}).")
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="timetrack", description=__doc__.splitlines()[0])
+def _lost_writes(source: Path, database: Path) -> str:
+    """What a restore undoes, in words, from the two audit logs."""
+    after = sqlite_backup.writes_after(source, database)
+    told = "and clients that were told they were stored will not find them"
+    if after is None:
+        return f"every write stored after the backup (the audit logs cannot be compared), {told}"
+    count, last = after
+    if count == 0:
+        return "no write recorded after the backup so far, but any the server stores meanwhile"
+    writes = "write" if count == 1 else "writes"
+    when = f" (the last at {last[:19]} UTC)" if last else ""
+    return f"the {count} {writes} recorded after the backup{when}, {told}"
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one plain line and exit status 2, as for an invalid setting."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="timetrack", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"timetrack {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    serve = commands.add_parser("serve", help="run the API server (migrates first)")
-    serve.add_argument("--host", help="bind address (TIMETRACK_HOST)")
-    serve.add_argument("--port", type=int, help="port (TIMETRACK_PORT)")
-    serve.add_argument("--workers", type=int, help="worker processes (TIMETRACK_WORKERS)")
-
-    commands.add_parser("migrate", help="bring the database schema up to date")
-
-    copy = commands.add_parser(
-        "backup", help="copy the SQLite database to PATH, consistently, while the server runs"
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do (COMMAND --help: more)"
     )
-    copy.add_argument("path", type=Path, metavar="PATH")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        made: argparse.ArgumentParser = commands.add_parser(
+            name, help=text, description=text[0].upper() + text[1:] + "."
+        )
+        return made
+
+    serve = command("serve", "run the API server (migrates first)")
+    serve.add_argument("--host", help="address to listen on (TIMETRACK_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", help="port to listen on, 1-65535 (TIMETRACK_PORT, default 8080)")
+    serve.add_argument("--workers", help="worker processes, 1-64 (TIMETRACK_WORKERS, default 1)")
+
+    command("migrate", "bring the database schema up to date")
+
+    copy = command("backup", "copy the SQLite database to PATH, consistently, while it is in use")
+    copy.add_argument("path", type=Path, metavar="PATH", help="the backup file to write")
     copy.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    restore = commands.add_parser(
-        "restore", help="replace the SQLite database with the backup PATH (stop the server first)"
+    restore = command(
+        "restore", "replace the SQLite database with the backup PATH (stop the server first)"
     )
-    restore.add_argument("path", type=Path, metavar="PATH")
+    restore.add_argument("path", type=Path, metavar="PATH", help="the backup file to restore")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="restore even while a server uses the database (says what is lost)",
+    )
 
-    account = commands.add_parser("account", help="manage accounts")
-    actions = account.add_subparsers(dest="account_command", required=True)
-    create = actions.add_parser("create", help="create an account; prints its key and secret")
-    create.add_argument("slug")
-    create.add_argument("--name", help="display name (default: the slug)")
-    create.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
-    create.add_argument("--country", help="ISO-3166 alpha-2 country, for public holidays")
-    create.add_argument("--region", help="subdivision code, e.g. BY, for regional holidays")
-    create.add_argument("--json", action="store_true", help="print JSON")
-    listing = actions.add_parser("list", help="list accounts")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    rotate = actions.add_parser("rotate-secret", help="replace the API secret")
-    rotate.add_argument("slug")
-    rotate.add_argument("--json", action="store_true", help="print JSON")
-    for verb in ("disable", "enable"):
-        actions.add_parser(verb, help=f"{verb} an account").add_argument("slug")
+    cli_accounts.add_parsers(commands)
 
-    models = commands.add_parser("working-time", help="manage users' working-time models")
-    model_actions = models.add_subparsers(dest="working_time_command", required=True)
+    models = command("working-time", "manage users' working-time models")
+    model_actions = models.add_subparsers(
+        dest="working_time_command", required=True, metavar="ACTION", help="what to do"
+    )
     model_list = model_actions.add_parser("list", help="list a user's working-time models")
     model_set = model_actions.add_parser(
         "set",
         help="create the user's model valid from a date, or change the one starting that day",
     )
     for action in (model_list, model_set):
-        action.add_argument("slug", metavar="ACCOUNT_SLUG")
-        action.add_argument("username", metavar="USERNAME")
+        action.add_argument("slug", metavar="ACCOUNT_SLUG", help=cli_accounts.SLUG_HELP)
+        action.add_argument("username", metavar="USERNAME", help="the user's username")
     model_set.add_argument(
         "--valid-from",
         required=True,
@@ -439,8 +335,8 @@ def _parser() -> argparse.ArgumentParser:
     for action in (model_list, model_set):
         action.add_argument("--json", action="store_true", help="print JSON")
 
-    log = commands.add_parser("audit", help="show an account's audit log, newest entries last")
-    log.add_argument("slug", metavar="ACCOUNT_SLUG")
+    log = command("audit", "show an account's audit log, newest entries last")
+    log.add_argument("slug", metavar="ACCOUNT_SLUG", help=cli_accounts.SLUG_HELP)
     log.add_argument("--resource", help="only this resource, e.g. clients or project_timer")
     log.add_argument(
         "--record-id", type=_positive(MAX_ID), metavar="N", help="only this record's entries"
@@ -457,32 +353,47 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
+    flags = {}
+    if args.command == "serve":
+        flags = {f: getattr(args, f) for f in cli_serve.SERVE_FLAGS if getattr(args, f) is not None}
     try:
-        settings = get_settings()
-    except ValueError as exc:
-        sys.stderr.write(f"timetrack: invalid configuration: {exc}\n")
+        settings = Settings(**flags)
+    except ValidationError as exc:
+        named = {field: cli_serve.SERVE_FLAGS[field] for field in flags}
+        note(f"invalid configuration: {describe_invalid(exc, named)}")
         return 2
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-        "serve": _serve,
-        "account": _account,
+        "serve": cli_serve.serve,
+        "account": cli_accounts.run,
         "working-time": _working_time,
         "audit": _audit_log,
-        "migrate": lambda _args, _settings: 0,
+        "migrate": _migrate_command,
         "backup": _backup_or_restore,
         "restore": _backup_or_restore,
     }
     try:
-        if args.command not in ("backup", "restore"):  # copy the database as it is
-            migrate.upgrade(settings.effective_database_url)
-        if args.command == "migrate":
-            _out(f"Database is up to date ({_describe(settings)}).")
+        # serve migrates once it holds its port; backup and restore copy the database as it is.
+        if args.command not in ("serve", "migrate", "backup", "restore"):
+            migrate_and_say(settings)
         return handlers[args.command](args, settings)
     except accounts.AccountError as exc:
-        sys.stderr.write(f"timetrack: {exc}\n")
+        note(str(exc))
         return 1
     except Exception as exc:  # an operator gets one line; the traceback only when debugging
         if settings.log_level == "debug":
             raise
-        sys.stderr.write(f"timetrack: {type(exc).__name__}: {exc}\n")
+        note(f"{type(exc).__name__}: {exc}")
         return 1
+
+
+def _migrate_command(_args: argparse.Namespace, settings: Settings) -> int:
+    before = migrate.upgrade(settings.effective_database_url)
+    where, head = describe_database(settings), migrate.head()
+    if before is None:
+        out(f"Created a new database, schema version {head}: {where}.")
+    elif before == head:
+        out(f"The database is already up to date (schema version {head}): {where}.")
+    else:
+        out(f"Brought the database schema from version {before} to {head}: {where}.")
+    return 0

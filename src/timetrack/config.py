@@ -6,10 +6,11 @@ keep the two in step.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug"]
@@ -79,3 +80,51 @@ class Settings(BaseSettings):
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _expected(field: str) -> str:
+    """What a setting accepts, in words, from its declaration (type and bounds)."""
+    info = Settings.model_fields[field]
+    kind = info.annotation
+    if kind is bool:
+        return "true or false (or 1/0, yes/no, on/off)"
+    if get_origin(kind) is Literal:
+        return "one of " + ", ".join(str(choice) for choice in get_args(kind))
+    if kind is int:
+        what = "a whole number"
+    elif kind is float:
+        what = "a number"
+    else:
+        return "valid"
+    declared = {type(bound).__name__: bound for bound in info.metadata}
+    ge, gt, le = (getattr(declared.get(n.title()), n, None) for n in ("ge", "gt", "le"))
+    if ge is not None and le is not None:
+        return f"{what} from {_number(ge)} to {_number(le)}"
+    words = [what]
+    if ge is not None:
+        words.append(f"of at least {_number(ge)}")
+    if gt is not None:
+        words.append(f"above {_number(gt)}")
+    if le is not None:
+        words.append(f"{'and ' if len(words) > 1 else ''}at most {_number(le)}")
+    return " ".join(words)
+
+
+def describe_invalid(error: ValidationError, flags: Mapping[str, str] | None = None) -> str:
+    """One line naming each invalid setting (as the flag that set it, else its variable) and
+    what it accepts, instead of pydantic's multi-line report."""
+    problems = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        if problem["type"] == "value_error":  # this module's validators name the variable
+            problems.append(str(problem["ctx"]["error"]))
+        elif field in Settings.model_fields:
+            name = (flags or {}).get(field) or f"TIMETRACK_{field.upper()}"
+            problems.append(f"{name} must be {_expected(field)}, got {problem['input']!r}")
+        else:
+            problems.append(problem["msg"])
+    return "; ".join(problems)

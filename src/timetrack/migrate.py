@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,7 +19,9 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str) -> str | None:
+    """Migrate to the newest schema; the revision the database had (None: it was empty)."""
+    config = alembic_config(url)
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # env.py runs asyncio.run() for PostgreSQL, which refuses to start inside a running loop
@@ -27,7 +30,7 @@ def upgrade(url: str) -> None:
 
     def run() -> None:
         try:
-            command.upgrade(alembic_config(url), "head")
+            command.upgrade(config, "head")
         except BaseException as exc:  # re-raised in the caller's thread
             errors.append(exc)
 
@@ -36,3 +39,12 @@ def upgrade(url: str) -> None:
     worker.join()
     if errors:
         raise errors[0]
+    before: str | None = config.attributes.get("before")
+    return before
+
+
+def head() -> str:
+    """The newest revision this release knows."""
+    revision = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert revision is not None
+    return revision

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,9 +17,9 @@ import httpx
 import pytest
 
 from timetrack import backup as sqlite_backup
-from timetrack import cli
+from timetrack import cli, serverlock
 
-from .server import Server, list_all, server_env
+from .server import Server, free_port, list_all, server_env
 
 WRITERS = 4
 
@@ -186,3 +187,58 @@ def test_postgresql_points_to_pg_dump(
         assert cli.main([command, str(tmp_path / "x.dump")]) == 2
         err = capsys.readouterr().err
         assert "pg_dump" in err and "pg_restore" in err
+
+
+async def test_restore_refuses_while_a_server_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A restore under a running server would undo writes the server had acknowledged, and
+    the server would go on answering from a database that changed under it: refused, unless
+    forced, and then it says what is lost. A killed server leaves no lock behind."""
+    database = tmp_path / "data" / "timetrack.db"
+    url = f"sqlite:///{database}"
+    copy = tmp_path / "copy.db"
+    server = Server(url, tmp_path)
+    try:
+        await server.start()
+        _use_database(monkeypatch, url, database.parent)
+        async with server.client(timeout=60) as client:
+            assert (await client.post("/clients", json={"name": "before"})).status_code == 201
+            assert cli.main(["backup", str(copy)]) == 0
+            for name in ("after 1", "after 2"):
+                assert (await client.post("/clients", json={"name": name})).status_code == 201
+            capsys.readouterr()
+
+            assert cli.main(["restore", str(copy)]) == 1
+            refused = capsys.readouterr().err
+            assert refused.startswith(f"timetrack: a running timetrack server is using {database}")
+            assert "stop it, then restore" in refused and "--force" in refused
+            assert "the 2 writes recorded after the backup" in refused
+            listed = [c["name"] for c in await list_all(client, "clients")]
+            assert listed == ["before", "after 1", "after 2"]  # nothing was restored
+
+            assert cli.main(["restore", "--force", str(copy)]) == 0
+            forced = capsys.readouterr()
+            assert forced.err.startswith("timetrack: --force: restoring under the running server")
+            assert "loses the 2 writes recorded after the backup" in forced.err
+            assert "Restored" in forced.out
+            # The server goes on, on the restored data.
+            assert [c["name"] for c in await list_all(client, "clients")] == ["before"]
+
+        server.kill()  # no chance to clean up: the kernel drops its lock with it
+        assert cli.main(["restore", str(copy)]) == 0, capsys.readouterr().err
+
+        # And while a restore holds the database, a server does not start on it.
+        with serverlock.exclusive(database):
+            started = subprocess.run(
+                [sys.executable, "-m", "timetrack", "serve", "--port", str(free_port())],
+                env=server_env(url, database.parent),
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        assert started.returncode == 1, started
+        assert "a restore of" in started.stderr and "under way" in started.stderr
+        assert "serving" not in started.stdout
+    finally:
+        server.stop()

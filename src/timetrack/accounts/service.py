@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
@@ -160,6 +160,8 @@ async def rotate_secret(tx: Tx, slug: str) -> Credentials:
 
 async def set_enabled(tx: Tx, slug: str, enabled: bool) -> Account:
     account = await get_account(tx, slug)
+    if account.enabled == enabled:
+        return account
     await tx.execute(
         "UPDATE accounts SET enabled = $1, updated_at = $2 WHERE id = $3",
         enabled,
@@ -167,6 +169,47 @@ async def set_enabled(tx: Tx, slug: str, enabled: bool) -> Account:
         account.id,
     )
     return await get_account(tx, slug)
+
+
+async def update_account(
+    tx: Tx,
+    slug: str,
+    *,
+    name: str | None = None,
+    timezone: str | None = None,
+    country: str | None = None,
+    region: str | None = None,
+) -> tuple[Account, Account]:
+    """Change what is given (an empty country or region removes it), validated as on create;
+    the account before and after. Nothing is written when nothing changes."""
+    before = await get_account(tx, slug)
+    new_name = before.name if name is None else name.strip()
+    if not new_name:
+        raise AccountError("the name must not be empty")
+    new_country = before.country if country is None else (country.upper() or None)
+    if region is not None:
+        new_region = region or None
+    else:  # a region belongs to its country: a new country drops the old region
+        new_region = before.region if new_country == before.country else None
+    after = replace(
+        before,
+        name=new_name,
+        timezone=before.timezone if timezone is None else validate_timezone(timezone),
+        country=new_country,
+        region=_validate(slug, new_country, new_region),
+    )
+    if after != before:
+        await tx.execute(
+            "UPDATE accounts SET name = $1, timezone = $2, country = $3, region = $4, "
+            "updated_at = $5 WHERE id = $6",
+            after.name,
+            after.timezone,
+            after.country,
+            after.region,
+            datetime.now(UTC),
+            after.id,
+        )
+    return before, after
 
 
 async def count_accounts(tx: Tx) -> int:

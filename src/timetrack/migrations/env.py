@@ -22,6 +22,8 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
+    # The revision the database had (None: an empty database), for the CLI to report.
+    config.attributes["before"] = context.get_context().get_current_revision()
     with context.begin_transaction():
         context.run_migrations()
 

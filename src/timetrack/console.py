@@ -1,0 +1,60 @@
+"""What every ``timetrack`` command shares: its output, one transaction on the configured
+database, and how it names that database to the operator."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from timetrack.config import Settings
+from timetrack.db import Tx, create_database
+from timetrack.migrate import upgrade
+
+T = TypeVar("T")
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def note(text: str) -> None:
+    """A line for the operator on standard error, so ``--json`` output stays one document."""
+    sys.stderr.write(f"timetrack: {text}\n")
+
+
+def in_transaction(
+    settings: Settings, work: Callable[[Tx], Awaitable[T]], *, write: bool = True
+) -> T:
+    async def run() -> T:
+        db = create_database(
+            settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        )
+        await db.open()
+        try:
+            async with db.transaction(write=write) as tx:
+                return await work(tx)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def describe_database(settings: Settings) -> str:
+    """``SQLite /abs/path/timetrack.db`` or ``PostgreSQL host:port/db`` (never a password)."""
+    url = settings.effective_database_url
+    if settings.is_sqlite:
+        return f"SQLite {url.removeprefix('sqlite:///')}"
+    return "PostgreSQL " + url.split("@")[-1]
+
+
+def migrate_and_say(settings: Settings) -> str | None:
+    """Bring the schema up to date; say so when that created the database."""
+    before = upgrade(settings.effective_database_url)
+    if before is None:
+        note(
+            f"created a new database: {describe_database(settings)} (to use another, set "
+            "TIMETRACK_DATA_DIR or TIMETRACK_DATABASE_URL)"
+        )
+    return before
