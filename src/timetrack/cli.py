@@ -22,7 +22,14 @@ from timetrack import backup as sqlite_backup
 from timetrack.accounts import service as accounts
 from timetrack.audit import service as audit
 from timetrack.config import Settings, describe_invalid
-from timetrack.console import describe_database, in_transaction, migrate_and_say, note, out
+from timetrack.console import (
+    describe_database,
+    in_transaction,
+    migrate_and_say,
+    note,
+    out,
+    subcommand,
+)
 from timetrack.db import Tx, sqlite_path
 from timetrack.errors import AppError
 from timetrack.wire import MAX_ID
@@ -274,10 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
-        made: argparse.ArgumentParser = commands.add_parser(
-            name, help=text, description=text[0].upper() + text[1:] + "."
-        )
-        return made
+        return subcommand(commands, name, text)
 
     serve = command("serve", "run the API server (migrates first)")
     serve.add_argument("--host", help="address to listen on (TIMETRACK_HOST, default 127.0.0.1)")

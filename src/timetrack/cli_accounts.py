@@ -13,7 +13,7 @@ from typing import Any
 from timetrack.accounts import service as accounts
 from timetrack.audit import service as audit
 from timetrack.config import Settings
-from timetrack.console import in_transaction, out
+from timetrack.console import in_transaction, out, subcommand
 from timetrack.db import Tx
 
 SLUG_HELP = "the account's slug, its short name (e.g. acme)"
@@ -61,10 +61,7 @@ def add_parsers(commands: Any) -> None:
     )
 
     def action(name: str, text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = actions.add_parser(
-            name, help=text, description=text[0].upper() + text[1:] + "."
-        )
-        return parser
+        return subcommand(actions, name, text)
 
     create = action("create", "create an account; prints its key and secret")
     create.add_argument(

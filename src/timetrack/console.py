@@ -3,10 +3,11 @@ database, and how it names that database to the operator."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from timetrack.config import Settings
 from timetrack.db import Tx, create_database
@@ -58,3 +59,11 @@ def migrate_and_say(settings: Settings) -> str | None:
             "TIMETRACK_DATA_DIR or TIMETRACK_DATABASE_URL)"
         )
     return before
+
+
+def subcommand(subparsers: Any, name: str, text: str) -> argparse.ArgumentParser:
+    """A (sub)command ``name`` whose help is ``text`` and whose description is its sentence."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=text, description=text[0].upper() + text[1:] + "."
+    )
+    return parser
