@@ -260,7 +260,7 @@ def _lost_writes(source: Path, database: Path) -> str:
         return f"every write stored after the backup (the audit logs cannot be compared), {told}"
     count, last = after
     if count == 0:
-        return "no write recorded after the backup so far, but any the server stores meanwhile"
+        return "nothing recorded so far after the backup, but any write the server stores meanwhile"
     writes = "write" if count == 1 else "writes"
     when = f" (the last at {last[:19]} UTC)" if last else ""
     return f"the {count} {writes} recorded after the backup{when}, {told}"
