@@ -15,6 +15,7 @@ TITLES = {
     "f-first": "(f) first page, unfiltered",
     "f-last": "(f) last full page, unfiltered",
     "g": "(g) timer start/stop",
+    "h": "(h) client-name fragment's month, 50/page",
 }
 RSS_LIMIT_MIB = 150
 

@@ -53,6 +53,7 @@ SCENARIOS = {
     "f-first": ("first page, unfiltered list", None, "first"),
     "f-last": ("last page, unfiltered list", None, "last"),
     "g": ("timer start/stop cycle", "timer.lua", None),
+    "h": ("a month of a client-name fragment's entries (50/page)", "list_client_month.lua", None),
 }
 FLOOR_SCENARIOS = ("a", "b", "c", "d", "e")
 TIMER_THREADS = 16

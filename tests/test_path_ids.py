@@ -22,7 +22,9 @@ from timetrack.errors import ALL_CODES
 
 API = "/api/v2/ext"
 NEVER = str(2**63 - 1)  # well-formed, and no account ever gets there
-BAD_IDS = ["0", "-1", str(2**63), str(2**64 + 1), "abc", "1.5", "1e2", "0x1", "+1", " 1", "9" * 40]
+# Out of range, then not an integer as written (each was a case of some resource's own tests).
+BAD_IDS = ["0", "-1", "-5", str(2**63), str(2**64 + 1), str(2**100), "9" * 40]
+BAD_IDS += ["abc", "1.5", "1.0", "1e2", "0x1", "+1", " 1", "%20", "1;DROP"]
 _PARAM = re.compile(r"\{(\w+)\}")
 
 

@@ -718,13 +718,6 @@ class TestGetClient:
         problem(await api.get(f"/clients/{created['id']}"), 404, 11020)
         problem(await api.get(f"/clients/{created['id']}/"), 404, 11020)
 
-    @pytest.mark.parametrize(
-        "raw_id", ["abc", "1.5", "0", "-1", str(2**63), str(2**64 + 1), "9" * 40, "1e3", "%20"]
-    )
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        await create(api)
-        problem(await api.get(f"/clients/{raw_id}"), 404, 11010)
-
     async def test_unknown_subpath(self, api: httpx.AsyncClient) -> None:
         problem(await api.get("/clients/1/projects"), 404, 10007)
 
@@ -794,10 +787,6 @@ class TestGetClientByPost:
         created = await create(api)
         await api.delete(f"/clients/{created['id']}")
         problem(await api.post(f"/clients/{created['id']}", json={}), 404, 11020)
-
-    @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.post(f"/clients/{raw_id}", json={}), 404, 11010)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -972,10 +961,6 @@ class TestUpdateClient:
         problem(await api.put(f"/clients/{client['id']}", json={"notes": "x"}), 404, 11020)
         assert await names(api) == []
 
-    @pytest.mark.parametrize("raw_id", ["abc", "0", "-5", str(2**63), "9" * 30])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.put(f"/clients/{raw_id}", json={"notes": "x"}), 404, 11010)
-
     # --- bad input ------------------------------------------------------------------------------
 
     @pytest.mark.parametrize("raw", [b"{", b'{"notes": }', b"\x00"])
@@ -1086,12 +1071,6 @@ class TestDeleteClient:
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
         problem(await api.delete(f"/clients/{NEVER}"), 404, 11010)
-
-    @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63), "1;DROP"])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        client = await create(api)
-        problem(await api.delete(f"/clients/{raw_id}"), 404, 11010)
-        assert await fetch(api, client["id"]) == client
 
     async def test_refused_while_a_project_references_it(self, api: httpx.AsyncClient) -> None:
         client = await create(api)

@@ -563,13 +563,6 @@ class TestGetTask:
         problem(await api.get(f"/tasks/{task['id']}"), 404, 13020)
         problem(await api.get(f"/tasks/{task['id']}/"), 404, 13020)
 
-    @pytest.mark.parametrize(
-        "raw_id", ["abc", "2.5", "0", "-1", str(2**63), str(2**100), "0x10", "1e2"]
-    )
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        await create(api)
-        problem(await api.get(f"/tasks/{raw_id}"), 404, 13010)
-
     async def test_method_not_allowed(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
         problem(await api.patch(f"/tasks/{task['id']}", json={"notes": "x"}), 405, 10008)
@@ -634,10 +627,6 @@ class TestGetTaskByPost:
         task = await create(api)
         await api.delete(f"/tasks/{task['id']}")
         problem(await api.post(f"/tasks/{task['id']}", json={}), 404, 13020)
-
-    @pytest.mark.parametrize("raw_id", ["x", "-1", str(2**64)])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.post(f"/tasks/{raw_id}", json={}), 404, 13010)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -760,10 +749,6 @@ class TestUpdateTask:
         problem(await api.put(f"/tasks/{task['id']}", json={"hourRate": 1}), 404, 13020)
         assert await names(api) == []
 
-    @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.put(f"/tasks/{raw_id}", json={"hourRate": 1}), 404, 13010)
-
     # --- bad input ------------------------------------------------------------------------------
 
     @pytest.mark.parametrize("raw", [b"{", b'{"hourRate": 5', b"hourRate=5"])
@@ -875,12 +860,6 @@ class TestDeleteTask:
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
         problem(await api.delete(f"/tasks/{NEVER}"), 404, 13010)
-
-    @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        task = await create(api)
-        problem(await api.delete(f"/tasks/{raw_id}"), 404, 13010)
-        assert await fetch(api, task["id"]) == task
 
 
 # --- tenant isolation -------------------------------------------------------------------------

@@ -869,11 +869,6 @@ class TestGetUser:
         problem(await api.get(f"/users/{user['id']}"), 404, 14020)
         problem(await api.get(f"/users/{user['id']}/"), 404, 14020)
 
-    @pytest.mark.parametrize("raw_id", ["abc", "alice", "2.5", "0", "-1", str(2**63), "1e2"])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        await create(api)
-        problem(await api.get(f"/users/{raw_id}"), 404, 14010)
-
 
 # --- POST /users/{id}: a read -----------------------------------------------------------------
 
@@ -1266,10 +1261,6 @@ class TestUpdateUser:
         problem(await api.put(f"/users/{user['id']}", json={"firstName": "X"}), 404, 14020)
         assert await usernames(api) == []
 
-    @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        problem(await api.put(f"/users/{raw_id}", json={"firstName": "X"}), 404, 14010)
-
     # --- bad input ------------------------------------------------------------------------------
 
     @pytest.mark.parametrize("raw", [b"{", b'{"firstName": "X"', b"firstName=X"])
@@ -1404,12 +1395,6 @@ class TestDeleteUser:
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
         problem(await api.delete(f"/users/{NEVER}"), 404, 14010)
-
-    @pytest.mark.parametrize("raw_id", ["abc", "0", str(2**63)])
-    async def test_bad_id(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        user = await create(api)
-        problem(await api.delete(f"/users/{raw_id}"), 404, 14010)
-        assert await fetch(api, user["id"]) == user
 
     @pytest.mark.parametrize("field", ["user", "username"])
     async def test_deleted_user_cannot_be_booked(self, api: httpx.AsyncClient, field: str) -> None:
