@@ -6,6 +6,13 @@ Both store a span the same way (SPEC §1 "Dates and times"): the true instants (
 they share: completing and checking ``from``/``to``/``workedMinutes``/``breakMinutes``, the
 columns a span is stored in, reading a time sent on update, and the ``from``/``to`` list
 filters. Each resource passes its own error codes.
+
+Whatever is stored here must be accepted back: a client that PUTs a record's own GET body (or
+imports it again) sends the stored wall-clock times and minutes through the same input checks.
+So the values as computed and stored are held to the input limits: the wall-clock years
+1970-2199 in the record's zone (an offset or a zone can move an instant across a year) and at
+most ``MINUTES_MAX`` worked minutes (a computed span can exceed it). ``stored_wall`` is that
+rule for one time; every write of a span, an open attendance or a timer event goes through it.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ from timetrack.errors import FIELD_INVALID, FIELD_REQUIRED, PARAMETER_INVALID, A
 from timetrack.times import (
     LOCAL_FORMAT,
     MAX_YEAR,
+    MIN_YEAR,
     TimeFormatError,
     WireTime,
     local_text,
     parse_date_or_timestamp,
     utc_to_local,
 )
+from timetrack.wire import MINUTES_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,22 @@ class Span:
     end: datetime
     worked_minutes: int
     break_minutes: int
+    # The field an end outside the limits is reported at: the one the end came from.
+    end_field: str = "/to"
+
+
+def stored_wall(instant: datetime, zone_name: str, pointer: str) -> str:
+    """The wall-clock text an instant is stored (and answered) as in ``zone_name``, refused
+    with 400 (10011, at ``pointer``) when its year is one a client could not send back."""
+    wall = utc_to_local(instant, zone_name)
+    if not MIN_YEAR <= wall.year <= MAX_YEAR:
+        raise AppError.of(
+            FIELD_INVALID,
+            f"falls on {wall:%Y-%m-%d %H:%M:%S} in {zone_name}, outside the years "
+            f"{MIN_YEAR}-{MAX_YEAR} that user times may take",
+            pointer=pointer,
+        )
+    return local_text(wall)
 
 
 def resolve_span(
@@ -50,21 +75,21 @@ def resolve_span(
     worked: int | None,
     brk: int,
     codes: SpanCodes,
+    *,
+    end_field: str = "/to",
 ) -> Span:
     """Complete and check ``from``/``to``/``workedMinutes``/``breakMinutes`` (true instants).
 
     ``to`` missing: ``from + worked + break``. ``workedMinutes`` missing: the span less the
-    break. Both given: they must agree to within a minute (the wire has minute resolution
-    for durations but second resolution for times).
+    break, refused when it passes ``MINUTES_MAX``. Both given: they must agree to within a
+    minute (the wire has minute resolution for durations but second resolution for times).
+    ``end_field`` names the field ``to`` came in (``/date`` for a clock-out or a timer stop).
     """
     if end is None:
         if worked is None:
             raise AppError.of(FIELD_REQUIRED, "send `to` or `workedMinutes`", pointer="/to")
         end = start + timedelta(minutes=worked + brk)
-    if end.year > MAX_YEAR:
-        raise AppError.of(
-            FIELD_INVALID, f"`to` would fall after the year {MAX_YEAR}", pointer="/workedMinutes"
-        )
+        end_field = "/workedMinutes"
     span = (end - start).total_seconds()
     if span <= 0:
         raise AppError.of(codes.end_before_start, "`to` must be after `from`", pointer="/to")
@@ -76,6 +101,13 @@ def resolve_span(
         )
     if worked is None:
         worked = int(span + 30) // 60 - brk  # whole minutes, halves up
+        if worked > MINUTES_MAX:
+            raise AppError.of(
+                FIELD_INVALID,
+                f"from..to less the break is {worked:,} min, over the limit of "
+                f"{MINUTES_MAX:,} for workedMinutes",
+                pointer=end_field,
+            )
     elif abs((worked + brk) * 60 - span) >= 60:
         raise AppError.of(
             codes.worked_inconsistent,
@@ -83,7 +115,7 @@ def resolve_span(
             f"breakMinutes {brk} = {worked + brk}",
             pointer="/workedMinutes",
         )
-    return Span(start, end, worked, brk)
+    return Span(start, end, worked, brk, end_field)
 
 
 def time_columns(span: Span, zone_name: str) -> dict[str, Any]:
@@ -91,8 +123,8 @@ def time_columns(span: Span, zone_name: str) -> dict[str, Any]:
     return {
         "start_at": span.start,
         "end_at": span.end,
-        "start_local": local_text(utc_to_local(span.start, zone_name)),
-        "end_local": local_text(utc_to_local(span.end, zone_name)),
+        "start_local": stored_wall(span.start, zone_name, "/from"),
+        "end_local": stored_wall(span.end, zone_name, span.end_field),
         "time_zone": zone_name,
         "worked_minutes": span.worked_minutes,
         "break_minutes": span.break_minutes,

@@ -51,10 +51,11 @@ from timetrack.spans import (
     SpanCodes,
     resolve_span,
     sent_instant,
+    stored_wall,
     time_columns,
     wire_local_text,
 )
-from timetrack.times import local_text, utc_to_local, wire_local, wire_utc
+from timetrack.times import wire_local, wire_utc
 from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import coordinate_text, name_key
 
@@ -106,12 +107,14 @@ def to_wire(row: Row) -> dict[str, Any]:
     return with_meta(item, row)
 
 
-def _open_columns(start: datetime, zone_name: str, brk: int) -> dict[str, Any]:
+def _open_columns(
+    start: datetime, zone_name: str, brk: int, start_field: str = "/from"
+) -> dict[str, Any]:
     """The time columns of an open attendance (clocked in at ``start``)."""
     return {
         "start_at": start,
         "end_at": None,
-        "start_local": local_text(utc_to_local(start, zone_name)),
+        "start_local": stored_wall(start, zone_name, start_field),
         "end_local": None,
         "time_zone": zone_name,
         "worked_minutes": None,
@@ -266,7 +269,7 @@ async def clock_in(tx: Tx, account_id: int, body: ClockIn) -> Row:
     """Open an attendance at ``date`` (recorded live: ``manual`` false)."""
     user = await user_by_name(tx, account_id, body.username, field="username")
     zone_name: str = user["time_zone"]
-    columns = _open_columns(body.date.instant(zone_name), zone_name, 0)
+    columns = _open_columns(body.date.instant(zone_name), zone_name, 0, "/date")
     fields = {
         "notes": body.notes,
         "manual": False,
@@ -302,7 +305,8 @@ async def clock_out(tx: Tx, account_id: int, body: ClockOut) -> Row:
         )
     brk = body.break_minutes if body.break_minutes is not None else current["break_minutes"]
     changes = time_columns(
-        resolve_span(current["start_at"], end, None, brk, _SPAN_CODES), zone_name
+        resolve_span(current["start_at"], end, None, brk, _SPAN_CODES, end_field="/date"),
+        zone_name,
     )
     if body.notes is not None:
         changes["notes"] = body.notes

@@ -99,9 +99,11 @@ def to_wire(row: Row) -> dict[str, Any]:
     return with_meta(item, row)
 
 
-def resolve_span(start: datetime, end: datetime | None, worked: int | None, brk: int) -> Span:
+def resolve_span(
+    start: datetime, end: datetime | None, worked: int | None, brk: int, end_field: str = "/to"
+) -> Span:
     """``spans.resolve_span`` with the entries' codes (15030-15032; the timer's stop too)."""
-    return resolve_any_span(start, end, worked, brk, _SPAN_CODES)
+    return resolve_any_span(start, end, worked, brk, _SPAN_CODES, end_field=end_field)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.projects.service import project_by_name
+from timetrack.spans import stored_wall
 from timetrack.tasks.service import task_by_name
 from timetrack.time_entries import service as entries
 from timetrack.timers.schemas import TimerEvent, TimerStart
@@ -111,6 +112,7 @@ async def start(tx: Tx, account_id: int, body: TimerStart) -> dict[str, Any]:
     )
     zone_name = user["time_zone"]
     at = body.date.instant(zone_name)
+    stored_wall(at, zone_name, "/date")  # the stop books an entry from here
     # One statement decides: it inserts, or revives a stopped timer, or changes nothing when
     # the timer runs; of two concurrent starts the second sees the first's row and loses.
     won = await tx.fetchval(
@@ -147,6 +149,7 @@ async def _advance(
     if timer is None or current not in allowed:
         raise AppError.of(TIMER_WRONG_STATE, f"cannot {action} a {current} timer")
     at = body.date.instant(timer["time_zone"])
+    stored_wall(at, timer["time_zone"], "/date")  # lastEventAt is answered as wall-clock time
     if at < timer["last_event_at"]:
         last = wire_local(timer["last_event_at"], timer["time_zone"])
         raise AppError.of(
@@ -215,7 +218,7 @@ async def stop(tx: Tx, account_id: int, body: TimerEvent) -> dict[str, Any]:
     break_minutes = on_break // 60
     if break_minutes * 60 >= span_seconds:  # a timer paused throughout still books its span
         break_minutes = max(0, (span_seconds - 1) // 60)
-    span = entries.resolve_span(timer["started_at"], at, None, break_minutes)
+    span = entries.resolve_span(timer["started_at"], at, None, break_minutes, "/date")
     refs = entries.References(
         user={"id": user["id"], "hour_rate": timer["user_rate"]},
         project={"id": timer["project_id"], "hour_rate": timer["project_rate"]},
