@@ -1,5 +1,6 @@
 """Rate limits (SPEC §1 "Rate limited: 429 with Retry-After", §3): per account key, and failed
-authentications per client address; in one process, and shared through Redis.
+authentications per client address; in one process, and shared through Redis. The budget of
+wrong secrets per key, and how it meets the address's, is tested in test_auth_guessing.py.
 
 Redis: ``TIMETRACK_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``). When it does not
 answer, the Redis tests are skipped with a message, unless ``TIMETRACK_REQUIRE_REDIS=1`` (CI),
