@@ -183,12 +183,12 @@ class TestGuessesPerKey:
     async def test_the_budget_refills_on_the_database_clock(
         self, database: Database, account: Credentials
     ) -> None:
-        interval, capacity = S // 10, 2 * S // 10  # 2 tokens, one back every 100 ms
+        interval, capacity = S // 2, S  # 2 tokens, one back every 500 ms
         taken = [await count_wrong_secret(database, account.account.id, interval, capacity)]
         taken += [await count_wrong_secret(database, account.account.id, interval, capacity)]
         taken += [await count_wrong_secret(database, account.account.id, interval, capacity)]
         assert taken == [True, True, False]
-        await asyncio.sleep(0.12)
+        await asyncio.sleep(0.55)
         assert await count_wrong_secret(database, account.account.id, interval, capacity)
         assert not await count_wrong_secret(database, account.account.id, interval, capacity)
 
