@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     rate_limit_per_second: float = Field(default=50.0, gt=0, le=1_000_000)
     rate_limit_burst: int = Field(default=200, ge=1, le=1_000_000)
-    # Failed authentications per client address and minute (0: not throttled).
+    # Wrong secrets per API key and minute (accounts/guesses.py), and wrong keys or secrets per
+    # client address and minute (ratelimit.py); 0: not throttled.
     auth_failures_per_minute: int = Field(default=20, ge=0, le=1_000_000)
     # Empty: each worker process keeps its own buckets.
     redis_url: str = ""

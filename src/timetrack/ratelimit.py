@@ -12,9 +12,12 @@ indistinguishable from one that never existed and can be forgotten.
   ``RateLimit-Remaining`` and ``RateLimit-Reset`` (the IETF draft's names; ``Reset`` is the
   seconds until the bucket is full again), a refusal also ``Retry-After`` (code 10040).
 - Per client address (``TIMETRACK_AUTH_FAILURES_PER_MINUTE``): each wrong key or secret takes a
-  token; once the address has none left, its requests are refused (code 10041) before any
-  credential is looked at, until a token has grown back. IPv6 clients count per /64 network,
-  the block one subscriber usually gets.
+  token; once the address has none left, its wrong keys and secrets are answered 429 (code
+  10041) instead of 401, until a token has grown back. Right credentials from the address are
+  never refused for it: behind a NAT or a proxy many tenants share one address. IPv6 clients
+  count per /64 network, the block one subscriber usually gets. What bounds the guessing of a
+  secret is the budget of its key (``accounts.guesses``); an address that keeps failing is
+  what that budget, once spent, is refused to.
 
 By default every worker process keeps its own buckets (a dict and the monotonic clock). With
 ``TIMETRACK_REDIS_URL`` the buckets live in Redis and every worker and host shares them: one
@@ -117,10 +120,15 @@ def _too_many_requests(decision: Decision) -> AppError:
     return AppError(Problem(RATE_LIMITED, detail), headers=headers)
 
 
-def _throttled(wait_us: int) -> AppError:
+def _throttled(wait_us: int, source: str = "from this address") -> AppError:
     seconds = max(1, _ceil_seconds(wait_us))
-    detail = f"too many failed authentications from this address; retry in {seconds} s"
+    detail = f"too many failed authentications {source}; retry in {seconds} s"
     return AppError(Problem(AUTH_THROTTLED, detail), headers={"Retry-After": str(seconds)})
+
+
+def key_throttled(wait_us: int) -> AppError:
+    """429 (10041) for a key whose budget of wrong secrets is spent."""
+    return _throttled(wait_us, "with this API key")
 
 
 def client_address(client: tuple[str, int] | None) -> str:
@@ -167,6 +175,10 @@ class Buckets:
             self._sweep(now)
         return True, debt
 
+    def holds(self, key: str) -> bool:
+        """Whether ``key`` took a token that has not grown back yet."""
+        return self._full_at.get(key, 0) > self._clock()
+
     def wait(self, key: str) -> int:
         """Microseconds until ``key`` has a token (0: it has one now)."""
         full_at = self._full_at.get(key)
@@ -201,12 +213,9 @@ class RateLimiter:
         self._warned_at: int | None = None
         self._unwarned = 0
 
-    def check_address(self, address: str) -> None:
-        """Refuse (429) an address that has spent its failed authentications. No I/O."""
-        if self._failure_buckets is not None:
-            wait = self._failure_buckets.wait(address)
-            if wait:
-                raise _throttled(wait)
+    async def address_failing(self, address: str) -> bool:
+        """Whether the address sent a wrong key or secret that its bucket still remembers."""
+        return self._failure_buckets is not None and self._failure_buckets.holds(address)
 
     async def count_failure(self, address: str) -> None:
         """Count a failed authentication; 429 when the address had none left."""
@@ -217,7 +226,7 @@ class RateLimiter:
             raise _throttled(self._failure_buckets.wait(address))
         self._note_failure(address, debt)
 
-    async def admit(self, api_key: str, address: str) -> Decision | None:
+    async def admit(self, api_key: str) -> Decision | None:
         """Take a token of the account's bucket (429 when empty); None when not limited."""
         if self._account_buckets is None:
             return None
@@ -299,7 +308,8 @@ class RedisRateLimiter(RateLimiter):
         self._redis: Redis | None = None
         self._script: AsyncScript | None = None
         self._down_until: int | None = None
-        # Addresses Redis reported out of failed authentications: refused without a round trip.
+        # Addresses Redis reported out of failed authentications: known to be failing without
+        # a round trip.
         self._blocked: dict[str, int] = {}
 
     @property
@@ -308,14 +318,17 @@ class RedisRateLimiter(RateLimiter):
         parts = urlsplit(self._url)
         return parts.hostname or parts.path or "redis"
 
-    def check_address(self, address: str) -> None:
+    async def address_failing(self, address: str) -> bool:
+        if self.failures is None:
+            return False
         until = self._blocked.get(address)
-        if until is not None:
-            wait = until - self._clock()
-            if wait > 0:
-                raise _throttled(wait)
-            del self._blocked[address]
-        super().check_address(address)
+        if until is not None and until > self._clock():
+            return True
+        result = await self._eval([_PREFIX + "f:" + address], [*self._args(self.failures), 0])
+        if result is None:
+            return await super().address_failing(address)
+        refused, debt = result
+        return bool(refused) or debt > self.failures.interval_us
 
     async def count_failure(self, address: str) -> None:
         if self.failures is None:
@@ -330,30 +343,18 @@ class RedisRateLimiter(RateLimiter):
             raise _throttled(debt + self.failures.interval_us - self.failures.capacity_us)
         self._block(address, self._note_failure(address, debt))
 
-    async def admit(self, api_key: str, address: str) -> Decision | None:
-        keys: list[str] = []
-        args: list[int] = []
-        if self.failures is not None:
-            keys.append(_PREFIX + "f:" + address)
-            args += self._args(self.failures)
-        if self.accounts is not None:
-            digest = hashlib.blake2b(api_key.encode(), digest_size=16).hexdigest()
-            keys.append(_PREFIX + "k:" + digest)
-            args += self._args(self.accounts)
-        if not keys:
+    async def admit(self, api_key: str) -> Decision | None:
+        if self.accounts is None:
             return None
-        result = await self._eval(keys, [*args, 1 if self.accounts is not None else 0])
+        digest = hashlib.blake2b(api_key.encode(), digest_size=16).hexdigest()
+        result = await self._eval([_PREFIX + "k:" + digest], [*self._args(self.accounts), 1])
         if result is None:
-            return await super().admit(api_key, address)
-        refused_by, debt = result
-        if refused_by == 0:
-            return Decision.of(self.accounts, True, debt) if self.accounts is not None else None
-        if self.accounts is not None and refused_by == len(keys):
-            raise _too_many_requests(Decision.of(self.accounts, False, debt))
-        assert self.failures is not None
-        wait = debt + self.failures.interval_us - self.failures.capacity_us
-        self._block(address, wait)
-        raise _throttled(wait)
+            return await super().admit(api_key)
+        refused, debt = result
+        decision = Decision.of(self.accounts, not refused, debt)
+        if refused:
+            raise _too_many_requests(decision)
+        return decision
 
     async def aclose(self) -> None:
         if self._redis is not None:

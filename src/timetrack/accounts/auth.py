@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from timetrack.accounts.service import Account, authenticate
+from timetrack.accounts.guesses import count_wrong_secret, spent_for
+from timetrack.accounts.service import Account, Verdict, authenticate
 from timetrack.errors import ACCOUNT_DISABLED, AUTH_INVALID, AUTH_MISSING, AppError
-from timetrack.ratelimit import RateLimiter, client_address
+from timetrack.ratelimit import Policy, RateLimiter, client_address, key_throttled
 
 _key_header = APIKeyHeader(
     name="X-TimeTrack-Api-Key",
@@ -34,9 +35,6 @@ async def current_account(
     api_secret: Annotated[str | None, Security(_secret_header)],
 ) -> Account:
     limiter: RateLimiter = request.app.state.rate_limiter
-    address = client_address(request.scope.get("client"))
-    # An address that spent its failed authentications is refused before any lookup.
-    limiter.check_address(address)
     if not api_key or not api_secret:
         missing = [
             name
@@ -47,17 +45,52 @@ async def current_account(
             if not value
         ]
         raise AppError.of(AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
-    account = None
+    db = request.app.state.db
+    verdict = _UNKNOWN
     if len(api_key) <= _MAX_CREDENTIAL and len(api_secret) <= _MAX_CREDENTIAL:
-        account = await authenticate(request.app.state.db, api_key, api_secret)
+        verdict = await authenticate(db, api_key, api_secret)
+    account = verdict.account
+    failures = limiter.failures
+    if failures is not None and verdict.account_id is not None:
+        account = await _guess_bounded(request, limiter, failures, verdict)
     if account is None:
-        await limiter.count_failure(address)
+        await limiter.count_failure(client_address(request.scope.get("client")))
         raise AppError.of(AUTH_INVALID, "the API key and secret do not match an account")
     # The response carries the bucket's state (RateLimit-* headers, added by app.ResponseHeaders).
-    request.state.rate_limit = await limiter.admit(api_key, address)
+    request.state.rate_limit = await limiter.admit(api_key)
     if not account.enabled:
         raise AppError.of(ACCOUNT_DISABLED, f"the account {account.slug!r} is disabled")
     return account
+
+
+_UNKNOWN = Verdict(None, None, None, 0)
+
+
+async def _guess_bounded(
+    request: Request, limiter: RateLimiter, failures: Policy, verdict: Verdict
+) -> Account | None:
+    """The account of a known key, with its budget of wrong secrets applied (docs/reliability.md,
+    "Failed authentications"): None for a wrong secret counted against it; 429 once it is spent,
+    to an address with failures of its own whatever the secret, so guesses stay bounded; an
+    address without failures still has its secret checked, so the key's owner keeps working."""
+    assert verdict.account_id is not None
+    interval, capacity = failures.interval_us, failures.capacity_us
+    wait = spent_for(verdict.failures_full_at, verdict.now_us, interval, capacity)
+    if wait:
+        address = client_address(request.scope.get("client"))
+        if await limiter.address_failing(address):
+            raise key_throttled(wait)
+        if verdict.account is None:
+            await limiter.count_failure(address)
+            raise key_throttled(wait)
+        return verdict.account
+    db = request.app.state.db
+    if verdict.account is None and not await count_wrong_secret(
+        db, verdict.account_id, interval, capacity
+    ):  # another request took the last token since the lookup read the bucket
+        await limiter.count_failure(client_address(request.scope.get("client")))
+        raise key_throttled(interval)
+    return verdict.account
 
 
 AccountDep = Annotated[Account, Depends(current_account)]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
 from timetrack.absence_types.service import seed_default_types
+from timetrack.accounts.guesses import now_us_sql
 from timetrack.db import Database, Row, Tx
 from timetrack.public_holidays import canonical_region, supported
 from timetrack.times import wire_utc
@@ -19,6 +20,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ZONES = frozenset(available_timezones()) | {"UTC"}
 _COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at"
+_QUALIFIED = ", ".join("a." + column for column in _COLUMNS.split(", "))
 
 
 class AccountError(ValueError):
@@ -220,14 +222,30 @@ async def count_accounts(tx: Tx) -> int:
 _DUMMY_HASH = hash_secret("not-a-secret")
 
 
-async def authenticate(db: Database, api_key: str, api_secret: str) -> Account | None:
-    """The account the pair belongs to, or None. Disabled accounts are returned too."""
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the credential lookup found: the account when key and secret match, and the state
+    of the key's bucket of wrong secrets (``accounts.guesses``), read in the same statement."""
+
+    account: Account | None
+    account_id: int | None  # the key's account, also when the secret is wrong; None: unknown
+    failures_full_at: int | None  # µs on the database's clock; None: no failure counted yet
+    now_us: int  # the database's clock when it answered
+
+
+async def authenticate(db: Database, api_key: str, api_secret: str) -> Verdict:
+    """Look the key up (with its bucket of wrong secrets) and compare the secret.
+    Disabled accounts are returned too."""
     row = await db.fetchrow(
-        f"SELECT {_COLUMNS}, secret_hash FROM accounts WHERE api_key = $1", api_key
+        f"SELECT {_QUALIFIED}, a.secret_hash, f.full_at AS failures_full_at, "
+        f"{now_us_sql(db.dialect)} AS now_us FROM accounts a "
+        "LEFT JOIN auth_failures f ON f.account_id = a.id WHERE a.api_key = $1",
+        api_key,
     )
     # Compare even when the key is unknown, so timing does not tell keys apart.
     stored = row["secret_hash"] if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_secret(api_secret), stored)
-    if row is None or not matches:
-        return None
-    return Account.from_row(row)
+    if row is None:
+        return Verdict(None, None, None, 0)
+    account = Account.from_row(row) if matches else None
+    return Verdict(account, row["id"], row["failures_full_at"], int(row["now_us"]))

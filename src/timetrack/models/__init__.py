@@ -5,6 +5,7 @@ from timetrack.models.absence_type import AbsenceType
 from timetrack.models.account import Account
 from timetrack.models.attendance import Attendance
 from timetrack.models.audit_entry import AuditEntry
+from timetrack.models.auth_failure import AuthFailure
 from timetrack.models.base import Base
 from timetrack.models.client import Client
 from timetrack.models.id_counter import IdCounter
@@ -22,6 +23,7 @@ __all__ = [
     "Account",
     "Attendance",
     "AuditEntry",
+    "AuthFailure",
     "Base",
     "Client",
     "IdCounter",
