@@ -789,6 +789,9 @@ class TestList:
             ({"absenceType": -1}, "absenceType"),
             ({"absenceType": 0}, "absenceType"),
             ({"absenceType": str(2**63)}, "absenceType"),
+            ({"absenceType": ""}, "absenceType"),  # empty: no id, like userId=
+            ({"status": ""}, "status"),
+            ({"status": "01"}, "status"),
             ({"username": "x" * 256}, "username"),
             ({"userId": "ann"}, "userId"),
             ({"userId": -1}, "userId"),
