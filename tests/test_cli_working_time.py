@@ -176,6 +176,10 @@ class TestSet:
             ["--valid-from", "2026-01-01", "--week", "8,8,8,8,25,0,0"],
             ["--valid-from", "2026-01-01", "--week", "8,8,8,8,-1,0,0"],
             ["--valid-from", "2026-01-01", "--week", "8,8,8,8,NaN,0,0"],
+            ["--valid-from", "2026-01-01", "--week", "8,8,8,8,1e1,0,0"],  # one spelling per value
+            ["--valid-from", "2026-01-01", "--week", "8,8,8,8,\uff18,0,0"],
+            ["--valid-from", "2026-01-01", "--vacation-days", "018"],
+            ["--valid-from", "2026-01-01\n"],
             ["--valid-from", "2026-01-01", "--vacation-days", "27.55"],
             ["--valid-from", "2026-01-01", "--vacation-days", "367"],
             ["--valid-from", "2026-01-01", "--vacation-days", "many"],

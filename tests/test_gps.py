@@ -182,13 +182,13 @@ class TestCoordinates:
         [
             (52.52, "52.52", 13.405, "13.405"),
             ("52.52", "52.52", "13.405", "13.405"),
-            (" -33.8688 ", "-33.8688", "\t151.2093 ", "151.2093"),
+            ("-33.8688", "-33.8688", "151.2093", "151.2093"),
             (90, "90", -180, "-180"),
             ("-90.0", "-90", "180.000", "180"),
             (48.137154, "48.137154", 11.576124, "11.576124"),
             (0.00001, "0.00001", "-0.000001", "-0.000001"),
             ("-0", "0", 0, "0"),
-            (".5", "0.5", "-12.", "-12"),
+            ("0.5", "0.5", "-12.0", "-12"),
         ],
     )
     async def test_numbers_and_numeric_text_are_shown_as_their_shortest_decimal_text(
@@ -229,6 +229,9 @@ class TestCoordinates:
             ("-90.5", "181"),
             ("52,52", "13,405"),  # a decimal comma
             ("5e1", "1e2"),  # exponents, as for every number sent as text
+            (" -33.8688 ", "\t151.2093 "),  # one spelling per number: no spaces around
+            (".5", "-12."),  # nor a point without digits on both sides
+            ("052.5", "+13"),  # nor leading zeros or a plus
             (True, False),
             ([52.52], {"value": 13.4}),
         ],

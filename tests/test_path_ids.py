@@ -1,7 +1,9 @@
 """Ids in paths, one rule for every resource (docs/api.md, "Ids"): a path id that cannot exist
 (not an integer from 1 to 2^63-1: ``0``, ``-1``, ``2^63``, ``abc``, ``1.5``, ...) answers
 exactly as a well-formed id that does not exist does: ``404`` with the resource's own "not
-found" code, never a validation error about the URL and never another record.
+found" code, never a validation error about the URL and never another record. So does another
+spelling of a real record's id (``019``, ``19%0A``, full-width digits): ``GET /tasks/019`` was
+task 19, and ``DELETE /tasks/19%0A`` deleted it.
 
 The operations come from the OpenAPI document: every method of every path with an id in it,
 each of its ids in turn, so a route added later is covered without touching this file. The
@@ -11,6 +13,7 @@ other ids of a nested path name real records, so the answer is about the id unde
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -26,6 +29,13 @@ NEVER = str(2**63 - 1)  # well-formed, and no account ever gets there
 BAD_IDS = ["0", "-1", "-5", str(2**63), str(2**64 + 1), str(2**100), "9" * 40]
 BAD_IDS += ["abc", "1.5", "1.0", "1e2", "0x1", "+1", " 1", "%20", "1;DROP"]
 _PARAM = re.compile(r"\{(\w+)\}")
+_FULL_WIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + d) for d in range(10)))
+
+
+def other_spellings(real: str) -> list[str]:
+    """Other spellings of the id ``real`` (issue 10): each names no record, that one neither."""
+    spelled = ["0" + real, "00" + real, real + "\n", "\n" + real, real + " ", "\t" + real]
+    return [*spelled, "+" + real, real + ".0", real.translate(_FULL_WIDTH), real + "\x00"]
 
 
 def _operations() -> list[tuple[str, str, str]]:
@@ -90,6 +100,9 @@ async def test_an_id_that_cannot_exist_is_not_found(
     assert ALL_CODES[code].title.lower().endswith("not found"), missing
     for raw in BAD_IDS:
         path = _fill(template, {**ids, name: raw.replace(" ", "%20")})
+        assert await _answer(api, method, path) == missing, (method, path)
+    for raw in other_spellings(ids[name]):
+        path = _fill(template, {**ids, name: quote(raw, safe="")})
         assert await _answer(api, method, path) == missing, (method, path)
     # The real record is still there: nothing above reached it.
     assert (await api.get(_fill(template, ids))).status_code in (200, 405), template

@@ -11,13 +11,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from timetrack import __version__, cli_accounts, cli_serve, migrate, serverlock
+from timetrack import __version__, canonical, cli_accounts, cli_serve, migrate, serverlock
 from timetrack import backup as sqlite_backup
 from timetrack.accounts import service as accounts
 from timetrack.audit import service as audit
@@ -42,11 +42,11 @@ def _week_hours(text: str) -> dict[str, int]:
     parts = [part.strip() for part in text.split(",")]
     if len(parts) != 7:
         raise argparse.ArgumentTypeError("give 7 comma-separated hours, Monday to Sunday")
-    try:
-        hours = [Decimal(part) for part in parts]
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not 7 numbers of hours") from None
-    if not all(h.is_finite() and 0 <= h <= 24 for h in hours):
+    numbers = [canonical.decimal(part) for part in parts]
+    hours = [h for h in numbers if h is not None]
+    if len(hours) != 7:
+        raise argparse.ArgumentTypeError(f"{text!r} is not 7 numbers of hours")
+    if not all(0 <= h <= 24 for h in hours):
         raise argparse.ArgumentTypeError("each day must be 0 to 24 hours")
     seconds = [int((h * 3600).to_integral_value(ROUND_HALF_UP)) for h in hours]
     return {f"{day}Seconds": value for day, value in zip(WEEKDAYS, seconds, strict=True)}
@@ -191,11 +191,10 @@ def _changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None)
 
 def _positive(limit: int | None = None) -> Callable[[str], int]:
     def convert(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < 1 or (limit is not None and value > limit):
+        if not canonical.integer_text(text):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {canonical.INTEGER_RULE}")
+        value = canonical.integer(text, 1, limit)
+        if value is None:
             bound = f"1 to {limit}" if limit is not None else "at least 1"
             raise argparse.ArgumentTypeError(f"must be {bound}")
         return value

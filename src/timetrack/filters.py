@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from timetrack.canonical import QUERY_INTEGER
 from timetrack.wire import MAX_ID, NAME_MAX, like_pattern, name_key
 
 NAME_DOC = (
@@ -50,10 +51,12 @@ ClientNameParam = Annotated[str | None, _name("clientName", "client")]
 ProjectNameParam = Annotated[str | None, _name("projectName", "project")]
 TaskNameParam = Annotated[str | None, _name("task", "task")]
 UserParam = Annotated[str | None, Query(max_length=NAME_MAX, description=USER_DOC)]
-UserIdParam = Annotated[int | None, _id("userId", "user")]
-ProjectIdParam = Annotated[int | None, _id("projectId", "project")]
-ClientIdParam = Annotated[int | None, _id("clientId", "client")]
-TaskIdParam = Annotated[int | None, _id("taskId", "task")]
+# Ids are written the one way (``canonical``): "019" or "19 " is no id.
+UserIdParam = Annotated[int | None, _id("userId", "user"), QUERY_INTEGER]
+ProjectIdParam = Annotated[int | None, _id("projectId", "project"), QUERY_INTEGER]
+ClientIdParam = Annotated[int | None, _id("clientId", "client"), QUERY_INTEGER]
+TaskIdParam = Annotated[int | None, _id("taskId", "task"), QUERY_INTEGER]
+AbsenceTypeIdParam = Annotated[int | None, _id("absenceType", "absence type"), QUERY_INTEGER]
 
 
 def contains(column: str) -> str:

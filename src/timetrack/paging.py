@@ -14,6 +14,7 @@ from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from timetrack import ignored_query
+from timetrack.canonical import QUERY_INTEGER
 from timetrack.wire import JSON_MEDIA, dumps
 
 DEFAULT_LIMIT = 50
@@ -36,9 +37,12 @@ def _page(
     page_number: Annotated[
         int | None,
         Query(ge=0, le=MAX_PAGE_NUMBER, description="0-based page index (default 0)"),
+        QUERY_INTEGER,
     ] = None,
     limit: Annotated[
-        int, Query(ge=0, le=MAX_LIMIT, description="page size, 0..1000 (default 50)")
+        int,
+        Query(ge=0, le=MAX_LIMIT, description="page size, 0..1000 (default 50)"),
+        QUERY_INTEGER,
     ] = DEFAULT_LIMIT,
     page: Annotated[
         int | None,
@@ -47,6 +51,7 @@ def _page(
             le=MAX_PAGE_NUMBER + 1,
             description="1-based alias of page_number, used when page_number is absent",
         ),
+        QUERY_INTEGER,
     ] = None,
 ) -> Page:
     if page_number is not None:

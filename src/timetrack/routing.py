@@ -8,7 +8,6 @@ vendor's clients POST to both spellings and a 307 would drop their body on some 
 # FastAPI must see their annotations as objects, not as names to look up in module globals.
 
 import contextlib
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from types import GenericAlias
@@ -18,9 +17,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from timetrack import idempotency, opdocs, preconditions
+from timetrack import canonical, idempotency, opdocs, preconditions
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
+from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.db import Row, Tx
 from timetrack.errors import (
     FIELD_READ_ONLY,
@@ -109,6 +109,7 @@ def _feed(
             alias="includeDeleted",
             description="change feed: include deleted records (marked `deleted: true`)",
         ),
+        QUERY_BOOLEAN,
     ] = False,
 ) -> dict[str, Any]:
     since = None
@@ -126,20 +127,24 @@ FeedDep = Annotated[dict[str, Any], Depends(_feed)]
 
 
 RecordId = Annotated[str, Path(description="the record's id", examples=["1"])]
-_DIGITS = re.compile(r"^[0-9]{1,19}$")
 
 
 def parse_record_id(text: str, not_found: ErrorCode, label: str) -> int:
     """The id in a path. Anything that cannot be an id answers like an id that does not exist
-    (SPEC: a missing id is a 404), not with a validation error about the URL."""
-    if _DIGITS.match(text) and 1 <= int(text) <= MAX_ID:
-        return int(text)
-    raise AppError.of(not_found, f"{label} {text[:40]!r} not found")
+    (SPEC: a missing id is a 404), not with a validation error about the URL; so does another
+    spelling of an id (``019``, ``19%0A``): it names no record, and must not reach one."""
+    record_id = canonical.integer(text, 1, MAX_ID)
+    if record_id is None:
+        raise AppError.of(not_found, f"{label} {text[:40]!r} not found")
+    return record_id
 
 
 def refuse_other_id(data: dict[str, Any], record_id: int) -> None:
-    """A body may repeat the record's ``id`` (read-modify-write clients do); not change it."""
-    if "id" in data and str(data["id"]).strip() != str(record_id):
+    """A body may repeat the record's ``id`` (read-modify-write clients do), as the number or
+    its text exactly; not change it."""
+    sent = data.get("id", record_id)
+    same = sent == str(record_id) or (type(sent) is int and sent == record_id)
+    if not same:
         raise AppError.of(FIELD_READ_ONLY, "id cannot be changed", pointer="/id")
 
 

@@ -18,16 +18,19 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from importlib import resources
+from zoneinfo import ZoneInfo
 
 MIN_YEAR = 1970
 MAX_YEAR = 2199
 
+# Matched whole (fullmatch) and in ASCII digits: "$" matches before a trailing newline, and
+# "\d" matches every Unicode digit (full-width ones too); each made a second spelling.
 _TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?"
-    r"(Z|[+-]\d{2}:\d{2})?$"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 # The same formats as the OpenAPI document states them (JSON-Schema regex), with the year range
 # and the field ranges the parsers check; the parsers stay the rule (e.g. for February 30th).
@@ -37,7 +40,22 @@ _TIME += r"(Z|[+-](0[0-9]|1[0-8]):[0-5][0-9])?"
 DATE_PATTERN = f"^{_DAY}$"
 TIMESTAMP_PATTERN = f"^{_DAY}{_TIME}$"
 DATE_OR_TIMESTAMP_PATTERN = f"^{_DAY}({_TIME})?$"
-_ZONES = frozenset(available_timezones()) | {"UTC"}
+
+
+def _iana_zones() -> frozenset[str]:
+    """The zone names of the IANA time zone database, as the tzdata package lists them.
+
+    Not ``zoneinfo.available_timezones()``: it also walks the host's zoneinfo directory, which
+    holds files that are no zone names ("localtime", the host's own setting, "posixrules") and
+    differs from host to host. ``ZoneInfo`` loads whatever file a name leads to, so on a
+    case-insensitive disk "europe/berlin" loaded too. "Factory" is in the database but names no
+    place (its abbreviation "-00" means "local time unknown").
+    """
+    listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return frozenset(listed.split()) - {"Factory"}
+
+
+_ZONES = _iana_zones()
 
 # The wall-clock text stored beside each instant: fixed width, so it sorts as it compares.
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -48,6 +66,7 @@ class TimeFormatError(ValueError):
 
 
 def is_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA zone name, exactly as the database spells it."""
     return name in _ZONES
 
 
@@ -76,7 +95,7 @@ def _check_year(year: int) -> None:
 
 
 def parse_timestamp(text: str) -> WireTime:
-    match = _TIMESTAMP.match(text) if isinstance(text, str) else None
+    match = _TIMESTAMP.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise TimeFormatError(
             "must be a timestamp YYYY-MM-DDTHH:MM:SS[.fff] followed by Z or an offset like +02:00"
@@ -98,7 +117,7 @@ def parse_timestamp(text: str) -> WireTime:
 
 
 def parse_date(text: str) -> date:
-    match = _DATE.match(text) if isinstance(text, str) else None
+    match = _DATE.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise TimeFormatError("must be a date YYYY-MM-DD")
     year, month, day = (int(g) for g in match.groups())
@@ -109,17 +128,22 @@ def parse_date(text: str) -> date:
         raise TimeFormatError(f"not a real date: {exc}") from None
 
 
+def _plus_restored(text: str) -> str:
+    if len(text) > 6 and text[-6] == " ":
+        return f"{text[:-6]}+{text[-5:]}"
+    return text
+
+
 def parse_date_or_timestamp(text: str) -> date | WireTime:
     """A query-parameter bound: a date, or a timestamp; each with its own checks.
 
     ``?from=2025-10-01T00:00:00+02:00`` typed into curl unencoded arrives with a space for the
     ``+``; that space can mean nothing else, so it is read as the ``+`` it was.
     """
-    if len(text) > 6 and text[-6] == " ":
-        text = f"{text[:-6]}+{text[-5:]}"
-    if _DATE.match(text):
+    text = _plus_restored(text)
+    if _DATE.fullmatch(text):
         return parse_date(text)
-    if _TIMESTAMP.match(text):
+    if _TIMESTAMP.fullmatch(text):
         return parse_timestamp(text)
     raise TimeFormatError(
         "must be a date YYYY-MM-DD or a timestamp YYYY-MM-DDTHH:MM:SS[.fff] followed by Z "
@@ -134,7 +158,7 @@ def parse_instant(text: str) -> datetime:
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     # parse_timestamp drops fractions (wall-clock times count whole seconds); an instant keeps
     # them, or an updatedSince of "...:05.900Z" would also match changes made at :05.000-.899.
-    match = _TIMESTAMP.match(text)
+    match = _TIMESTAMP.fullmatch(_plus_restored(text))
     fraction = match.group(7) if match else None
     micros = int(fraction.ljust(6, "0")) if fraction else 0
     return value.instant("UTC").replace(microsecond=micros)

@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 
+from timetrack import canonical
 from timetrack.db import Row
 from timetrack.errors import (
     BODY_NOT_OBJECT,
@@ -155,32 +156,27 @@ def refuse_read_only_changes(model: WireModel, current: Row, fields: Iterable[st
 
 # --- field types ------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)\s*$")
-_TRUE = frozenset({"true", "1"})
-_FALSE = frozenset({"false", "0"})
-
 
 def _to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
+    if isinstance(value, str) and (parsed := canonical.boolean(value)) is not None:
+        return parsed
     raise ValueError('must be a boolean: true/false, 1/0, "true"/"false" or "1"/"0"')
 
 
 def _to_decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError("must be a number or a numeric string")
-    if isinstance(value, str) and not _NUMBER.match(value):
-        raise ValueError(f"{value!r} is not a number")
+    if isinstance(value, str):
+        number = canonical.decimal(value)
+        if number is None:
+            raise ValueError(f"{value[:40]!r} is not {canonical.DECIMAL_RULE}")
+        return number
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"{value!r} is not a number") from None
     if not number.is_finite():
@@ -230,9 +226,10 @@ def _text(max_length: int, *, strip: bool = False, required: bool = False) -> An
     return Annotated[str, PlainValidator(check), WithJsonSchema(schema)]
 
 
-_COLOR = re.compile(r"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Matched whole (fullmatch): "$" would let a trailing newline through ("DE\n").
+_COLOR = re.compile(r"#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _pattern_text(
@@ -245,12 +242,12 @@ def _pattern_text(
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError("must be a string")
-        if value and (len(value) > max_length or not pattern.match(value) or "\x00" in value):
+        if value and (len(value) > max_length or not pattern.fullmatch(value) or "\x00" in value):
             raise ValueError(message)
         return normalize(value)
 
     # The documented pattern is the checked one; the empty string is allowed too.
-    documented = f"^(?:{pattern.pattern.removeprefix('^').removesuffix('$')})?$"
+    documented = f"^(?:{pattern.pattern})?$"
     return Annotated[
         str,
         PlainValidator(check),
@@ -284,10 +281,10 @@ def not_null(field_type: Any) -> Any:
     ]
 
 
-_NUMERIC_STRING = {"type": "string", "pattern": r"^\s*-?(\d+(\.\d*)?|\.\d+)\s*$"}
+_NUMERIC_STRING = {"type": "string", "pattern": canonical.DECIMAL_PATTERN}
 # What the money and minutes checks accept when the number is sent as text.
-_MONEY_STRING = {"type": "string", "pattern": r"^\s*(\d{1,10}(\.\d{0,2})?|\.\d{1,2})\s*$"}
-_MINUTES_STRING = {"type": "string", "pattern": r"^\s*\d{1,9}(\.0*)?\s*$"}
+_MONEY_STRING = {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2}0*)?$"}
+_MINUTES_STRING = {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,8})(\.0+)?$"}
 
 WireBool = Annotated[
     bool,

@@ -383,7 +383,7 @@ class TestCreate:
         assert '"color":null' in (await api.get(f"/absence_types/{created['id']}")).text
 
     @pytest.mark.parametrize(
-        ("sent", "stored"), [("true", True), ("0", False), (1, True), ("FALSE", False)]
+        ("sent", "stored"), [("true", True), ("0", False), (1, True), ("false", False)]
     )
     async def test_boolean_forms(self, api: httpx.AsyncClient, sent: Any, stored: bool) -> None:
         created = await create(api, halfDay=sent, plannable=sent)
@@ -418,6 +418,7 @@ class TestCreate:
             ({"name": "T", "shortName": "T", "color": "red"}, 10011, "/color"),
             ({"name": "T", "shortName": "T", "color": "#abcd"}, 10011, "/color"),
             ({"name": "T", "shortName": "T", "plannable": "yes"}, 10011, "/plannable"),
+            ({"name": "T", "shortName": "T", "plannable": "FALSE"}, 10011, "/plannable"),
             ({"name": "T", "shortName": "T", "halfDay": 2}, 10011, "/halfDay"),
             ({"name": "T", "shortName": "T", "creditsTarget": None}, 10011, "/creditsTarget"),
         ],

@@ -283,7 +283,7 @@ class TestCreate:
     async def test_username_any_case(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         assert (await create(api, username=" ANN "))["user"] == "ann"
 
-    @pytest.mark.parametrize("sent", [SICK, str(SICK), f" {SICK} ", float(SICK)])
+    @pytest.mark.parametrize("sent", [SICK, str(SICK), float(SICK)])
     async def test_absence_type_forms(
         self, api: httpx.AsyncClient, ann: dict[str, Any], sent: Any
     ) -> None:
@@ -399,7 +399,9 @@ class TestCreate:
         problem(response, 400, 17140, pointer="/absenceType")
         assert await listed(api) == []
 
-    @pytest.mark.parametrize("type_id", ["VAC", "Vacation", "1.5", 1.5, True, None, "", [1]])
+    @pytest.mark.parametrize(
+        "type_id", ["VAC", "Vacation", "1.5", 1.5, True, None, "", [1], f" {SICK} ", f"0{SICK}"]
+    )
     async def test_absence_type_not_an_id(
         self, api: httpx.AsyncClient, ann: dict[str, Any], type_id: Any
     ) -> None:
@@ -787,6 +789,9 @@ class TestList:
             ({"absenceType": -1}, "absenceType"),
             ({"absenceType": 0}, "absenceType"),
             ({"absenceType": str(2**63)}, "absenceType"),
+            ({"absenceType": ""}, "absenceType"),  # empty: no id, like userId=
+            ({"status": ""}, "status"),
+            ({"status": "01"}, "status"),
             ({"username": "x" * 256}, "username"),
             ({"userId": "ann"}, "userId"),
             ({"userId": -1}, "userId"),
@@ -849,7 +854,7 @@ class TestGet:
 
 
 class TestUpdate:
-    @pytest.mark.parametrize(("sent", "stored"), [(1, 1), ("2", 2), (" 1 ", 1), (1.0, 1)])
+    @pytest.mark.parametrize(("sent", "stored"), [(1, 1), ("2", 2), (1.0, 1)])
     async def test_status(
         self,
         api: httpx.AsyncClient,
@@ -889,7 +894,9 @@ class TestUpdate:
         assert response.status_code == 200
         assert response.json() == created
 
-    @pytest.mark.parametrize("status", [3, -1, 10, "3", "approved", "", True, None, 1.5, [1]])
+    @pytest.mark.parametrize(
+        "status", [3, -1, 10, "3", "approved", "", True, None, 1.5, [1], " 1 ", "01", "+1"]
+    )
     async def test_invalid_status(
         self, api: httpx.AsyncClient, ann: dict[str, Any], status: Any
     ) -> None:

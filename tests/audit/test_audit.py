@@ -588,7 +588,9 @@ class TestCli:
         result = await run("audit", "nobody")
         assert result.code == 1
         assert result.err.startswith("timetrack: ") and "nobody" in result.err
-        for option in (("--limit", "0"), ("--limit", "1001"), ("--record-id", "x")):
+        bad = [("--limit", "0"), ("--limit", "1001"), ("--record-id", "x")]
+        bad += [("--record-id", "02"), ("--record-id", " 2"), ("--limit", "\uff12")]  # one spelling
+        for option in bad:
             with pytest.raises(SystemExit) as exited:
                 await run("audit", "acme", *option)
             assert exited.value.code == 2

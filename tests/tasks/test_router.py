@@ -283,13 +283,12 @@ class TestCreateTask:
         [
             (50, 50.0),
             ("50", 50.0),
-            (" 50 ", 50.0),
             ("50.25", 50.25),
             (12.1, 12.1),
             ("12.10", 12.1),
             (0, 0.0),
             ("0.00", 0.0),
-            (".5", 0.5),
+            ("0.5", 0.5),
             (9999999999.99, 9999999999.99),
             ("9999999999.99", 9999999999.99),
             (1e3, 1000.0),
@@ -479,6 +478,8 @@ class TestCreateTask:
             ({"name": "Design", "hourRate": {"amount": 50}}, "/hourRate"),
             ({"name": "Design", "hourRate": "NaN"}, "/hourRate"),
             ({"name": "Design", "hourRate": "Infinity"}, "/hourRate"),
+            ({"name": "Design", "hourRate": " 50 "}, "/hourRate"),  # one spelling per value
+            ({"name": "Design", "hourRate": ".5"}, "/hourRate"),
         ],
     )
     async def test_invalid_field(

@@ -177,7 +177,7 @@ class TestCreate:
             "mondaySeconds": "14400",
             "tuesdaySeconds": 14400.0,
             "wednesdaySeconds": 0,
-            "thursdaySeconds": " 21600 ",
+            "thursdaySeconds": "21600",
             "fridaySeconds": 86400,
             "saturdaySeconds": "0",
             "sundaySeconds": 3600,
@@ -233,6 +233,8 @@ class TestCreate:
             ("fridaySeconds", "1e3"),
             ("saturdaySeconds", [1]),
             ("sundaySeconds", "NaN"),
+            ("thursdaySeconds", " 21600 "),  # one spelling per value
+            ("validFrom", "2026-07-01\n"),
             ("vacationDaysPerYear", 27.55),
             ("vacationDaysPerYear", "0.05"),
             ("vacationDaysPerYear", 366.1),

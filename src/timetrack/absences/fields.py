@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 
+from timetrack import canonical
+from timetrack.canonical import INTEGER_PATTERN
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
 from timetrack.wire import not_null
 
@@ -33,8 +35,8 @@ def _small_int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return canonical.integer(value)
     return None
 
 
@@ -55,7 +57,7 @@ def _type_id(value: Any) -> int:
     return number
 
 
-_INT_OR_STRING = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\s*\d+\s*$"}]}
+_INT_OR_STRING = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": INTEGER_PATTERN}]}
 
 WireDate = Annotated[
     date,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import Query
 
 from timetrack.absences import service
+from timetrack.absences.fields import DISAPPROVED, WAITING
 from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
+from timetrack.canonical import QUERY_INTEGER
 from timetrack.day_ranges import DAY_BOUND_DOC, DayBound, day_bound, day_query
 from timetrack.errors import (
     ABSENCE_DELETED,
@@ -15,22 +16,18 @@ from timetrack.errors import (
     ABSENCE_NOT_FOUND,
     ABSENCE_OVERLAP,
     ABSENCE_TYPE_UNKNOWN,
-    PARAMETER_INVALID,
     USER_UNKNOWN,
-    AppError,
 )
-from timetrack.filters import ID_DOC, UserIdParam, UserParam, user_named
+from timetrack.filters import AbsenceTypeIdParam, UserIdParam, UserParam, user_named
 from timetrack.routing import Resource, crud_router
-from timetrack.wire import MAX_ID, name_key
+from timetrack.wire import name_key
 
 _DATE_DOC = f"{DAY_BOUND_DOC}; absences sharing at least one day with the range match"
-_ID = re.compile(r"^\s*[0-9]{1,19}\s*$")
-
-
-def _number(parameter: str, text: str, *, low: int = 0, high: int, what: str) -> int:
-    if _ID.match(text) and low <= int(text) <= high:
-        return int(text)
-    raise AppError.of(PARAMETER_INVALID, f"{parameter}: must be {what}", parameter=parameter)
+StatusParam = Annotated[
+    int | None,
+    Query(ge=WAITING, le=DISAPPROVED, description="0 waiting, 1 approved, 2 disapproved"),
+    QUERY_INTEGER,
+]
 
 
 def _filters(
@@ -45,23 +42,8 @@ def _filters(
     end_date: Annotated[
         str | None, day_query(f"alias of `to`: {DAY_BOUND_DOC}", alias="endDate")
     ] = None,
-    absence_type: Annotated[
-        str | None,
-        Query(
-            alias="absenceType",
-            max_length=40,
-            description=ID_DOC.format("absence type"),
-            json_schema_extra={"pattern": r"^\s*[0-9]{1,19}\s*$"},
-        ),
-    ] = None,
-    status: Annotated[
-        str | None,
-        Query(
-            max_length=10,
-            description="0 waiting, 1 approved, 2 disapproved",
-            json_schema_extra={"pattern": r"^\s*[0-2]\s*$"},
-        ),
-    ] = None,
+    absence_type: AbsenceTypeIdParam = None,
+    status: StatusParam = None,
 ) -> dict[str, Any]:
     conditions: list[tuple[Any, ...]] = []
     if user_id is not None:
@@ -81,14 +63,10 @@ def _filters(
                 zoned.append((condition, bound))
             else:
                 conditions.append((condition, bound.written))
-    if absence_type:
-        type_id = _number(
-            "absenceType", absence_type, low=1, high=MAX_ID, what="an absence type id"
-        )
-        conditions.append(("a.absence_type_id = {}", type_id))
-    if status:
-        value = _number("status", status, high=2, what="0, 1 or 2")
-        conditions.append(("a.status = {}", value))
+    if absence_type is not None:
+        conditions.append(("a.absence_type_id = {}", absence_type))
+    if status is not None:
+        conditions.append(("a.status = {}", status))
     return {
         "conditions": conditions,
         "lookups": user_named(who),

@@ -8,17 +8,16 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from zoneinfo import available_timezones
 
 from timetrack.absence_types.service import seed_default_types
 from timetrack.accounts.guesses import now_us_sql
 from timetrack.db import Database, Row, Tx
 from timetrack.public_holidays import canonical_region, supported
-from timetrack.times import wire_utc
+from timetrack.times import is_zone, wire_utc
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_ZONES = frozenset(available_timezones()) | {"UTC"}
+# Matched whole (fullmatch): "$" would let a trailing newline through.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
 _COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at"
 _QUALIFIED = ", ".join("a." + column for column in _COLUMNS.split(", "))
 
@@ -73,16 +72,16 @@ def _new_secret() -> str:
 
 
 def validate_timezone(name: str) -> str:
-    if name not in _ZONES:
+    if not is_zone(name):
         raise AccountError(f"unknown time zone {name!r} (use an IANA name like Europe/Berlin)")
     return name
 
 
 def _validate(slug: str, country: str | None, region: str | None) -> str | None:
     """Check the account's settings; return the region in the holidays package's spelling."""
-    if not _SLUG.match(slug):
+    if not _SLUG.fullmatch(slug):
         raise AccountError("the slug must be 1-63 lowercase letters, digits or dashes")
-    if country is not None and (not _COUNTRY.match(country) or country not in supported()):
+    if country is not None and (not _COUNTRY.fullmatch(country) or country not in supported()):
         raise AccountError(
             f"the country must be an ISO-3166 alpha-2 code with public holidays, like DE "
             f"(got {country!r})"

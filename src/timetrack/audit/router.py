@@ -13,6 +13,7 @@ from starlette.responses import Response
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service
 from timetrack.audit.schemas import AuditEntryRead
+from timetrack.canonical import QUERY_INTEGER
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
 from timetrack.paging import PageDep, list_response
 from timetrack.routing import FeedDep, read, route
@@ -53,6 +54,7 @@ def _filters(
     record_id: Annotated[
         int | None,
         Query(alias="recordId", ge=1, le=MAX_ID, description="the record's id"),
+        QUERY_INTEGER,
     ] = None,
     action: Annotated[
         str | None, Query(max_length=32, description="e.g. `create`, `update`, `delete`, `stop`")

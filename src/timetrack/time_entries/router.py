@@ -8,6 +8,7 @@ from starlette.responses import Response
 from timetrack import filters, idempotency
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
+from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.errors import (
     BULK_EMPTY,
     BULK_NOT_ARRAY,
@@ -65,7 +66,7 @@ def _filters(
     project_id: ProjectIdParam = None,
     task: TaskNameParam = None,
     task_id: TaskIdParam = None,
-    billable: bool | None = None,
+    billable: Annotated[bool | None, QUERY_BOOLEAN] = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
 ) -> dict[str, Any]:

@@ -13,8 +13,9 @@ from timetrack.wire import name_key, not_null
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$")
+# Matched whole (fullmatch): "$" would let a trailing newline through ("de\n").
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{2,4})?")
 
 
 def _password(value: Any) -> str:
@@ -30,7 +31,7 @@ def _password(value: Any) -> str:
 
 
 def _email(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value.strip()):
+    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.fullmatch(value.strip()):
         raise ValueError("must be an e-mail address")
     if "\x00" in value:
         # PostgreSQL cannot store NUL: it failed with a 500 (SQLite stored it).
@@ -43,7 +44,7 @@ def _email(value: Any) -> str:
 
 
 def _language(value: Any) -> str:
-    if not isinstance(value, str) or not _LANGUAGE.match(value):
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
         raise ValueError("must be a language code like de, en or pt-BR")
     primary, _, region = value.partition("-")
     return primary.lower() + (f"-{region}" if region else "")

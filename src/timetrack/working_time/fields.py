@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 
+from timetrack.canonical import UNSIGNED_DECIMAL_PATTERN
 from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
 
 # _to_decimal: the coercion every number on the wire shares (JSON numbers, plain decimal text).
@@ -23,8 +24,6 @@ DEFAULT_DAY_SECONDS = dict(zip(WEEKDAYS, DEFAULT_WEEK, strict=True))
 # days of leave a year: the EU minimum of four weeks (directive 2003/88/EC, art. 7) for a
 # Monday-Friday week, which is also Germany's statutory minimum.
 DEFAULT_VACATION_DAYS = Decimal(20)
-
-_NUMBER = r"^\s*(\d+(\.\d*)?|\.\d+)\s*$"
 
 
 def _seconds(value: Any) -> int:
@@ -59,7 +58,7 @@ DaySeconds = Annotated[
         {
             "anyOf": [
                 {"type": "integer", "minimum": 0, "maximum": DAY_SECONDS_MAX},
-                {"type": "string", "pattern": _NUMBER},
+                {"type": "string", "pattern": UNSIGNED_DECIMAL_PATTERN},
             ]
         }
     ),
@@ -71,7 +70,7 @@ VacationDays = Annotated[
         {
             "anyOf": [
                 {"type": "number", "minimum": 0, "maximum": float(VACATION_DAYS_MAX)},
-                {"type": "string", "pattern": _NUMBER},
+                {"type": "string", "pattern": UNSIGNED_DECIMAL_PATTERN},
             ],
             "description": "days of leave per year, at most one decimal place (27.5)",
         }

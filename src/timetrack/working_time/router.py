@@ -16,6 +16,7 @@ from starlette.responses import Response
 from timetrack import idempotency, preconditions
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
+from timetrack.canonical import QUERY_INTEGER
 from timetrack.db import Row, Tx
 from timetrack.errors import (
     METHOD_NOT_ALLOWED,
@@ -286,6 +287,7 @@ Year = Annotated[
         le=MAX_YEAR,
         description="the calendar year (default: the current year in the account's time zone)",
     ),
+    QUERY_INTEGER,
 ]
 _BALANCE_DOC: Responses = {
     200: {"model": LeaveBalanceRead, "description": "The user's leave balance"},
