@@ -128,6 +128,7 @@ OPEN, CLOSED = _Connection(closed=False), _Connection(closed=True)
             DatabaseUnavailable,
         ),
         (asyncpg.TooManyConnectionsError("too many clients"), None, DatabaseUnavailable),
+        (asyncpg.DiskFullError("could not extend file"), OPEN, DatabaseUnavailable),
         (asyncpg.ConnectionDoesNotExistError("closed mid-operation"), OPEN, DatabaseUnavailable),
         (asyncpg.InternalClientError("cannot switch to state 12"), OPEN, DatabaseUnavailable),
         (ConnectionResetError(104, "reset by peer"), OPEN, DatabaseUnavailable),
@@ -173,3 +174,27 @@ async def test_a_write_lock_held_past_the_busy_timeout_is_an_outage(
         await database.close()
     with contextlib.closing(sqlite3.connect(path)) as check:
         assert check.execute("SELECT count(*) FROM t").fetchone() == (1,)
+
+
+async def test_a_full_disk_is_an_outage(backend: Backend, tmp_path: Path) -> None:
+    """SQLite: a write that does not fit (SQLITE_FULL, here by ``max_page_count``) is a 503,
+    as a full disk is on PostgreSQL (53100), although SQLite has rolled the transaction back
+    already; with room again, writes go through."""
+    if backend.name != "sqlite":
+        pytest.skip("PostgreSQL's disk full is in the table above")
+    database = SqliteDatabase(tmp_path / "full.db")
+    await database.open()
+    try:
+        async with database.transaction(write=True) as tx:
+            await tx.execute("CREATE TABLE t (x TEXT)")
+            pages = await tx.fetchval("PRAGMA page_count")
+            await tx.execute(f"PRAGMA max_page_count = {pages + 1}")
+        with pytest.raises(DatabaseUnavailable):
+            async with database.transaction(write=True) as tx:
+                await tx.execute("INSERT INTO t VALUES ($1)", "x" * 100_000)
+        async with database.transaction(write=True) as tx:
+            await tx.execute("PRAGMA max_page_count = 1000000")
+            await tx.execute("INSERT INTO t VALUES ($1)", "x" * 100_000)
+            assert await tx.fetchval("SELECT count(*) FROM t") == 1
+    finally:
+        await database.close()

@@ -137,10 +137,17 @@ def connect_sqlite(path: Path, *, busy_timeout_ms: int = 5000) -> sqlite3.Connec
     return conn
 
 
+# SQLite's result codes where the database, not the statement, failed: another process held
+# the lock past the busy timeout (BUSY, LOCKED), or the disk is full (FULL, PostgreSQL's 53100).
+_SQLITE_UNAVAILABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL})
+
+
 def _translate_sqlite(exc: sqlite3.Error) -> DatabaseError:
     if isinstance(exc, sqlite3.IntegrityError):
         return IntegrityViolation(str(exc))
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+    # The primary code is the extended one's low byte (SQLITE_BUSY_SNAPSHOT is a BUSY); errors
+    # of the sqlite3 module itself, such as a missing argument, carry none.
+    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE:
         return DatabaseUnavailable(str(exc))
     return DatabaseError(str(exc))
 
@@ -251,7 +258,9 @@ class SqliteDatabase:
             try:
                 yield _SqliteTx(conn)
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (it does on a full disk).
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
             try:
                 conn.execute("COMMIT")
