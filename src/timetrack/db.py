@@ -7,7 +7,9 @@ driver SQLAlchemy offers) at a sixth of sqlite3 called directly.
 
 SQL is written once, with PostgreSQL's ``$1`` placeholders; for SQLite they become ``?1``.
 Both back ends hand services the same Python types: ``bool``, aware UTC ``datetime``, ``date``,
-``Decimal`` and ``int``.
+``Decimal`` and ``int``. A failure is one of three errors below: a refused constraint, the
+database unavailable (503, code 10020), or anything else (a bug: 500). The PostgreSQL back end
+lives in ``postgres.py``.
 
 SQLite is driven on the event loop itself: one connection per process, every transaction
 holding an ``asyncio.Lock`` so two requests never share one. Each statement blocks the loop for
@@ -30,8 +32,6 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
-
-import asyncpg
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -137,10 +137,17 @@ def connect_sqlite(path: Path, *, busy_timeout_ms: int = 5000) -> sqlite3.Connec
     return conn
 
 
+# SQLite's result codes where the database, not the statement, failed: another process held
+# the lock past the busy timeout (BUSY, LOCKED), or the disk is full (FULL, PostgreSQL's 53100).
+_SQLITE_UNAVAILABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL})
+
+
 def _translate_sqlite(exc: sqlite3.Error) -> DatabaseError:
     if isinstance(exc, sqlite3.IntegrityError):
         return IntegrityViolation(str(exc))
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+    # The primary code is the extended one's low byte (SQLITE_BUSY_SNAPSHOT is a BUSY); errors
+    # of the sqlite3 module itself, such as a missing argument, carry none.
+    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE:
         return DatabaseUnavailable(str(exc))
     return DatabaseError(str(exc))
 
@@ -251,7 +258,9 @@ class SqliteDatabase:
             try:
                 yield _SqliteTx(conn)
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (it does on a full disk).
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
             try:
                 conn.execute("COMMIT")
@@ -261,140 +270,19 @@ class SqliteDatabase:
                 raise _translate_sqlite(exc) from exc
 
 
-# --- PostgreSQL -------------------------------------------------------------------------------
-
-
-def _translate_pg(exc: Exception) -> DatabaseError:
-    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
-        return IntegrityViolation(str(exc))
-    if isinstance(exc, OSError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
-        return DatabaseUnavailable(str(exc))
-    return DatabaseError(str(exc))
-
-
-class _PgTx:
-    dialect: Dialect = "postgresql"
-
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-
-    async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        try:
-            rows: list[Row] = await self._conn.fetch(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _translate_pg(exc) from exc
-        return rows
-
-    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        try:
-            row: Row | None = await self._conn.fetchrow(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _translate_pg(exc) from exc
-        return row
-
-    async def fetchval(self, sql: str, *args: Any) -> Any:
-        try:
-            return await self._conn.fetchval(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _translate_pg(exc) from exc
-
-    async def execute(self, sql: str, *args: Any) -> None:
-        try:
-            await self._conn.execute(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _translate_pg(exc) from exc
-
-    async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
-        try:
-            await self._conn.executemany(sql, args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _translate_pg(exc) from exc
+# --- PostgreSQL: postgres.py ------------------------------------------------------------------
 
 
 def pg_dsn(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
-class PostgresDatabase:
-    dialect: Dialect = "postgresql"
-
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
-        self.dsn = pg_dsn(url)
-        self._pool_size = pool_size
-        self._pool: asyncpg.Pool | None = None
-
-    async def open(self) -> None:
-        if self._pool is None:
-            try:
-                self._pool = await asyncpg.create_pool(
-                    self.dsn,
-                    min_size=1,
-                    max_size=self._pool_size,
-                    server_settings={"timezone": "UTC", "application_name": "timetrack"},
-                )
-            except (asyncpg.PostgresError, OSError) as exc:
-                raise DatabaseUnavailable(str(exc)) from exc
-
-    async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
-
-    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        if self._pool is None:
-            raise DatabaseUnavailable("database is not open")
-        try:
-            row: Row | None = await self._pool.fetchrow(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise _translate_pg(exc) from exc
-        return row
-
-    @contextlib.asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
-        """A connection of the pool; one the pool cannot give means the database is down."""
-        if self._pool is None:
-            raise DatabaseUnavailable("database is not open")
-        try:
-            conn_cm = self._pool.acquire()
-            conn = await conn_cm.__aenter__()
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise DatabaseUnavailable(str(exc)) from exc
-        try:
-            yield conn
-        finally:
-            await conn_cm.__aexit__(None, None, None)
-
-    @contextlib.asynccontextmanager
-    async def reader(self) -> AsyncIterator[Tx]:
-        async with self._connection() as conn:
-            yield _PgTx(conn)
-
-    @contextlib.asynccontextmanager
-    async def transaction(self, *, write: bool) -> AsyncIterator[Tx]:
-        async with self._connection() as conn:
-            # Reads see one snapshot, so a page and its X-Total-Count agree.
-            tx = conn.transaction(
-                isolation="read_committed" if write else "repeatable_read", readonly=not write
-            )
-            try:
-                await tx.start()
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                raise _translate_pg(exc) from exc
-            try:
-                yield _PgTx(conn)
-            except BaseException:
-                with contextlib.suppress(asyncpg.InterfaceError, OSError):
-                    await tx.rollback()
-                raise
-            try:
-                await tx.commit()
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                raise _translate_pg(exc) from exc
-
-
 def create_database(url: str, *, pool_size: int = 10, busy_timeout_ms: int = 5000) -> Database:
     if url.startswith("sqlite:"):
         return SqliteDatabase(sqlite_path(url), busy_timeout_ms=busy_timeout_ms)
+    # Imported here: postgres.py builds on this module's types.
+    from timetrack.postgres import PostgresDatabase
+
     return PostgresDatabase(url, pool_size=pool_size)
 
 

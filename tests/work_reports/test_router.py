@@ -40,8 +40,9 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
 
 from timetrack.accounts.service import Credentials, create_account
-from timetrack.db import Database, Tx, _PgTx, _SqliteTx
+from timetrack.db import Database, Tx, _SqliteTx
 from timetrack.errors import ALL_CODES
+from timetrack.postgres import _PgTx
 from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead
 
 KEY = "X-TimeTrack-Api-Key"
