@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
@@ -88,7 +87,6 @@ _PLACEHOLDER = re.compile(r"\$(\d+)")
 
 
 @lru_cache(maxsize=1024)
-@functools.lru_cache(maxsize=1024)
 def _sqlite_sql(sql: str) -> str:
     # Cached: the statements are a fixed set, and the substitution cost microseconds each.
     return _PLACEHOLDER.sub(r"?\1", sql)
