@@ -72,6 +72,7 @@ HEADERS_TOO_LARGE = _code(10101, 431, "Request header fields too large")
 REQUEST_TIMEOUT = _code(10102, 408, "Request timeout")
 TOO_MANY_CONNECTIONS = _code(10103, 503, "Too many connections")
 METHOD_UNKNOWN = _code(10104, 501, "Method not implemented")
+CREDENTIAL_HEADER_REPEATED = _code(10105, 400, "Credential header sent more than once")
 
 # 11xxx clients
 CLIENT_NOT_FOUND = _code(11010, 404, "Client not found")
