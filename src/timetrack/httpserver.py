@@ -101,8 +101,14 @@ class LimitedHttp(HttpToolsProtocol):
         self._waiting = _IDLE
         self._deadline = 0.0
         self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
         self._messages = 0  # requests begun on this connection
+        self._chunk = 0  # the length of the chunk being parsed
+        self._chunk_messages = 0  # requests begun before it
+        # The chunks the current head arrived in, the first one whole (an upper bound of its
+        # size), and that first one: the bytes before the head's start in it are not its own.
         self._head_bytes = 0
+        self._head_first = 0
         self._lingering = False  # answered and closing: what arrives is dropped
 
     # --- deadlines ---------------------------------------------------------------------------
@@ -110,11 +116,15 @@ class LimitedHttp(HttpToolsProtocol):
     def _wait_for(self, what: int, seconds: float) -> None:
         self._waiting = what
         self._deadline = self.loop.time() + seconds
-        if self._timer is not None and self._timer.when() > self._deadline:
+        if self._timer is not None and self._timer_at > self._deadline:
             self._timer.cancel()
             self._timer = None
         if self._timer is None:
-            self._timer = self.loop.call_at(self._deadline, self._check_deadline)
+            self._arm()
+
+    def _arm(self) -> None:
+        self._timer_at = self._deadline
+        self._timer = self.loop.call_at(self._deadline, self._check_deadline)
 
     def _check_deadline(self) -> None:
         self._timer = None
@@ -128,7 +138,7 @@ class LimitedHttp(HttpToolsProtocol):
             )
             self._deadline = max(self._deadline, now + timeout)
         if now < self._deadline:
-            self._timer = self.loop.call_at(self._deadline, self._check_deadline)
+            self._arm()
             return
         if self._waiting == _OPENED:
             self.transport.close()  # never asked anything: nothing to answer
@@ -160,7 +170,8 @@ class LimitedHttp(HttpToolsProtocol):
         if self._lingering:
             return  # the rest of a refused request
         self._unset_keepalive_if_required()
-        begun = self._messages
+        self._chunk = len(data)
+        self._chunk_messages = begun = self._messages
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -171,22 +182,26 @@ class LimitedHttp(HttpToolsProtocol):
             return
         if self._waiting == _HEAD and self._messages == begun:
             # Still the head that was already arriving before this chunk. (The chunk a head
-            # begins in is not counted: it is bounded by the transport's read size, and the
-            # head's exact size is checked once it is complete.)
+            # begins in is left out here, as it may end a pipelined request's body; it is
+            # bounded by the transport's read size, and a complete head is measured exactly.)
             self._head_bytes += len(data)
-            if self._head_bytes > self.limits.max_header_bytes:
+            if self._head_bytes - self._head_first > self.limits.max_header_bytes:
                 self._refuse(self._too_large())
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._messages += 1
-        self._head_bytes = 0
+        self._head_bytes = self._head_first = self._chunk
         self._wait_for(_HEAD, self.limits.header_timeout)
 
     def on_headers_complete(self) -> None:
-        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
-        if size > self.limits.max_header_bytes:
-            raise _Refusal(self._too_large())
+        bound = self._head_bytes
+        if self._messages == self._chunk_messages:  # begun in an earlier chunk
+            bound += self._chunk
+        if bound > self.limits.max_header_bytes:  # measured only when it may be too large
+            size = len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers)
+            if size > self.limits.max_header_bytes:
+                raise _Refusal(self._too_large())
         if len(self.connections) > self.limits.max_connections:
             detail = (
                 f"the server holds more than {self.limits.max_connections} connections; "
