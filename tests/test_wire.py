@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from timetrack import wire
+from timetrack import jsonbody
 from timetrack.accounts.service import Credentials
 from timetrack.app import create_app
 from timetrack.config import Settings
@@ -224,7 +224,7 @@ class TestRepeatedKeys:
         def second_parse(raw: bytes) -> None:
             raise AssertionError(f"parsed twice: {raw!r}")
 
-        monkeypatch.setattr(wire, "_repeated_key", second_parse)
+        monkeypatch.setattr(jsonbody, "_repeated_key", second_parse)
         body = b'{"name": "Acme", "notes": "at 09:00: kick-off", "hourRate": "12.50"}'
         assert (await api.post("/clients", content=body)).status_code == 201
 

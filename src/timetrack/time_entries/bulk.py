@@ -35,12 +35,12 @@ from timetrack.errors import (
     Problem,
     problems_from_validation,
 )
+from timetrack.jsonbody import load_json
 from timetrack.projects.service import project_by_name
 from timetrack.tasks.service import task_by_name
 from timetrack.time_entries import service
 from timetrack.time_entries.schemas import BULK_MAX, EntryBatch, EntryCreate
 from timetrack.users.service import user_by_name
-from timetrack.wire import load_json
 
 T = TypeVar("T")
 
