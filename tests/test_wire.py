@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from timetrack import jsonbody
 from timetrack.accounts.service import Credentials
 from timetrack.app import create_app
 from timetrack.config import Settings
@@ -176,6 +177,56 @@ class TestMalformedBodies:
     async def test_post_record_with_non_object_body(self, api: httpx.AsyncClient) -> None:
         task = await make_task(api)
         envelope(await api.post(f"/tasks/{task['id']}", content=b"[]"), 400, 10005)
+
+
+class TestRepeatedKeys:
+    """An object that repeats a key has no one meaning (RFC 8259 leaves it to the parser), so
+    it is refused with 10004 and the key's pointer; before, the last value silently won."""
+
+    @pytest.mark.parametrize(
+        ("body", "pointer"),
+        [
+            (b'{"name": "A", "name": "B"}', "/name"),
+            (b'{"name" : "A", "name":"B"}', "/name"),  # spaces before the colon count too
+            (b'{"name": "A", "extra": {"x": 1, "y": [{"z": 1, "z": 2}]}}', "/extra/y/0/z"),
+            (b'{"name": "A", "a/~b": 1, "a/~b": 2}', "/a~1~0b"),
+        ],
+    )
+    async def test_refused_on_create_with_the_key_named(
+        self, api: httpx.AsyncClient, body: bytes, pointer: str
+    ) -> None:
+        (problem,) = envelope(await api.post("/clients", content=body), 400, 10004)
+        assert problem["source"] == {"pointer": pointer}
+        assert pointer in problem["detail"]
+        assert (await api.get("/clients")).json() == []
+
+    async def test_refused_on_update(self, api: httpx.AsyncClient) -> None:
+        client = await make_client(api, notes="kept")
+        body = b'{"notes": "one", "notes": "two"}'
+        (problem,) = envelope(await api.put(f"/clients/{client['id']}", content=body), 400, 10004)
+        assert problem["source"] == {"pointer": "/notes"}
+        assert (await api.get(f"/clients/{client['id']}")).json()["notes"] == "kept"
+
+    async def test_a_string_that_looks_like_a_key_is_no_repeat(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        """An escaped quote before a colon inside a string takes the exact check's path."""
+        body = b'{"name": "say \\": hi", "notes": "\\"name\\": 1"}'
+        response = await api.post("/clients", content=body)
+        assert response.status_code == 201, response.text
+        assert response.json()["notes"] == '"name": 1'
+
+    async def test_a_body_without_repeats_is_parsed_once(
+        self, api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The usual body is checked by counting, without the second, slower parse."""
+
+        def second_parse(raw: bytes) -> None:
+            raise AssertionError(f"parsed twice: {raw!r}")
+
+        monkeypatch.setattr(jsonbody, "_repeated_key", second_parse)
+        body = b'{"name": "Acme", "notes": "at 09:00: kick-off", "hourRate": "12.50"}'
+        assert (await api.post("/clients", content=body)).status_code == 201
 
 
 class TestBooleans:

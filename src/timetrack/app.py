@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -126,13 +127,20 @@ _NO_STORE = (b"cache-control", b"no-store")
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
+def refusal_headers(request_id: str) -> list[tuple[bytes, bytes]]:
+    """The headers :class:`ResponseHeaders` gives an error answer, for the answers the HTTP
+    layer writes itself before any application code runs (``httpserver``)."""
+    return [_NO_STORE, *_SECURITY_HEADERS, _STRICT_CSP, (b"x-request-id", request_id.encode())]
+
+
 class ResponseHeaders:
     """The outermost middleware. Gives each request an id (a valid incoming ``X-Request-ID``,
     else a new one) in ``request.state.request_id`` and in the log context; adds to every
     response, errors included, that id, the security headers, ``Cache-Control: no-store``
     unless the response set its own, HSTS when the request came over https (as seen through
     trusted proxy headers), and an authenticated request's ``RateLimit-*`` headers. An
-    unexpected error is logged once, with the request id, and answered with the envelope."""
+    unexpected error is logged once, with the request id, and answered with the envelope; a
+    client gone before its body was read is one ``INFO`` line, without a traceback."""
 
     def __init__(self, app: ASGIApp, docs_paths: frozenset[str]) -> None:
         self.app = app
@@ -181,6 +189,16 @@ class ResponseHeaders:
         token = REQUEST_ID.set(request_id)
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:
+            # The client went away (or was cut off by the body timeout, httpserver.py) before
+            # its body was read: nobody to answer and nothing done, so no error of ours.
+            log.info(
+                "%s %s: the connection closed before the request body was read in full "
+                "(request id %s)",
+                scope["method"],
+                scope["path"],
+                request_id,
+            )
         except Exception:
             log.exception(
                 "unhandled error on %s %s (request id %s)",

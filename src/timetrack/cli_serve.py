@@ -83,6 +83,8 @@ def _serve_on(sock: socket.socket, settings: Settings) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from timetrack import httpserver
+
     if settings.is_sqlite:
         os.environ["TIMETRACK_DATA_DIR"] = str(settings.data_dir.resolve())
         database = sqlite_path(settings.effective_database_url)
@@ -111,12 +113,23 @@ def _serve_on(sock: socket.socket, settings: Settings) -> int:
     url = f"http://{host}:{settings.port}/api/v2/ext/"
     out(f"TimeTrack {__version__} serving {url} (docs at /docs) on {describe_database(settings)}")
     sys.stdout.flush()
-    config = uvicorn.Config(
+    config = httpserver.ServerConfig(
         "timetrack.cli_serve:app_factory",
         factory=True,
         workers=settings.workers,
         loop="uvloop",
-        http="httptools",
+        # uvicorn's httptools protocol, with limits on the size and time of a request's head
+        # and body and on the connections, and the envelope on what its parser refuses.
+        http=httpserver.LimitedHttp,
+        # No WebSocket routes: an upgrade request is answered as a plain one, in the envelope
+        # (uvicorn's WebSocket protocol refused it with a bare 403).
+        ws="none",
+        limits=httpserver.Limits(
+            max_header_bytes=settings.max_header_bytes,
+            header_timeout=settings.header_timeout_seconds,
+            body_timeout=settings.body_timeout_seconds,
+            max_connections=settings.max_connections,
+        ),
         log_level=settings.log_level,
         # uvicorn's own set-up, plus the request id on each line and the timetrack logger.
         log_config=uvicorn_log_config(settings.log_level),

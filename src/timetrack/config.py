@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     log_level: LogLevel = "info"
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # The limits of a connection (httpserver.py): the request line and headers together, the
+    # time for them, the time for the whole body, and the connections one worker holds.
+    max_header_bytes: int = Field(default=32_768, ge=1024, le=1_048_576)
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
+    body_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    max_connections: int = Field(default=1000, ge=1, le=1_000_000)
     access_log: bool = False
     proxy_headers: bool = False
     forwarded_allow_ips: str = "127.0.0.1"

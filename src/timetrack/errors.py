@@ -65,6 +65,14 @@ IDEMPOTENCY_KEY_REUSED = _code(10031, 409, "Idempotency key reused with a differ
 IDEMPOTENCY_KEY_INVALID = _code(10032, 400, "Invalid Idempotency-Key header")
 RATE_LIMITED = _code(10040, 429, "Too many requests")
 AUTH_THROTTLED = _code(10041, 429, "Too many failed authentications")
+# Answered by the server's HTTP layer (httpserver.py), before any route: the request could not
+# be read as one, or not within the limits of a connection.
+HTTP_MALFORMED = _code(10100, 400, "Malformed HTTP request")
+HEADERS_TOO_LARGE = _code(10101, 431, "Request header fields too large")
+REQUEST_TIMEOUT = _code(10102, 408, "Request timeout")
+TOO_MANY_CONNECTIONS = _code(10103, 503, "Too many connections")
+METHOD_UNKNOWN = _code(10104, 501, "Method not implemented")
+CREDENTIAL_HEADER_REPEATED = _code(10105, 400, "Credential header sent more than once")
 
 # 11xxx clients
 CLIENT_NOT_FOUND = _code(11010, 404, "Client not found")

@@ -35,11 +35,11 @@ from timetrack.db import Row
 from timetrack.errors import (
     BODY_NOT_OBJECT,
     FIELD_READ_ONLY,
-    MALFORMED_JSON,
     AppError,
     Problem,
     problems_from_validation,
 )
+from timetrack.jsonbody import load_json
 from timetrack.times import TIMESTAMP_PATTERN, TimeFormatError, WireTime, parse_timestamp
 
 # Documented limits (docs/api.md, "Limits").
@@ -77,10 +77,7 @@ async def read_object(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise AppError.of(MALFORMED_JSON, f"the body is not valid JSON: {exc}") from None
+    data = load_json(raw)
     if not isinstance(data, dict):
         raise AppError.of(BODY_NOT_OBJECT, f"expected a JSON object, got {type(data).__name__}")
     return data

@@ -64,6 +64,36 @@ class TestMissingCredentials:
             _problem(await anon.request(method, path), 401, 10001)
 
 
+class TestRepeatedCredentials:
+    """Two keys or two secrets are refused (400, 10105), as two ``Idempotency-Key`` headers
+    are (10032); before, the first one was used and the second silently ignored."""
+
+    async def _send(self, app: FastAPI, headers: list[tuple[str, str]]) -> httpx.Response:
+        async with _client(app) as client:
+            return await client.get("/clients", headers=headers)
+
+    async def test_two_keys_are_refused_even_when_the_first_is_right(
+        self, app: FastAPI, account: Credentials
+    ) -> None:
+        headers = [(KEY, account.api_key), (KEY, "ttk_other"), (SECRET, account.api_secret)]
+        problem = _problem(await self._send(app, headers), 400, 10105)
+        assert KEY in str(problem["detail"])
+
+    async def test_two_secrets_are_refused_even_when_both_are_the_same(
+        self, app: FastAPI, account: Credentials
+    ) -> None:
+        headers = [(KEY, account.api_key), (SECRET, account.api_secret)]
+        problem = _problem(await self._send(app, [*headers, headers[1]]), 400, 10105)
+        assert SECRET in str(problem["detail"])
+        assert account.api_secret not in str(problem["detail"])
+
+    async def test_one_of_each_still_authenticates(
+        self, app: FastAPI, account: Credentials
+    ) -> None:
+        headers = [(KEY, account.api_key), (SECRET, account.api_secret)]
+        assert (await self._send(app, headers)).status_code == 200
+
+
 class TestInvalidCredentials:
     async def test_wrong_secret(self, app: FastAPI, account: Credentials) -> None:
         wrong = "tts_" + "x" * 43

@@ -79,10 +79,19 @@ def _group_members(pgid: int) -> list[str]:
 class Server:
     """``python -m timetrack serve`` on one database; started, killed and restarted at will."""
 
-    def __init__(self, database_url: str, workdir: Path, *, workers: int = 1) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        workdir: Path,
+        *,
+        workers: int = 1,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.workdir = workdir
         self.workers = workers
+        self.settings = settings or {}  # TIMETRACK_* variables of this server's own
+        self.log = workdir / "server-0.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.starts = 0
@@ -102,13 +111,13 @@ class Server:
         assert self.process is None, "the server is running already"
         self.port = free_port()
         self.starts += 1
-        log = self.workdir / f"server-{self.starts}.log"
+        log = self.log = self.workdir / f"server-{self.starts}.log"
         argv = [sys.executable, "-m", "timetrack", "serve", "--port", str(self.port)]
         argv += ["--workers", str(workers or self.workers)]
         with log.open("wb") as out:
             self.process = subprocess.Popen(
                 argv,
-                env=server_env(self.database_url, self.workdir / "data"),
+                env={**server_env(self.database_url, self.workdir / "data"), **self.settings},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -173,9 +182,15 @@ class Server:
 
 
 @contextlib.asynccontextmanager
-async def running(database_url: str, workdir: Path, *, workers: int = 1) -> AsyncIterator[Server]:
+async def running(
+    database_url: str,
+    workdir: Path,
+    *,
+    workers: int = 1,
+    settings: dict[str, str] | None = None,
+) -> AsyncIterator[Server]:
     """A started server, stopped (its whole process group) however the block ends."""
-    server = Server(database_url, workdir, workers=workers)
+    server = Server(database_url, workdir, workers=workers, settings=settings)
     try:
         await server.start()
         yield server

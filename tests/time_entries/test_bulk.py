@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from .test_router import (
@@ -40,6 +41,7 @@ from .test_router import (
 )
 
 BULK = "/project_time_entries/bulk"
+JSON = "application/json"
 BODY_NOT_OBJECT = 10005
 AUTH_MISSING, AUTH_INVALID = 10001, 10002
 KEY_REUSED = 10031
@@ -240,6 +242,17 @@ class TestRefused:
         response = await api.post(BULK, content=raw, headers={"Content-Type": "application/json"})
         assert_error(response, 400, code)
         assert await total(api) == 1
+
+    async def test_a_key_repeated_in_one_item_writes_nothing(self, api: httpx.AsyncClient) -> None:
+        """The bulk parser refuses what the single create refuses (tests/test_wire.py)."""
+        await basics(api)
+        items = [orjson.dumps(item) for item in batch(3)]
+        items[2] = items[2][:-1] + b', "details": "again"}'
+        response = await api.post(
+            BULK, content=b"[" + b",".join(items) + b"]", headers={"Content-Type": JSON}
+        )
+        assert errors(response) == [(MALFORMED_JSON, "/2/details")]
+        assert await total(api) == 0
 
     async def test_one_too_many(self, api: httpx.AsyncClient) -> None:
         await basics(api)

@@ -10,7 +10,13 @@ from fastapi.security import APIKeyHeader
 
 from timetrack.accounts.guesses import count_wrong_secret, spent_for
 from timetrack.accounts.service import Account, Verdict, authenticate
-from timetrack.errors import ACCOUNT_DISABLED, AUTH_INVALID, AUTH_MISSING, AppError
+from timetrack.errors import (
+    ACCOUNT_DISABLED,
+    AUTH_INVALID,
+    AUTH_MISSING,
+    CREDENTIAL_HEADER_REPEATED,
+    AppError,
+)
 from timetrack.ratelimit import Policy, RateLimiter, client_address, key_throttled
 
 _key_header = APIKeyHeader(
@@ -27,6 +33,20 @@ _secret_header = APIKeyHeader(
 )
 
 _MAX_CREDENTIAL = 256
+_CREDENTIAL_HEADERS = {
+    b"x-timetrack-api-key": "X-TimeTrack-Api-Key",
+    b"x-timetrack-api-secret": "X-TimeTrack-Api-Secret",
+}
+
+
+def _refuse_repeated_credentials(request: Request) -> None:
+    """Two keys or two secrets have no one meaning (which would count?), so they are refused
+    before any lookup, as two ``Idempotency-Key`` headers are (10032)."""
+    names = [_CREDENTIAL_HEADERS.get(name) for name, _ in request.scope["headers"]]
+    for name in _CREDENTIAL_HEADERS.values():
+        count = names.count(name)
+        if count > 1:
+            raise AppError.of(CREDENTIAL_HEADER_REPEATED, f"send one {name} header, not {count}")
 
 
 async def current_account(
@@ -34,6 +54,7 @@ async def current_account(
     api_key: Annotated[str | None, Security(_key_header)],
     api_secret: Annotated[str | None, Security(_secret_header)],
 ) -> Account:
+    _refuse_repeated_credentials(request)
     limiter: RateLimiter = request.app.state.rate_limiter
     if not api_key or not api_secret:
         missing = [

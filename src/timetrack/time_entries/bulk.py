@@ -21,7 +21,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
-import orjson
 from pydantic import ValidationError
 
 from timetrack.clients.service import client_id_by_name
@@ -32,11 +31,11 @@ from timetrack.errors import (
     BULK_EMPTY,
     BULK_NOT_ARRAY,
     BULK_TOO_MANY,
-    MALFORMED_JSON,
     AppError,
     Problem,
     problems_from_validation,
 )
+from timetrack.jsonbody import load_json
 from timetrack.projects.service import project_by_name
 from timetrack.tasks.service import task_by_name
 from timetrack.time_entries import service
@@ -56,10 +55,7 @@ def parse_batch(raw: bytes) -> tuple[list[EntryCreate], list[str]]:
     the order first met)."""
     if not raw.strip():
         raise AppError.of(BULK_NOT_ARRAY, "expected a JSON array of time entries, got no body")
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise AppError.of(MALFORMED_JSON, f"the body is not valid JSON: {exc}") from None
+    data = load_json(raw)
     if not isinstance(data, list):
         raise AppError.of(
             BULK_NOT_ARRAY, f"expected a JSON array of time entries, got {type(data).__name__}"
