@@ -198,3 +198,33 @@ async def test_a_full_disk_is_an_outage(backend: Backend, tmp_path: Path) -> Non
             assert await tx.fetchval("SELECT count(*) FROM t") == 1
     finally:
         await database.close()
+
+
+class _Unreachable(SqliteDatabase):
+    """A database every statement of which finds it unavailable, as a server that went away."""
+
+    async def fetchrow(self, sql: str, *args: Any) -> Any:
+        raise DatabaseUnavailable("connection refused")
+
+
+async def test_health_and_every_request_answer_503_with_retry_after(tmp_path: Path) -> None:
+    """``/healthz`` and an authenticated request (its credential check is the first statement)
+    answer the same outage the same way: 503, 10020, ``Retry-After: 1``."""
+    import httpx
+
+    from timetrack.app import create_app
+    from timetrack.config import Settings
+
+    database = _Unreachable(tmp_path / "gone.db")
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'gone.db'}"), database)
+    credentials = {"X-TimeTrack-Api-Key": "ttk_x", "X-TimeTrack-Api-Secret": "tts_y"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        for response in (
+            await client.get("/healthz"),
+            await client.get("/api/v2/ext/clients", headers=credentials),
+        ):
+            assert response.status_code == 503, response.text
+            assert response.json()["errors"][0]["code"] == 10020
+            assert response.headers["Retry-After"] == "1"

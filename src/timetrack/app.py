@@ -32,6 +32,7 @@ from timetrack.errors import (
     Problem,
     error_response,
     install_error_handlers,
+    unavailable_response,
 )
 from timetrack.logs import REQUEST_ID
 from timetrack.projects.router import router as projects_router
@@ -292,7 +293,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         try:
             await request.app.state.db.fetchrow("SELECT 1")
         except DatabaseError:
-            return error_response([Problem(DATABASE_UNAVAILABLE, "the database is unreachable")])
+            return unavailable_response("the database is unreachable")
         return Response(b'{"status":"ok","database":"ok"}', media_type="application/json")
 
     app.openapi = lambda: opdocs.openapi_document(app, API_PREFIX)  # type: ignore[method-assign]

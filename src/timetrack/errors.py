@@ -281,12 +281,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response([Problem(code, detail)], headers)
 
 
+def unavailable_response(detail: str) -> Response:
+    """The 503 of a database outage, with the ``Retry-After`` every such answer carries."""
+    return error_response([Problem(DATABASE_UNAVAILABLE, detail)], {"Retry-After": "1"})
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     log.error("database unavailable: %s", exc)
-    return error_response(
-        [Problem(DATABASE_UNAVAILABLE, "the database is unavailable; retry shortly")],
-        {"Retry-After": "1"},
-    )
+    return unavailable_response("the database is unavailable; retry shortly")
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

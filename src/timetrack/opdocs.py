@@ -267,8 +267,7 @@ def _document_headers(operation: dict[str, Any], *, method: str, api: bool) -> N
     """Add ``X-Request-ID`` to every answer, the ``RateLimit-*`` headers to every answer of
     the API, the paging headers to every list, ``X-Ignored-Fields`` to every read's and every
     write's answer, ``Location`` to every 201 of one record (a bulk create's has none),
-    ``Retry-After`` to every 429 and (under the API, where the 503 comes from a database
-    outage) 503."""
+    ``Retry-After`` to every 429 and 503 (a database outage, ``/healthz``'s included)."""
     has_body = "requestBody" in operation
     for status, response in operation.get("responses", {}).items():
         schema = response.get("content", {}).get("application/json", {}).get("schema", {})
@@ -282,7 +281,7 @@ def _document_headers(operation: dict[str, Any], *, method: str, api: bool) -> N
             extra.update(_IGNORED_HEADERS)
         if status == "201" and schema.get("type") != "array":
             extra.update(_CREATED_HEADERS)
-        elif status == "429" or (status == "503" and api):
+        elif status in ("429", "503"):
             extra.update(_RETRY_HEADERS)
         headers = response.setdefault("headers", {})
         for name in extra:
