@@ -304,6 +304,9 @@ class TestCompleteness:
         body = {**user, "username": "ann", "email": "ann@example.com"}
         ann = await send("POST", "/users", "/users", json=body)
         await send("POST", "/users", "/users", json=body)  # 14030
+        nowhere = {**user, "username": "bo", "email": "bo@example.com", "region": "BY"}
+        await send("POST", "/users", "/users", json=nowhere)  # 14060: the account has no country
+        await send("PUT", "/users/{id}", f"/users/{ann.json()['id']}", json={"region": "BY"})
         entry = {"clientName": "Acme", "projectName": "P", **span}
         await send(
             "POST", "/project_time_entries", "/project_time_entries", json={**entry, "user": "x"}
@@ -328,7 +331,7 @@ class TestCompleteness:
         await send("POST", models, own, json={"validFrom": "2025-01-01"})  # 14052
         assert not undeclared, undeclared
         provoked = {10030, 11010, 11030, 11040, 11050, 12030, 13030, 14030, 14040}
-        provoked |= {14052, 15030, 15041, 16041, 16042, 17140, 18011, 19010, 19011}
+        provoked |= {14052, 14060, 15030, 15041, 16041, 16042, 17140, 18011, 19010, 19011}
         assert provoked <= seen, sorted(provoked - seen)
 
     async def test_summaries_use_the_right_article(self, doc: dict[str, Any]) -> None:

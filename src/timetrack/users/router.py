@@ -4,7 +4,13 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from timetrack.errors import USER_DELETED, USER_EMAIL_TAKEN, USER_NOT_FOUND, USERNAME_TAKEN
+from timetrack.errors import (
+    USER_DELETED,
+    USER_EMAIL_TAKEN,
+    USER_NOT_FOUND,
+    USER_REGION_UNKNOWN,
+    USERNAME_TAKEN,
+)
 from timetrack.routing import Resource, crud_router
 from timetrack.users import service
 from timetrack.users.schemas import UserCreate, UserRead, UserUpdate
@@ -40,8 +46,8 @@ router = crud_router(
         not_found=USER_NOT_FOUND,
         deleted=USER_DELETED,
         errors={
-            "create": (USERNAME_TAKEN, USER_EMAIL_TAKEN),
-            "update": (USER_EMAIL_TAKEN,),
+            "create": (USERNAME_TAKEN, USER_EMAIL_TAKEN, USER_REGION_UNKNOWN),
+            "update": (USER_EMAIL_TAKEN, USER_REGION_UNKNOWN),
         },
         examples={
             # The vendor's example, but for the e-mail address it leaves out.
