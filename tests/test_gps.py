@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from records import CLIENT, PROJECT, USER, make_project, make_user
 
-from tests.records import CLIENT, PROJECT, USER, make_project, make_user
 from timetrack.errors import FIELD_INVALID
 
 ENTRIES, ATTENDANCES = "/project_time_entries", "/attendances"

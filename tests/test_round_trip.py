@@ -25,11 +25,11 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import Backend, auth_headers
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from records import CLIENT, PROJECT, make_project, problem
 
-from tests.conftest import Backend, auth_headers
-from tests.records import CLIENT, PROJECT, make_project, problem
 from timetrack.accounts.service import Credentials
 from timetrack.app import create_app
 from timetrack.db import Database

@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import _client, auth_headers, new_account
 from fastapi import FastAPI
 
-from tests.conftest import _client, auth_headers, new_account
 from timetrack.db import Database
 
 # What the vendor's curl examples send besides the two credential headers.
