@@ -594,7 +594,7 @@ async def build_statements(data: Data) -> list[Statement]:
     # (f): the project name most clients of the account have.
     names = Counter(n for (acc, _), n in data.project_name.items() if acc == account_id)
     project, clients = names.most_common(1)[0]
-    month = {"from_": MONTH[0], "to": MONTH[1]}
+    from_, to = MONTH
     live = data.live[account_id]
     last_page = (live - 1) // PAGE_SIZE
     month_label = f"{MONTH[0]}..{MONTH[1]}"
@@ -603,8 +603,8 @@ async def build_statements(data: Data) -> list[Statement]:
     def add(key: str, title: str, stmt: tuple[str, str, Record], checked: bool) -> None:
         out.append(Statement(key, title, stmt[1], stmt[2], checked))
 
-    a = await recorded(account_id, Page(0, PAGE_SIZE), [user_id], user=username, **month)
-    b = await recorded(account_id, Page(0, PAGE_SIZE), **month)
+    a = await recorded(account_id, Page(0, PAGE_SIZE), [user_id], user=username, from_=from_, to=to)
+    b = await recorded(account_id, Page(0, PAGE_SIZE), from_=from_, to=to)
     c = await recorded(account_id, Page(0, PAGE_SIZE), total=live)
     d = await recorded(account_id, Page(last_page, PAGE_SIZE), total=live)
     # projectName matches a substring: every project of the account whose name contains it.
@@ -613,7 +613,9 @@ async def build_statements(data: Data) -> list[Statement]:
         for (acc, pid), n in data.project_name.items()
         if acc == account_id and name_key(project) in name_key(n)
     )
-    f = await recorded(account_id, Page(0, PAGE_SIZE), named, project_name=project, **month)
+    f = await recorded(
+        account_id, Page(0, PAGE_SIZE), named, project_name=project, from_=from_, to=to
+    )
     assert c[1][1] == d[1][1]
     add("a", f"user={username}, from/to {month_label}, page 0 of {PAGE_SIZE}", a[0], True)
     add("b", f"whole account, from/to {month_label}, page 0 of {PAGE_SIZE}", b[0], True)

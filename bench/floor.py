@@ -22,7 +22,7 @@ import hmac
 import os
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -483,7 +483,7 @@ async def _body(receive: Any) -> bytes:
             return b"".join(chunks)
 
 
-async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def app(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
         while True:
             message = await receive()
@@ -499,7 +499,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     secret = headers.get(b"x-timetrack-api-secret", b"").decode()
     method, path = scope["method"], scope["path"].removeprefix(API).rstrip("/")
     query = dict(parse_qsl(scope["query_string"].decode()))
-    sent = orjson.loads(await _body(receive)) if method in ("POST", "PUT") else None
+    sent: dict[str, Any] = orjson.loads(await _body(receive)) if method in ("POST", "PUT") else {}
 
     async def handle(c: Conn) -> Result:
         account = await authenticate(c, key, secret)

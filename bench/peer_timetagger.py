@@ -40,12 +40,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-# Works both as ``python bench/peer_timetagger.py`` (bench/ is sys.path[0]) and when the
-# orchestrator imports it as ``bench.peer_timetagger``.
-if __package__:
-    from . import wrk
-else:
-    import wrk
+# Run as ``python bench/peer_timetagger.py``, bench/ is sys.path[0]; the checkout root makes
+# ``bench.wrk`` importable, the one name the orchestrator (bench/run.py) and mypy use too.
+if not __package__:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import wrk
 
 log = logging.getLogger("peer_timetagger")
 
