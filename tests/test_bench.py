@@ -84,7 +84,7 @@ async def test_floor_answers_like_timetrack(
                 transport=httpx.ASGITransport(app=app), base_url="http://t" + API, headers=headers
             ) as ours,
             httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=floor.app),  # type: ignore[arg-type]
+                transport=httpx.ASGITransport(app=floor.app),
                 base_url="http://t" + API,
                 headers=headers,
             ) as bare,

@@ -134,18 +134,18 @@ async def test_every_query_parameter_refuses_other_spellings_of_its_value(
         declared = [p for p in operation.get("parameters", []) if p["in"] == "query"]
         # The required parameters only: an alias (``startDate``) yields to its parameter.
         values = {p["name"]: sample(p) for p in declared if p.get("required")}
-        body = {"json": {}} if method == "POST" else {}
+        body: dict[str, Any] = {"json": {}} if method == "POST" else {}
         url = url_of(path, ids)
         for parameter in declared:
             name, kind = parameter["name"], _kind(parameter["schema"])
             if kind is None:
                 continue
             good = _time_sample(parameter["schema"]) if kind == "time" else sample(parameter)
-            accepted = await api.request(method, url, params={**values, name: good}, **body)  # type: ignore[arg-type]
+            accepted = await api.request(method, url, params={**values, name: good}, **body)
             assert accepted.status_code == 200, (method, path, name, accepted.text)
             for spelled in _misspelled(kind, good):
                 where = (method, path, name, spelled)
-                response = await api.request(method, url, params={**values, name: spelled}, **body)  # type: ignore[arg-type]
+                response = await api.request(method, url, params={**values, name: spelled}, **body)
                 error = problem(response, 400, 10013)
                 assert error["source"] == {"parameter": name}, where
                 checked += 1

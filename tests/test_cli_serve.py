@@ -47,7 +47,7 @@ def test_serving_is_said_once_the_port_listens(tmp_path: Path) -> None:
     port = free_port()
     with serving(tmp_path, port) as process:
         assert process.stdout is not None
-        lines = []
+        lines: list[str] = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             line = process.stdout.readline()

@@ -14,7 +14,7 @@ import pytest
 from cli_support import Cli, cli_api, cli_runner, one_line_error, point_cli_at
 from conftest import scratch_postgres
 
-from timetrack import cli
+from timetrack.working_time.fields import WEEKDAYS
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ class TestSet:
         assert model["username"] == "alice"
         assert model["userId"] == acme["userId"]
         assert model["validFrom"] == "2026-01-01"
-        assert [model[f"{d}Seconds"] for d in cli.WEEKDAYS] == [28800] * 5 + [0, 0]
+        assert [model[f"{d}Seconds"] for d in WEEKDAYS] == [28800] * 5 + [0, 0]
         assert model["vacationDaysPerYear"] == 20
         # The API sees the same model.
         response = await cli_api(acme, "GET", f"/users/{acme['userId']}/working_time_models")
@@ -105,7 +105,7 @@ class TestSet:
         )  # fmt: skip
         assert result.code == 0, result
         model = result.json()
-        assert [model[f"{d}Seconds"] for d in cli.WEEKDAYS] == [
+        assert [model[f"{d}Seconds"] for d in WEEKDAYS] == [
             28800, 28800, 28800, 27720, 15300, 0, 0,
         ]  # fmt: skip
         assert model["vacationDaysPerYear"] == 27.5

@@ -22,7 +22,7 @@ by_kind = pytest.mark.parametrize("kind", KINDS, ids=str)
 
 
 def etag(response: httpx.Response) -> str:
-    value = response.headers.get("etag")
+    value: str | None = response.headers.get("etag")
     assert value is not None, (response.status_code, dict(response.headers))
     assert STRONG_ETAG.match(value), value
     return value

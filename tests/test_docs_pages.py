@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -24,6 +25,9 @@ import uvicorn
 
 from timetrack.app import create_app
 from timetrack.config import Settings
+
+if TYPE_CHECKING:  # at run time playwright is optional: the browser check is skipped without it
+    from playwright.sync_api import ConsoleMessage, Route
 
 PAGES = ("/docs",)
 CHROMIUM = "/usr/bin/chromium"
@@ -148,21 +152,21 @@ def test_browser_renders_page_offline(served: str, page: str) -> None:
         try:
             tab = browser.new_page()
 
-            def console(message: object) -> None:
-                text = message.text  # type: ignore[attr-defined]
+            def console(message: ConsoleMessage) -> None:
+                text = message.text
                 if "Content Security" in text:
                     violations.append(text)
 
             tab.on("console", console)
             tab.on("pageerror", lambda e: errors.append(str(e)))
 
-            def route(r: object) -> None:
-                url = r.request.url  # type: ignore[attr-defined]
+            def route(r: Route) -> None:
+                url = r.request.url
                 if url.startswith((origin, "data:")):
-                    r.continue_()  # type: ignore[attr-defined]
+                    r.continue_()
                 else:  # an offline installation could not reach it: neither may the test
                     elsewhere.append(url)
-                    r.abort()  # type: ignore[attr-defined]
+                    r.abort()
 
             tab.route("**/*", route)
             tab.goto(urljoin(origin, page))

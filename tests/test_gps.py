@@ -171,7 +171,9 @@ def _each(carrier: Carrier, latitude: Any, longitude: Any) -> dict[str, Any]:
 
 
 async def _stored(api: httpx.AsyncClient, carrier: Carrier) -> list[dict[str, Any]]:
-    listed: list[dict[str, Any]] = await _ok(await api.get(carrier.collection), 200)
+    response = await api.get(carrier.collection)
+    assert response.status_code == 200, response.text
+    listed: list[dict[str, Any]] = response.json()
     return listed
 
 

@@ -30,7 +30,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from timetrack import migrate
 from timetrack.accounts import auth
-from timetrack.accounts.service import Credentials, create_account, rotate_secret
+from timetrack.accounts.service import Credentials, authenticate, create_account, rotate_secret
 from timetrack.app import create_app
 from timetrack.db import Database, create_database
 from timetrack.logs import RequestIdFilter, uvicorn_log_config
@@ -187,15 +187,27 @@ class TestSecurityHeaders:
             assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
 
     async def test_hsts_behind_a_trusted_proxy(self, app: FastAPI, account: Credentials) -> None:
-        proxied = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")
+        # uvicorn types ASGI scopes as TypedDicts, Starlette as a MutableMapping: the same app.
+        proxied = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")  # type: ignore[arg-type]
         forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
         async with client(proxied, **auth_headers(account), **forwarded) as api:
             response = await api.get("/clients")
         assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
-        untrusted = ProxyHeadersMiddleware(app, trusted_hosts="192.0.2.1")
+        untrusted = ProxyHeadersMiddleware(app, trusted_hosts="192.0.2.1")  # type: ignore[arg-type]
         async with client(untrusted, **auth_headers(account), **forwarded) as api:
             response = await api.get("/clients")
         assert "Strict-Transport-Security" not in response.headers
+
+
+class _Recording(logging.Handler):
+    """Keeps every record it handles (after its filters ran), in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 class TestRequestId:
@@ -256,10 +268,9 @@ class TestRequestId:
         self, own_app: FastAPI, caplog: pytest.LogCaptureFixture
     ) -> None:
         caplog.set_level(logging.DEBUG)
-        records: list[logging.LogRecord] = []
-        handler = logging.Handler()
+        handler = _Recording()
+        records = handler.records
         handler.addFilter(RequestIdFilter())
-        handler.emit = records.append  # type: ignore[method-assign]
         logger = logging.getLogger("timetrack")
         logger.addHandler(handler)
         try:
@@ -273,6 +284,7 @@ class TestRequestId:
             logger.removeHandler(handler)
         assert sent.json() == {"requestId": "req-42"}
         assert generated.json() == {"requestId": generated.headers["X-Request-ID"]}
+        # RequestIdFilter sets these attributes on each record; LogRecord does not declare them.
         tags = [(r.getMessage(), r.request_id, r.request_tag) for r in records]  # type: ignore[attr-defined]
         assert tags == [
             ("inside the request", "req-42", " request_id=req-42"),
@@ -416,11 +428,10 @@ class TestNoSecretsLogged:
     ) -> None:
         """The test above would fail if the credential check logged what it was given."""
         caplog.set_level(logging.DEBUG)
-        real = auth.authenticate
 
         async def careless(db: Database, key: str, secret: str) -> Any:
             logging.getLogger("timetrack.careless").debug("checking %s", secret)
-            return await real(db, key, secret)
+            return await authenticate(db, key, secret)
 
         monkeypatch.setattr(auth, "authenticate", careless)
         session = Session()

@@ -138,19 +138,19 @@ async def test_every_read_names_the_query_parameters_it_ignored(
     assert sum(is_list(op) for _, _, op in operations) >= 20  # every list, GET and POST forms
     assert len(operations) >= 40
     for method, path, operation in operations:
-        declared = [
+        declared = tuple(
             (p["name"], sample(p)) for p in operation.get("parameters", []) if p["in"] == "query"
-        ]
+        )
         where = f"{method} {path}"
         assert "X-Ignored-Fields" in operation["responses"]["200"].get("headers", {}), where
-        body = {"json": {}} if method == "POST" else {}
+        body: dict[str, Any] = {"json": {}} if method == "POST" else {}
         url = url_of(path, ids)
-        known = await api.request(method, url, params=declared, **body)  # type: ignore[arg-type]
+        known = await api.request(method, url, params=declared, **body)
         assert known.status_code == 200, (where, known.text)
         assert "x-ignored-fields" not in known.headers, where
-        sent = [UNKNOWN[0], *declared, *UNKNOWN[1:]]
+        sent = (UNKNOWN[0], *declared, *UNKNOWN[1:])
         for spelled in (url, url + "/"):  # the undocumented twin with a trailing slash too
-            extra = await api.request(method, spelled, params=sent, **body)  # type: ignore[arg-type]
+            extra = await api.request(method, spelled, params=sent, **body)
             assert extra.status_code == 200, (where, extra.text)
             assert extra.headers["x-ignored-fields"] == "zzTypo, Limit", where
             assert extra.content == known.content, where  # ignored: the answer is the same

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import os
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx
@@ -340,7 +340,7 @@ async def apps(backend: Backend, database: Database) -> AsyncIterator[AppFactory
         await app.state.rate_limiter.aclose()
 
 
-async def statuses(calls: list[Awaitable[httpx.Response]]) -> list[int]:
+async def statuses(calls: Sequence[Awaitable[httpx.Response]]) -> list[int]:
     return [r.status_code for r in await asyncio.gather(*calls)]
 
 

@@ -76,7 +76,7 @@ def test_walkthrough_works_as_printed(tmp_path: Path) -> None:
     )
     try:
         assert server.stdout is not None
-        printed = []
+        printed: list[str] = []
         while not printed or " serving " not in printed[-1]:
             printed.append(server.stdout.readline())
             assert printed[-1], f"the server exited before serving: {printed}"

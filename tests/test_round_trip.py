@@ -92,7 +92,7 @@ deltas = st.one_of(
 )
 texts = st.one_of(
     st.none(),
-    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=30),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=30),
     st.just("x" * 10_000),
     st.just("  padded \n"),
 )
@@ -236,7 +236,7 @@ async def echo_back(api: httpx.AsyncClient, collection: str, record_id: int) -> 
     """PUT the record's own GET body: 200, and the record is what it was. Returns the body."""
     read = await api.get(f"{collection}/{record_id}")
     assert read.status_code == 200, read.text
-    before = read.json()
+    before: dict[str, Any] = read.json()
     event("stored, echoed back" + (" (open)" if before.get("to", "") is None else ""))
     put = await api.put(f"{collection}/{record_id}", json=before)
     assert put.status_code == 200, f"PUT of its own GET body {before}: {put.text}"

@@ -1,4 +1,7 @@
-async def test_create_and_list_client(api):
+import httpx
+
+
+async def test_create_and_list_client(api: httpx.AsyncClient) -> None:
     r = await api.post("/clients", json={"name": "Acme"})
     assert r.status_code == 201, r.text
     r = await api.get("/clients")

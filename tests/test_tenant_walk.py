@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -774,7 +774,7 @@ def ids_sent(v: Variant, foreign: World) -> list[str]:
 def _view(
     response: httpx.Response,
     swaps: list[tuple[str, str]],
-    id_swaps: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    id_swaps: Sequence[tuple[str, str]] = (),
 ) -> tuple[Any, ...]:
     """What the twins' answers must agree on: the status, the body without its volatile
     values, the paging and location headers; B's with A's tokens, and the ids of A's it sent

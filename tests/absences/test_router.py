@@ -315,7 +315,7 @@ class TestCreate:
     async def test_server_fields_are_ignored(
         self, api: httpx.AsyncClient, ann: dict[str, Any]
     ) -> None:
-        extra = {
+        extra: dict[str, Any] = {
             "id": 50,
             "user_id": 99,
             "absenceTypeName": "SICK",
@@ -589,7 +589,8 @@ class TestOverlap:
         await create(api, absence_type=HO, day_segment=2)
         assert [a["day_segment"] for a in await listed(api)] == [1, 2]
         # Both halves taken: neither half nor the whole day is free any more.
-        for fields in ({"day_segment": 1}, {"day_segment": 2}, {"day_segment": 0}, {}):
+        segments: list[dict[str, Any]] = [{"day_segment": n} for n in (1, 2, 0)] + [{}]
+        for fields in segments:
             response = await api.post("/absences", json=body_of(absence_type=VAC, **fields))
             problem(response, 409, 17040)
 

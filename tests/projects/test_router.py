@@ -62,7 +62,7 @@ def assert_error(
     body = r.json()
     assert list(body) == ["errors"], body
     assert len(body["errors"]) == 1, body
-    error = body["errors"][0]
+    error: dict[str, Any] = body["errors"][0]
     expected_keys = {"title", "status", "code", "detail"}
     if pointer is not None or parameter is not None:
         expected_keys.add("source")
@@ -75,7 +75,7 @@ def assert_error(
         assert error["source"] == {"pointer": pointer}
     if parameter is not None:
         assert error["source"] == {"parameter": parameter}
-    return error  # type: ignore[no-any-return]
+    return error
 
 
 def wrong_secret(creds: Credentials) -> dict[str, str]:
@@ -93,7 +93,8 @@ def wrong_key(creds: Credentials) -> dict[str, str]:
 async def make_client(api: httpx.AsyncClient, name: str = "Test GmbH") -> dict[str, Any]:
     r = await api.post("/clients", json={"name": name})
     assert r.status_code == 201, r.text
-    return r.json()  # type: ignore[no-any-return]
+    created: dict[str, Any] = r.json()
+    return created
 
 
 async def make_project(
@@ -104,7 +105,8 @@ async def make_project(
 ) -> dict[str, Any]:
     r = await api.post("/projects", json={"projectName": name, "clientName": client, **fields})
     assert r.status_code == 201, r.text
-    return r.json()  # type: ignore[no-any-return]
+    created: dict[str, Any] = r.json()
+    return created
 
 
 async def names(api: httpx.AsyncClient, query: str = "") -> list[str]:
@@ -116,7 +118,8 @@ async def names(api: httpx.AsyncClient, query: str = "") -> list[str]:
 async def get(api: httpx.AsyncClient, project_id: int) -> dict[str, Any]:
     r = await api.get(f"/projects/{project_id}")
     assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
+    project: dict[str, Any] = r.json()
+    return project
 
 
 def raw_links(header: str) -> dict[str, str]:

@@ -44,8 +44,8 @@ CREATORS = 4  # concurrent writers per kind of create
 UPDATED = 4  # records updated concurrently, each by one writer
 USER, BASE_CLIENT, PROJECT = "crash-user", "crash-base", "crash-project"
 ENTRIES = "project_time_entries"
-ENTRY_REQUIRED = ("user", "userId", "clientName", "clientId", "projectName", "projectId")
-ENTRY_REQUIRED += ("from", "to", "fromUtc", "toUtc", "workedMinutes", "breakMinutes")
+ENTRY_REQUIRED: tuple[str, ...] = ("user", "userId", "clientName", "clientId", "projectName")
+ENTRY_REQUIRED += ("projectId", "from", "to", "fromUtc", "toUtc", "workedMinutes", "breakMinutes")
 
 
 @dataclass
@@ -242,29 +242,29 @@ async def _verify(ledger: Ledger, client: httpx.AsyncClient) -> None:
             ledger.problem(f"{key} was never sent, but is stored: {record}")
 
     for key, state in ledger.tags.items():
-        record = by_tag.get(key)
+        stored = by_tag.get(key)
         if state == "unanswered":
             ledger.tags[key] = "absent"
             sent = ledger.unanswered.pop(key)
-            if record is not None:
-                if any(record.get(name) != value for name, value in sent.items()):
-                    ledger.problem(f"{key} is half-written: sent {sent}, stored {record}")
+            if stored is not None:
+                if any(stored.get(name) != value for name, value in sent.items()):
+                    ledger.problem(f"{key} is half-written: sent {sent}, stored {stored}")
                 ledger.figures.unanswered_committed += 1
                 ledger.tags[key] = "found"
-                ledger.expected[(key[0], record["id"])] = record
-        elif state == "absent" and record is not None:
-            ledger.problem(f"{key} was refused or never sent, but is stored: {record}")
+                ledger.expected[(key[0], stored["id"])] = stored
+        elif state == "absent" and stored is not None:
+            ledger.problem(f"{key} was refused or never sent, but is stored: {stored}")
     for target in ledger.targets:
-        record = by_id.get(("clients", target.id))
+        stored = by_id.get(("clients", target.id))
         in_flight, target.in_flight = target.in_flight, None
-        if record is not None and in_flight and record["notes"] == f"n{in_flight}":
+        if stored is not None and in_flight and stored["notes"] == f"n{in_flight}":
             ledger.figures.unanswered_committed += 1
-            ledger.expected[("clients", target.id)] = record
+            ledger.expected[("clients", target.id)] = stored
 
-    for key, expected in ledger.expected.items():
-        if by_id.get(key) != expected:
+    for id_key, expected in ledger.expected.items():
+        if by_id.get(id_key) != expected:
             ledger.figures.lost += 1
-            ledger.problem(f"{key} was acknowledged as {expected}, but is {by_id.get(key)}")
+            ledger.problem(f"{id_key} was acknowledged as {expected}, but is {by_id.get(id_key)}")
     for resource, record_id in sorted(set(ledger.acked_this_round)):
         got = await client.get(f"/{resource}/{record_id}")
         if got.status_code != 200 or got.json() != ledger.expected[(resource, record_id)]:

@@ -401,7 +401,7 @@ class TestTenantIsolation:
         await add_client(other_api, "Initech")
         await add_project(other_api, "Portal", "Initech")
         await add_user(other_api, "bob")
-        mine = {"user": "bob", "clientName": "Initech", "projectName": "Portal"}
+        mine: dict[str, Any] = {"user": "bob", "clientName": "Initech", "projectName": "Portal"}
         items = [
             entry(**mine),
             entry(**{**mine, "user": "alice"}),

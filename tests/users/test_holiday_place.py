@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
 from timetrack.errors import ALL_CODES
-from timetrack.public_holidays import place, supported
+from timetrack.public_holidays import holidays_between, place, supported
 from timetrack.work_reports import service as reports
 
 KEY = "X-TimeTrack-Api-Key"
@@ -291,11 +291,10 @@ class TestHolidaysPerUser:
         await add_user(people, "hamburg")  # a second user of the account's place
         await add_user(people, "albany", country="US", region="NY")
         calls: list[tuple[Any, ...]] = []
-        real = reports.holidays_between
 
         def counting(*args: Any) -> dict[date, str]:
             calls.append(args)
-            return real(*args)
+            return holidays_between(*args)
 
         monkeypatch.setattr(reports, "holidays_between", counting)
         await report(people, **{"from": "2025-10-01", "to": "2025-10-31"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from timetrack.work_reports.calc import (
     DEFAULT_WEEK,
@@ -45,12 +46,12 @@ def one(
     return days[0]
 
 
-def absence(first: str, last: str | None = None, name: str = "VAC", **flags: object) -> Absence:
+def absence(first: str, last: str | None = None, name: str = "VAC", **flags: Any) -> Absence:
     return Absence(
         date.fromisoformat(first),
         date.fromisoformat(last or first),
         name,
-        **flags,  # type: ignore[arg-type]
+        **flags,
     )
 
 

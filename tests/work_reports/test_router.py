@@ -560,7 +560,7 @@ class TestWorkedExample:
                 return await _original(self, sql, *args)
 
             monkeypatch.setattr(tx_class, "fetch", fetch)
-        year = {"from": "2025-01-01", "to": "2025-12-31", "limit": 1000}
+        year: dict[str, str | int] = {"from": "2025-01-01", "to": "2025-12-31", "limit": 1000}
         assert len(ok(await example.api.get("/work_reports", params=year))) == 2 * 365
         tables = [sql.split(" FROM ")[1].split()[0] for sql in statements]
         assert tables == ["users", "attendances", "absences", "working_time_models"]
@@ -787,7 +787,7 @@ class TestBadInput:
 
     async def test_user_id_filter(self, api: httpx.AsyncClient) -> None:
         alice, bob = await add_user(api, "alice"), await add_user(api, "bob")
-        day = {"from": "2025-01-06", "to": "2025-01-07"}
+        day: dict[str, str | int] = {"from": "2025-01-06", "to": "2025-01-07"}
         for path, extra in (("/work_reports", {}), ("/work_reports/grouped", {"groupBy": "week"})):
             records = ok(await api.get(path, params={**day, "userId": bob, **extra}))
             assert records and {r["userId"] for r in records} == {bob}
@@ -876,7 +876,7 @@ class TestTimestampBounds:
         ]
         pages: list[dict[str, Any]] = []
         for number in range(3):
-            page = {**params, "limit": 3, "page_number": number}
+            page: dict[str, str | int] = {**params, "limit": 3, "page_number": number}
             response = await api.get("/work_reports", params=page)
             assert response.headers["X-Total-Count"] == "7"
             pages += ok(response)

@@ -25,7 +25,7 @@ NONE = (0,) * 7
 
 def model(valid_from: str, days: str, week: tuple[int, ...] = FULL) -> LeaveModel:
     assert len(week) == 7
-    return LeaveModel(date.fromisoformat(valid_from), week, Decimal(days))  # type: ignore[arg-type]
+    return LeaveModel(date.fromisoformat(valid_from), week, Decimal(days))
 
 
 def absence(start: str, end: str, status: int = APPROVED, *, half: bool = False) -> LeaveAbsence:
@@ -90,7 +90,7 @@ class TestLeaveDays:
     def test_working_days_only(self) -> None:
         # Mon 11 May - Mon 18 May 2026 with Ascension Day on Thursday 14 May.
         days = leave_days([absence("2026-05-11", "2026-05-18")], [], {date(2026, 5, 14)}, 2026)
-        assert (days.taken, days.planned) == (5, 0)
+        assert (days.taken, days.planned) == (Decimal(5), Decimal(0))
 
     def test_half_days(self) -> None:
         days = leave_days(
@@ -129,7 +129,7 @@ class TestLeaveDays:
 
     def test_other_statuses_are_ignored(self) -> None:
         days = leave_days([absence("2026-03-02", "2026-03-06", 2)], [], set(), 2026)
-        assert (days.taken, days.planned) == (0, 0)
+        assert (days.taken, days.planned) == (Decimal(0), Decimal(0))
 
     def test_a_day_counts_at_most_once(self) -> None:
         absences = [
@@ -142,7 +142,7 @@ class TestLeaveDays:
             absence("2026-03-06", "2026-03-06", WAITING),
         ]
         days = leave_days(absences, [], set(), 2026)
-        assert (days.taken, days.planned) == (4, 1)
+        assert (days.taken, days.planned) == (Decimal(4), Decimal(1))
 
     def test_approved_counts_before_waiting(self) -> None:
         absences = [
