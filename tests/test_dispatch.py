@@ -223,12 +223,13 @@ def test_dependency_overrides_stop_the_start() -> None:
 
 
 async def test_dependency_overrides_set_after_the_start_are_refused(
-    app: FastAPI, caplog: pytest.LogCaptureFixture
+    backend: Backend, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Set on a running app (as a test would), they are not silently ignored: the request
     fails (500, logged) instead of running the dependency they meant to replace."""
     from timetrack.paging import PageDep
 
+    app = create_app(backend.settings, database)  # its own: the shared app stays untouched
     page_dependency = PageDep.__metadata__[0].dependency
     app.dependency_overrides[page_dependency] = _ok
     async with httpx.AsyncClient(
