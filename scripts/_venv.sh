@@ -8,7 +8,8 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   echo "timetrack needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)" >&2
   exit 1
 fi
-stamp=".venv/.installed-$(cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)"
+sums="$(cksum pyproject.toml constraints.txt | cut -d' ' -f1)"
+stamp=".venv/.installed-${sums//$'\n'/-}"
 if [ ! -f "$stamp" ]; then
   echo "Setting up .venv (first run, or pyproject.toml or constraints.txt changed) ..." >&2
   [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from conftest import Backend, auth_headers, new_account
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Security
 from starlette.responses import Response
 
 from timetrack.app import create_app
@@ -169,6 +169,16 @@ async def _uses_limited_dependency(
     return Response(value.encode())
 
 
+async def _scoped_dependency() -> str:
+    return "x"
+
+
+async def _uses_scoped_dependency(
+    value: Annotated[str, Security(_scoped_dependency, scopes=["read"])],
+) -> Response:
+    return Response(value.encode())
+
+
 def _router_with_dependencies(app: FastAPI) -> None:
     router = APIRouter()
     router.add_api_route("/thing", _ok)
@@ -187,9 +197,18 @@ def _route(endpoint: Callable[..., Any]) -> Callable[[FastAPI], None]:
         (_route(_sync_endpoint), r"GET /api/v2/ext/thing: _sync_endpoint is a plain def"),
         (_route(_uses_sync_dependency), r"_sync_dependency is a plain def \(declare it async"),
         (_route(_uses_limited_dependency), "_limited_dependency has a concurrency limit"),
+        (_route(_uses_scoped_dependency), "_scoped_dependency has security scopes"),
         (_router_with_dependencies, "/api/v2/ext: a router included with dependencies"),
     ],
-    ids=["repeated", "header", "sync-endpoint", "sync-dependency", "concurrency", "router-deps"],
+    ids=[
+        "repeated",
+        "header",
+        "sync-endpoint",
+        "sync-dependency",
+        "concurrency",
+        "scopes",
+        "router-deps",
+    ],
 )
 def test_a_route_it_cannot_serve_stops_the_start(
     declare: Callable[[FastAPI], None], reason: str

@@ -93,6 +93,7 @@ def test_dependant_has_the_fields_the_plan_reads() -> None:
         "security_scopes_param_name",
         "use_cache",
         "concurrency",
+        "own_oauth_scopes",
     }
     assert read <= {field.name for field in dataclasses.fields(Dependant)}
 

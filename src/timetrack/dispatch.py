@@ -18,11 +18,11 @@ before). FastAPI keeps building the routes, the OpenAPI document and ``/docs``.
 What the plan cannot do faithfully stops the start (:class:`CannotDispatch`, one line that
 names the route and the reason) rather than being served differently or slower: a route using
 declared bodies, headers, cookies, repeated parameters, yield dependencies, background tasks,
-a dependency's concurrency limit, or a plain ``def`` dependency or endpoint (FastAPI runs those
-in a thread; here everything runs on the event loop, so only ``async def`` is accepted), a
-router included with dependencies, a route of a kind it does not know, a FastAPI whose
-internals differ from the ones read here (docs/architecture.md lists them, with their pins),
-and ``app.dependency_overrides``, which the plan would ignore.
+a dependency's concurrency limit or security scopes, or a plain ``def`` dependency or
+endpoint (FastAPI runs those in a thread; here everything runs on the event loop, so only
+``async def`` is accepted), a router included with dependencies, a route of a kind it does
+not know, a FastAPI whose internals differ from the ones read here (docs/architecture.md lists
+them, with their pins), and ``app.dependency_overrides``, which the plan would ignore.
 """
 
 from __future__ import annotations
@@ -179,6 +179,9 @@ def _plan(dependant: Dependant) -> _Plan:
         raise _Unsupported(f"{name} has body, cookie, header, response or background parameters")
     if dependant.concurrency is not None:
         raise _Unsupported(f"{name} has a concurrency limit")
+    if dependant.own_oauth_scopes:
+        # FastAPI caches such a dependency per set of scopes; the plan caches by callable.
+        raise _Unsupported(f"{name} has security scopes")
     target = getattr(call, "__call__", call) if not inspect.isroutine(call) else call  # noqa: B004
     if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
         raise _Unsupported(f"{name} is a yield dependency")
@@ -272,7 +275,9 @@ def _key(path: str) -> tuple[int, str]:
 
 
 class Dispatcher:
-    """Serves the routes it could compile; hands everything else to FastAPI's router."""
+    """Serves every API route, compiled at start-up; hands unknown paths, wrong methods and
+    the app's plain Starlette routes (the OpenAPI document, the docs pages) to FastAPI's
+    router."""
 
     def __init__(self, app: FastAPI, fallback: ASGIApp) -> None:
         self.app = app
