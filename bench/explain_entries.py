@@ -573,7 +573,8 @@ async def recorded(
     account_id: int, page: Page, ids: Sequence[int] = (), total: int = 0, **params: Any
 ) -> list[tuple[str, str, Record]]:
     tx = _Recorder(page.limit, ids, total)
-    filters = {**_filters(**params), **_feed()}
+    # The router's dependencies are coroutines (the dispatcher runs no sync dependency).
+    filters = {**(await _filters(**params)), **(await _feed())}
     await service.list_entries(tx, account_id, page, filters)  # type: ignore[arg-type]
     for kind, sql, _ in tx.statements:
         base = service._OWNED if kind == "list" else service._COUNT

@@ -93,3 +93,21 @@ def test_an_address_that_is_not_ours_is_named(tmp_path: Path, host: str) -> None
     assert done.returncode == 1, done
     assert done.stderr.startswith(f"timetrack: cannot listen on {host}:8080: "), done.stderr
     assert "not one of this machine's" in done.stderr
+
+
+async def test_a_route_the_dispatcher_cannot_serve_stops_serve_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As after an upgrade that changed what the dispatcher reads: one line, exit status 1,
+    nothing written, no worker started."""
+    from cli_support import cli_runner, one_line_error, point_cli_at
+
+    from timetrack import dispatch
+
+    folder = point_cli_at(tmp_path, monkeypatch)
+    monkeypatch.setattr(dispatch, "_is_async", lambda call: False)
+    result = await cli_runner(capsys)("serve", "--port", str(free_port()))
+    message = one_line_error(result)
+    assert message.startswith("timetrack: cannot start: the dispatcher cannot serve "), message
+    assert "is a plain def (declare it async def)" in message
+    assert not folder.exists()

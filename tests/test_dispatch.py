@@ -1,23 +1,25 @@
 """The dispatcher (timetrack.dispatch) answers exactly as FastAPI's own routing would.
 
-Every API route must be compiled (a route left to FastAPI would silently be several times
-slower), and for a spread of requests, good and bad, the dispatched app and the same app with
-the dispatcher taken out give the same status, headers and body.
+Every API route is compiled, or the app does not start; for a spread of requests, good and
+bad, the dispatched app and the same app with the dispatcher taken out give the same status,
+headers and body, and the endpoint sees the scope FastAPI's router gives it.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, get_args
 
 import httpx
 import pytest
 from conftest import Backend, auth_headers, new_account
-from fastapi import FastAPI, Header, Query
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Security
+from starlette.responses import Response
 
 from timetrack.app import create_app
 from timetrack.db import Database
-from timetrack.dispatch import Dispatcher, install, route_path
+from timetrack.dispatch import CannotDispatch, Dispatcher, install, route_path
 
 API = "/api/v2/ext"
 
@@ -37,7 +39,6 @@ def plain_app(backend: Backend, database: Database) -> FastAPI:
 def test_every_api_route_is_compiled(app: FastAPI) -> None:
     dispatcher = app.router.middleware_stack
     assert isinstance(dispatcher, Dispatcher)
-    assert dispatcher.skipped == []
     # Each documented operation is registered with and without the trailing slash.
     documented = {
         (path, method.upper())
@@ -136,25 +137,155 @@ async def test_missing_credentials_win_over_bad_parameters(
             assert r.status_code == 401
 
 
-def test_routes_it_cannot_plan_are_left_to_fastapi() -> None:
-    """Repeated parameters (read with getlist) and header parameters stay with FastAPI."""
+async def _ok() -> Response:
+    return Response(b"ok")
+
+
+async def _repeated(tag: Annotated[list[str] | None, Query()] = None) -> Response:
+    return Response(b"ok")
+
+
+async def _header(user_agent: Annotated[str | None, Header()] = None) -> Response:
+    return Response(b"ok")
+
+
+def _sync_endpoint() -> Response:
+    return Response(b"ok")
+
+
+def _sync_dependency(name: str = "x") -> str:
+    return name
+
+
+async def _uses_sync_dependency(name: Annotated[str, Depends(_sync_dependency)]) -> Response:
+    return Response(name.encode())
+
+
+async def _limited_dependency() -> str:
+    return "x"
+
+
+async def _uses_limited_dependency(
+    value: Annotated[str, Depends(_limited_dependency, max_concurrency=2)],
+) -> Response:
+    return Response(value.encode())
+
+
+async def _scoped_dependency() -> str:
+    return "x"
+
+
+async def _uses_scoped_dependency(
+    value: Annotated[str, Security(_scoped_dependency, scopes=["read"])],
+) -> Response:
+    return Response(value.encode())
+
+
+def _router_with_dependencies(app: FastAPI) -> None:
+    router = APIRouter()
+    router.add_api_route("/thing", _ok)
+    app.include_router(router, prefix="/api/v2/ext", dependencies=[Depends(_limited_dependency)])
+
+
+def _route(endpoint: Callable[..., Any]) -> Callable[[FastAPI], None]:
+    return lambda app: app.add_api_route("/api/v2/ext/thing", endpoint)
+
+
+@pytest.mark.parametrize(
+    ("declare", "reason"),
+    [
+        (_route(_repeated), "GET /api/v2/ext/thing: _repeated has a repeated parameter \\(tag\\)"),
+        (_route(_header), "GET /api/v2/ext/thing: _header has body, cookie, header"),
+        (_route(_sync_endpoint), r"GET /api/v2/ext/thing: _sync_endpoint is a plain def"),
+        (_route(_uses_sync_dependency), r"_sync_dependency is a plain def \(declare it async"),
+        (_route(_uses_limited_dependency), "_limited_dependency has a concurrency limit"),
+        (_route(_uses_scoped_dependency), "_scoped_dependency has security scopes"),
+        (_router_with_dependencies, "/api/v2/ext: a router included with dependencies"),
+    ],
+    ids=[
+        "repeated",
+        "header",
+        "sync-endpoint",
+        "sync-dependency",
+        "concurrency",
+        "scopes",
+        "router-deps",
+    ],
+)
+def test_a_route_it_cannot_serve_stops_the_start(
+    declare: Callable[[FastAPI], None], reason: str
+) -> None:
+    """Never served differently, slower, or on the event loop when it should not be: the start
+    fails with one line naming the route and why (timetrack serve prints it)."""
     app = FastAPI()
+    app.add_api_route("/api/v2/ext/fine", _ok)
+    declare(app)
+    with pytest.raises(CannotDispatch, match="^the dispatcher cannot serve .*" + reason) as exc:
+        install(app)
+    assert "\n" not in str(exc.value)
 
-    @app.get("/api/v2/ext/tagged")
-    async def tagged(tag: Annotated[list[str] | None, Query()] = None) -> dict[str, object]:
-        return {"tag": tag}
 
-    @app.get("/api/v2/ext/agent")
-    async def agent(user_agent: Annotated[str | None, Header()] = None) -> dict[str, object]:
-        return {"agent": user_agent}
+def test_internals_it_does_not_know_stop_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FastAPI whose Dependant lacks a field the plan reads (as after an upgrade)."""
+    app = FastAPI()
+    app.add_api_route("/api/v2/ext/fine", _ok)
+    route = app.router.routes[-1]
+    monkeypatch.delattr(type(route.dependant), "concurrency")  # type: ignore[attr-defined]
+    with pytest.raises(CannotDispatch, match=r"FastAPI.s internals differ .*AttributeError"):
+        install(app)
 
-    @app.get("/api/v2/ext/plain")
-    async def plain(name: str = "x") -> dict[str, object]:
-        return {"name": name}
 
+def test_dependency_overrides_stop_the_start() -> None:
+    app = FastAPI()
+    app.add_api_route("/api/v2/ext/fine", _uses_limited_dependency)
+    app.dependency_overrides[_limited_dependency] = _ok
+    with pytest.raises(CannotDispatch, match=r"dependency_overrides are set .*_limited_dependency"):
+        install(app)
+
+
+async def test_dependency_overrides_set_after_the_start_are_refused(
+    backend: Backend, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Set on a running app (as a test would), they are not silently ignored: the request
+    fails (500, logged) instead of running the dependency they meant to replace."""
+    from timetrack.paging import PageDep
+
+    app = create_app(backend.settings, database)  # its own: the shared app stays untouched
+    page_dependency = get_args(PageDep)[1].dependency
+    app.dependency_overrides[page_dependency] = _ok
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t" + API
+    ) as anon:
+        with caplog.at_level(logging.ERROR, logger="timetrack"):
+            r = await anon.get("/clients")
+    assert r.status_code == 500
+    assert "dependency_overrides are set (_page)" in caplog.text
+
+
+async def test_the_endpoint_sees_the_scope_fastapi_gives() -> None:
+    """``route``, ``router``, ``endpoint``, ``path_params`` and ``app`` as Starlette's and
+    FastAPI's routers set them, on a route of an included router."""
+    seen: list[dict[str, Any]] = []
+
+    async def probe(request: Request, item: int) -> Response:
+        seen.append(dict(request.scope))
+        return Response(b"ok")
+
+    router = APIRouter()
+    router.add_api_route("/items/{item}", probe)
+    app = FastAPI()
+    app.include_router(router, prefix="/api/v2/ext")
     dispatcher = install(app)
-    assert dispatcher.compiled == 1
-    assert [s.split(":")[0] for s in dispatcher.skipped] == [
-        "/api/v2/ext/tagged",
-        "/api/v2/ext/agent",
-    ]
+    for stack in (dispatcher, dispatcher.fallback):
+        # Starlette leaves the attribute unannotated: mypy takes the type of its first value.
+        app.router.middleware_stack = stack  # type: ignore[assignment]
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client:
+            assert (await client.get("/api/v2/ext/items/7")).status_code == 200
+    dispatched, plain = seen
+    assert isinstance(plain["route"], type(router.routes[0]))
+    for key in ("route", "router", "endpoint", "path_params", "app"):
+        assert dispatched[key] is plain[key] or dispatched[key] == plain[key], key
+    assert dispatched["route"] is router.routes[0]
+    assert dispatched["router"] is app.router

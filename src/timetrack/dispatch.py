@@ -12,15 +12,23 @@ Answers are the ones FastAPI gives, errors included: values are validated by Fas
 fields with the same locations, missing and invalid ones raise the same
 ``RequestValidationError`` (after every dependency has run, as FastAPI does, so an ``AppError``
 raised by a later dependency still wins), and the endpoint is called with the same arguments.
-A route using anything the plan does not cover (declared bodies, headers, cookies, repeated
-parameters, yield dependencies, background tasks, ...) is left to FastAPI, as are paths the
-plan does not know and wrong methods (404/405 exactly as before). FastAPI keeps building the
-routes, the OpenAPI document and ``/docs``.
+Paths the plan does not know and wrong methods go to FastAPI's router (404/405 exactly as
+before). FastAPI keeps building the routes, the OpenAPI document and ``/docs``.
+
+What the plan cannot do faithfully stops the start (:class:`CannotDispatch`, one line that
+names the route and the reason) rather than being served differently or slower: a route using
+declared bodies, headers, cookies, repeated parameters, yield dependencies, background tasks,
+a dependency's concurrency limit or security scopes, or a plain ``def`` dependency or
+endpoint (FastAPI runs those in a thread; here everything runs on the event loop, so only
+``async def`` is accepted), a router included with dependencies, a route of a kind it does
+not know, a FastAPI whose internals differ from the ones read here (docs/architecture.md lists
+them, with their pins), and ``app.dependency_overrides``, which the plan would ignore.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import functools
 import inspect
 import re
 import types
@@ -37,7 +45,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, compile_path
+from starlette.routing import BaseRoute, Mount, Route, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
@@ -91,23 +99,27 @@ class _Param:
 class _Plan:
     """How to call one dependant (the endpoint, or one dependency) with its arguments."""
 
-    call: Callable[..., Any]
-    is_async: bool
+    call: Callable[..., Any]  # async: _plan refuses plain functions
     request_names: tuple[str, ...]  # parameters that receive the Request
     use_cache: bool
     params: tuple[_Param, ...]
     dependencies: tuple[tuple[str | None, _Plan], ...]
 
 
+class CannotDispatch(RuntimeError):
+    """The app has a route the dispatcher cannot serve as FastAPI would, or dependency
+    overrides: the server must not start (``timetrack serve`` prints the message, one line)."""
+
+
 class _Unsupported(Exception):
-    """A route uses something the dispatcher does not do; FastAPI serves it."""
+    """A route uses something the dispatcher does not do."""
 
 
-def _params(fields: list[Any], source: str) -> Iterator[_Param]:
+def _params(fields: list[Any], source: str, owner: str) -> Iterator[_Param]:
     for field in fields:
         info = field.field_info
         if getattr(info, "annotation", None) is not None and _is_sequence(info.annotation):
-            raise _Unsupported("a repeated parameter")
+            raise _Unsupported(f"{owner} has a repeated parameter ({field.alias})")
         yield _Param(
             name=field.name,
             alias=field.alias,
@@ -121,7 +133,7 @@ def _params(fields: list[Any], source: str) -> Iterator[_Param]:
 
 def _is_sequence(annotation: Any) -> bool:
     """Whether a parameter takes repeated values (``?tag=a&tag=b``), which FastAPI reads with
-    ``getlist``: such a route is left to FastAPI."""
+    ``getlist``: the plan does not read those."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _is_sequence(typing.get_args(annotation)[0])
@@ -135,10 +147,25 @@ def _is_sequence(annotation: Any) -> bool:
     )
 
 
+def _is_async(call: Callable[..., Any]) -> bool:
+    """Whether calling ``call`` gives an awaitable, as FastAPI decides it: through partials
+    and decorators, and for an instance, by its ``__call__``. A class is a plain call."""
+    target: Any = call
+    while isinstance(target, functools.partial):
+        target = target.func
+    target = inspect.unwrap(target)
+    if inspect.isclass(target):
+        return False
+    if not inspect.isroutine(target):
+        target = getattr(target, "__call__", None)  # noqa: B004
+    return inspect.iscoroutinefunction(target)
+
+
 def _plan(dependant: Dependant) -> _Plan:
     call = dependant.call
     if call is None:
         raise _Unsupported("no callable")
+    name = getattr(call, "__qualname__", repr(call))
     unsupported = (
         dependant.body_params,
         dependant.cookie_params,
@@ -149,14 +176,25 @@ def _plan(dependant: Dependant) -> _Plan:
         dependant.security_scopes_param_name,
     )
     if any(unsupported):
-        raise _Unsupported("body, cookie, header, response or background parameters")
+        raise _Unsupported(f"{name} has body, cookie, header, response or background parameters")
+    if dependant.concurrency is not None:
+        raise _Unsupported(f"{name} has a concurrency limit")
+    if dependant.own_oauth_scopes:
+        # FastAPI caches such a dependency per set of scopes; the plan caches by callable.
+        raise _Unsupported(f"{name} has security scopes")
     target = getattr(call, "__call__", call) if not inspect.isroutine(call) else call  # noqa: B004
     if inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target):
-        raise _Unsupported("a yield dependency")
-    params = (*_params(dependant.path_params, "path"), *_params(dependant.query_params, "query"))
+        raise _Unsupported(f"{name} is a yield dependency")
+    if not _is_async(call):
+        # FastAPI would run it in a thread; on the event loop it would stall every request of
+        # the worker while it runs. Refused, so whatever runs on the loop says so (async def).
+        raise _Unsupported(f"{name} is a plain def (declare it async def)")
+    params = (
+        *_params(dependant.path_params, "path", name),
+        *_params(dependant.query_params, "query", name),
+    )
     return _Plan(
         call=call,
-        is_async=inspect.iscoroutinefunction(target),
         request_names=tuple(
             name
             for name in (dependant.request_param_name, dependant.http_connection_param_name)
@@ -176,18 +214,16 @@ async def _solve(
     values: dict[str, Any] = {}
     failed = False
     for name, sub in plan.dependencies:
-        if sub.call in cache:
+        if sub.use_cache and sub.call in cache:
             result = cache[sub.call]
         else:
             arguments = await _solve(sub, request, cache, errors)
             if arguments is None:
                 failed = True
                 continue
-            result = sub.call(**arguments)
-            if sub.is_async:
-                result = await result
-            if sub.use_cache:
-                cache[sub.call] = result
+            result = await sub.call(**arguments)
+            # As FastAPI: the first result is kept even when this use does not read the cache.
+            cache.setdefault(sub.call, result)
         if name is not None:
             values[name] = result
     for param in plan.params:
@@ -212,16 +248,22 @@ class _Route:
 
 
 def _api_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
-    """Every APIRoute with its full path, through included routers without dependencies."""
+    """Every APIRoute with its full path, through included routers (FastAPI's private
+    ``_IncludedRouter``: ``original_router`` and ``include_context``)."""
     for route in routes:
         if isinstance(route, APIRoute):
             yield prefix + route.path, route
             continue
         router = getattr(route, "original_router", None)
         context = getattr(route, "include_context", None)
-        if router is None or context is None or context.dependencies:
-            continue  # a shape the dispatcher does not know: FastAPI serves it
-        yield from _api_routes(router.routes, prefix + context.prefix)
+        if router is not None and context is not None:
+            if context.dependencies:
+                where = prefix + context.prefix
+                raise CannotDispatch(f"{where}: a router included with dependencies")
+            yield from _api_routes(router.routes, prefix + context.prefix)
+        elif type(route) not in (Route, Mount):
+            # Perhaps this FastAPI includes routers differently: its routes would go unserved.
+            raise CannotDispatch(f"{prefix}: a route of a kind it does not know ({type(route)})")
 
 
 def _key(path: str) -> tuple[int, str]:
@@ -233,24 +275,31 @@ def _key(path: str) -> tuple[int, str]:
 
 
 class Dispatcher:
-    """Serves the routes it could compile; hands everything else to FastAPI's router."""
+    """Serves every API route, compiled at start-up; hands unknown paths, wrong methods and
+    the app's plain Starlette routes (the OpenAPI document, the docs pages) to FastAPI's
+    router."""
 
     def __init__(self, app: FastAPI, fallback: ASGIApp) -> None:
+        self.app = app
         self.fallback = fallback
         self.table: dict[tuple[int, str], list[_Route]] = {}
         self.compiled = 0
-        self.skipped: list[str] = []  # routes FastAPI serves; tests/test_dispatch.py wants none
-        for path, route in _api_routes(app.router.routes):
+        _refuse_overrides(app)
+        try:
+            routes = list(_api_routes(app.router.routes))
+        except CannotDispatch as exc:
+            raise CannotDispatch(f"the dispatcher cannot serve {exc}") from None
+        for path, route in routes:
+            where = f"{'|'.join(sorted(route.methods or ()))} {path}"
             try:
                 plan = _plan(route.dependant)
             except _Unsupported as exc:
-                self.skipped.append(f"{path}: {exc}")
-                continue
+                raise CannotDispatch(f"the dispatcher cannot serve {where}: {exc}") from None
             except (AttributeError, TypeError) as exc:
-                # A FastAPI whose internals differ from those the plan reads: FastAPI serves
-                # the route (slower, never wrong), and the test that wants none skipped fails.
-                self.skipped.append(f"{path}: {type(exc).__name__}: {exc}")
-                continue
+                raise CannotDispatch(
+                    f"the dispatcher cannot serve {where}: FastAPI's internals differ from the "
+                    f"pinned ones it reads ({type(exc).__name__}: {exc}); see docs/architecture.md"
+                ) from None
             pattern, _format, convertors = compile_path(path)
             entry = _Route(pattern, convertors, frozenset(route.methods or ()), plan, route)
             self.table.setdefault(_key(path), []).append(entry)
@@ -277,7 +326,11 @@ class Dispatcher:
         if found is None:
             await self.fallback(scope, receive, send)
             return
+        if self.app.dependency_overrides:
+            _refuse_overrides(self.app)  # set after start-up (a test): never ignored
         route, path_params = found
+        # What Starlette's and FastAPI's routers put in the scope before calling the endpoint.
+        scope.setdefault("router", self.app.router)
         scope["path_params"] = path_params
         scope["endpoint"] = route.plan.call
         scope["route"] = route.route
@@ -286,17 +339,24 @@ class Dispatcher:
         arguments = await _solve(route.plan, request, {}, errors)
         if arguments is None:
             raise RequestValidationError(errors)
-        response = route.plan.call(**arguments)
-        if route.plan.is_async:
-            response = await response
+        response = await route.plan.call(**arguments)
         if not isinstance(response, Response):
             raise TypeError(f"{route.plan.call.__qualname__} returned {type(response).__name__}")
         await response(scope, receive, send)
 
 
+def _refuse_overrides(app: FastAPI) -> None:
+    if app.dependency_overrides:
+        names = ", ".join(getattr(c, "__qualname__", repr(c)) for c in app.dependency_overrides)
+        raise CannotDispatch(
+            f"app.dependency_overrides are set ({names}), which the dispatcher does not apply"
+        )
+
+
 def install(app: FastAPI) -> Dispatcher:
     """Put the dispatcher in front of ``app``'s router (inside its exception handling, so
-    errors become the same envelopes). Call once every route is in place."""
+    errors become the same envelopes). Call once every route is in place. Raises
+    :class:`CannotDispatch` when some route cannot be served as FastAPI would serve it."""
     router = app.router
     dispatcher = Dispatcher(app, router.middleware_stack)
     router.middleware_stack = dispatcher

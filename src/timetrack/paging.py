@@ -33,7 +33,7 @@ class Page:
         return self.number * self.limit
 
 
-def _page(
+async def _page(
     page_number: Annotated[
         int | None,
         Query(ge=0, le=MAX_PAGE_NUMBER, description="0-based page index (default 0)"),

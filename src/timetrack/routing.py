@@ -92,7 +92,7 @@ def route(
     return decorator
 
 
-def _feed(
+async def _feed(
     updated_since: Annotated[
         str | None,
         Query(
@@ -179,7 +179,7 @@ def created_response(request: Request, content: dict[str, Any], ignored: list[st
     return response
 
 
-def name_filter(
+async def name_filter(
     name: Annotated[
         str | None,
         Query(max_length=NAME_MAX, description=NAME_DOC.format("record")),
@@ -199,7 +199,7 @@ class Resource:
     create_model: type[WireModel]
     update_model: type[WireModel]
     # A FastAPI dependency declaring the list filters as query parameters.
-    filters: Callable[..., dict[str, Any]]
+    filters: Callable[..., Awaitable[dict[str, Any]]]
     list: Callable[[Tx, int, Page, dict[str, Any]], Awaitable[tuple[list[Row], int]]]
     get: Callable[[Tx, int, int], Awaitable[Row]]
     create: Callable[[Tx, int, Any], Awaitable[Row]]

@@ -30,7 +30,7 @@ StatusParam = Annotated[
 ]
 
 
-def _filters(
+async def _filters(
     user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,

@@ -65,7 +65,7 @@ _WRITE_CODES = (
 )
 
 
-def _filters(
+async def _filters(
     user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,

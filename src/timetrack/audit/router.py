@@ -46,7 +46,7 @@ def _bound(name: str, text: str, *, upper: bool) -> tuple[str, datetime]:
     return service.time_bound(value, upper=upper)
 
 
-def _filters(
+async def _filters(
     resource: Annotated[
         str | None,
         Query(max_length=64, description="the collection written, e.g. `clients`"),

@@ -14,7 +14,7 @@ from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
 from timetrack.routing import Resource, crud_router
 
 
-def _filters(
+async def _filters(
     project_name: ProjectNameParam = None,
     client_name: ClientNameParam = None,
     client_id: ClientIdParam = None,

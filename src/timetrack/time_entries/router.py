@@ -56,7 +56,7 @@ def _bound(parameter: str, text: str, *, upper: bool) -> tuple[str, Any]:
     return start_bound(parameter, text, upper=upper, alias="e.")
 
 
-def _filters(
+async def _filters(
     user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,

@@ -17,7 +17,7 @@ from timetrack.users.schemas import UserCreate, UserRead, UserUpdate
 from timetrack.wire import NAME_MAX
 
 
-def _filters(
+async def _filters(
     username: Annotated[
         str | None,
         Query(max_length=NAME_MAX, description="case-insensitive substring of the username"),

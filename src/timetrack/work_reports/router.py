@@ -39,7 +39,7 @@ class ReportQuery:
     user_id: int | None = None
 
 
-def _query(
+async def _query(
     from_: Annotated[str, day_query(_DATE_DOC, alias="from")],
     to: Annotated[str, day_query(_DATE_DOC)],
     username: Annotated[
@@ -61,7 +61,7 @@ def _query(
 QueryDep = Annotated[ReportQuery, Depends(_query)]
 
 
-def _group_by(
+async def _group_by(
     group_by: Annotated[
         str, Query(alias="groupBy", max_length=10, description="`week`, `month` or `year`")
     ],
