@@ -239,7 +239,9 @@ class SqliteDatabase:
             conn = connect_sqlite(self.path, busy_timeout_ms=self._busy_timeout_ms)
             conn.row_factory = None  # plain tuples; _SqliteTx makes them dicts
             # From here on SQLite never waits for a lock itself: it would sleep on the event
-            # loop. The write lock is waited for in _begin_write; a WAL reader needs no lock.
+            # loop. The write lock is waited for in _begin_write; a WAL reader needs no lock,
+            # except while the log's index is rebuilt after a crash (then 503). The rebuild at
+            # start-up happened in connect_sqlite's journal_mode pragma, under the timeout.
             conn.execute("PRAGMA busy_timeout = 0")
             self._conn = conn
 
