@@ -176,6 +176,44 @@ async def test_a_write_lock_held_past_the_busy_timeout_is_an_outage(
         assert check.execute("SELECT count(*) FROM t").fetchone() == (1,)
 
 
+async def test_a_write_waiting_for_the_lock_leaves_the_process_free(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """SQLite: while a write waits for another connection's write lock, the event loop and the
+    process's own lock stay free, so reads and other statements of the process go on; the
+    write goes through once the lock is let go. (Against a real server, 1 and 2 workers:
+    ``tests/reliability/test_sqlite_write_lock.py``.)"""
+    if backend.name != "sqlite":
+        pytest.skip("SQLite's file lock")
+    path = tmp_path / "waiting.db"
+    database = SqliteDatabase(path, busy_timeout_ms=5000)
+    await database.open()
+    other = connect_sqlite(path)
+    try:
+        other.execute("CREATE TABLE t (x INTEGER)")
+        other.execute("BEGIN IMMEDIATE")
+
+        async def write() -> None:
+            async with database.transaction(write=True) as tx:
+                await tx.execute("INSERT INTO t VALUES (1)")
+
+        waiting = asyncio.create_task(write())
+        await asyncio.sleep(0.05)
+        for _ in range(5):
+            assert await asyncio.wait_for(_one(database), 0.5) == 1
+            async with database.transaction(write=False) as tx:
+                assert await asyncio.wait_for(tx.fetchval("SELECT count(*) FROM t"), 0.5) == 0
+            await asyncio.sleep(0.02)
+        assert not waiting.done()
+        other.execute("ROLLBACK")
+        await asyncio.wait_for(waiting, 1)
+    finally:
+        other.close()
+        await database.close()
+    with contextlib.closing(sqlite3.connect(path)) as check:
+        assert check.execute("SELECT count(*) FROM t").fetchone() == (1,)
+
+
 async def test_a_full_disk_is_an_outage(backend: Backend, tmp_path: Path) -> None:
     """SQLite: a write that does not fit (SQLITE_FULL, here by ``max_page_count``) is a 503,
     as a full disk is on PostgreSQL (53100), although SQLite has rolled the transaction back

@@ -15,8 +15,11 @@ SQLite is driven on the event loop itself: one connection per process, every tra
 holding an ``asyncio.Lock`` so two requests never share one. Each statement blocks the loop for
 its (sub-millisecond) duration, which is far cheaper than handing it to a thread pool, where the
 GIL convoy between the loop and the pool threads collapsed throughput to ~190 req/s. Writes begin
-with ``BEGIN IMMEDIATE`` so a second worker process waits on the busy timeout instead of failing
-half-way through its transaction.
+with ``BEGIN IMMEDIATE`` so a second worker process waits for the write lock before doing any
+work instead of failing half-way through its transaction. That wait never happens inside
+SQLite, which would sleep on the event loop and freeze the worker, its reads included: the
+connection's busy timeout is 0, and a refused ``BEGIN IMMEDIATE`` is tried again after an
+``asyncio.sleep``, without the process's lock, until the configured busy timeout has passed.
 """
 
 from __future__ import annotations
@@ -140,6 +143,16 @@ def connect_sqlite(path: Path, *, busy_timeout_ms: int = 5000) -> sqlite3.Connec
 _SQLITE_UNAVAILABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL})
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_BUSY
+
+
+# Pauses between attempts at the write lock, in seconds: short at first, since another worker's
+# write transaction holds the lock for about a millisecond, then capped, so a waiting writer
+# notices a released lock within 10 ms and an attempt (a few microseconds) stays rare.
+_WRITE_LOCK_PAUSES = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.01)
+
+
 def _translate_sqlite(exc: sqlite3.Error) -> DatabaseError:
     if isinstance(exc, sqlite3.IntegrityError):
         return IntegrityViolation(str(exc))
@@ -225,6 +238,11 @@ class SqliteDatabase:
         if self._conn is None:
             conn = connect_sqlite(self.path, busy_timeout_ms=self._busy_timeout_ms)
             conn.row_factory = None  # plain tuples; _SqliteTx makes them dicts
+            # From here on SQLite never waits for a lock itself: it would sleep on the event
+            # loop. The write lock is waited for in _begin_write; a WAL reader needs no lock,
+            # except while the log's index is rebuilt after a crash (then 503). The rebuild at
+            # start-up happened in connect_sqlite's journal_mode pragma, under the timeout.
+            conn.execute("PRAGMA busy_timeout = 0")
             self._conn = conn
 
     async def close(self) -> None:
@@ -248,11 +266,16 @@ class SqliteDatabase:
         conn = self._conn
         if conn is None:
             raise DatabaseUnavailable("database is not open")
-        async with self._lock:
+        if write:
+            await self._begin_write(conn)
+        else:
+            await self._lock.acquire()
             try:
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                conn.execute("BEGIN")  # deferred: a read takes no lock until its first statement
             except sqlite3.Error as exc:
+                self._lock.release()
                 raise _translate_sqlite(exc) from exc
+        try:
             try:
                 yield _SqliteTx(conn)
             except BaseException:
@@ -266,6 +289,35 @@ class SqliteDatabase:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise _translate_sqlite(exc) from exc
+        finally:
+            self._lock.release()
+
+    async def _begin_write(self, conn: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``, returning with the process's lock held. While another process
+        holds the write lock, wait for it with ``asyncio.sleep`` and without the process's
+        lock, so the worker's reads and other requests go on; past the busy timeout, 503."""
+        pauses = iter(_WRITE_LOCK_PAUSES)
+        pause = 0.0
+        deadline: float | None = None
+        while True:
+            await self._lock.acquire()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.Error as exc:
+                self._lock.release()
+                if not _is_busy(exc):
+                    raise _translate_sqlite(exc) from exc
+                now = asyncio.get_running_loop().time()
+                if deadline is None:
+                    deadline = now + self._busy_timeout_ms / 1000
+                if now >= deadline:
+                    raise DatabaseUnavailable(
+                        f"another connection held the write lock past the busy timeout "
+                        f"({self._busy_timeout_ms} ms)"
+                    ) from exc
+            pause = next(pauses, pause)
+            await asyncio.sleep(min(pause, deadline - now))
 
 
 # --- PostgreSQL: postgres.py ------------------------------------------------------------------

@@ -60,6 +60,11 @@ def _ceil_seconds(us: int) -> int:
     return -(-us // _US)
 
 
+def _retry_after(wait_us: int) -> int:
+    """A wait as ``Retry-After`` seconds: rounded up, and never 0 for a refusal."""
+    return max(1, _ceil_seconds(wait_us))
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """``burst`` tokens, one more every ``interval_us`` microseconds."""
@@ -76,6 +81,11 @@ class Policy:
         """How far ahead of now a bucket's full-again time may be: ``burst`` tokens' worth."""
         return self.interval_us * self.burst
 
+    def wait_us(self, debt_us: int) -> int:
+        """Microseconds until a bucket whose full-again time lies ``debt_us`` ahead of now has
+        a token again (0 or less: it has one now)."""
+        return debt_us + self.interval_us - self.capacity_us
+
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass takes microseconds to build
 class Decision:
@@ -90,13 +100,12 @@ class Decision:
     @classmethod
     def of(cls, policy: Policy, allowed: bool, debt_us: int) -> Decision:
         """``debt_us``: how far the bucket's full-again time lies ahead of now."""
-        wait = debt_us + policy.interval_us - policy.capacity_us
         return cls(
             allowed=allowed,
             limit=policy.burst,
             remaining=max(0, policy.burst - -(-debt_us // policy.interval_us)),
             reset=_ceil_seconds(max(0, debt_us)),
-            retry_after=0 if allowed else max(1, _ceil_seconds(wait)),
+            retry_after=0 if allowed else _retry_after(policy.wait_us(debt_us)),
         )
 
     def headers(self) -> dict[str, str]:
@@ -121,7 +130,7 @@ def _too_many_requests(decision: Decision) -> AppError:
 
 
 def _throttled(wait_us: int, source: str = "from this address") -> AppError:
-    seconds = max(1, _ceil_seconds(wait_us))
+    seconds = _retry_after(wait_us)
     detail = f"too many failed authentications {source}; retry in {seconds} s"
     return AppError(Problem(AUTH_THROTTLED, detail), headers={"Retry-After": str(seconds)})
 
@@ -184,7 +193,7 @@ class Buckets:
         full_at = self._full_at.get(key)
         if full_at is None:
             return 0
-        return max(0, full_at - self._clock() + self.policy.interval_us - self.policy.capacity_us)
+        return max(0, self.policy.wait_us(full_at - self._clock()))
 
     def __len__(self) -> int:
         return len(self._full_at)
@@ -243,7 +252,7 @@ class RateLimiter:
         """After a counted failure: the microseconds the address is now refused for (0 while it
         has tokens left), logged at most every ten seconds per process."""
         assert self.failures is not None
-        wait = debt + self.failures.interval_us - self.failures.capacity_us
+        wait = self.failures.wait_us(debt)
         if wait <= 0:
             return 0
         now = self._clock()
@@ -256,7 +265,7 @@ class RateLimiter:
         log.warning(
             "too many failed authentications from %s: refused for %d s%s",
             address,
-            max(1, _ceil_seconds(wait)),
+            _retry_after(wait),
             more,
         )
         self._warned_at, self._unwarned = now, 0
@@ -339,8 +348,9 @@ class RedisRateLimiter(RateLimiter):
             return
         refused, debt = result
         if refused:
-            self._block(address, debt + self.failures.interval_us - self.failures.capacity_us)
-            raise _throttled(debt + self.failures.interval_us - self.failures.capacity_us)
+            wait = self.failures.wait_us(debt)
+            self._block(address, wait)
+            raise _throttled(wait)
         self._block(address, self._note_failure(address, debt))
 
     async def admit(self, api_key: str) -> Decision | None:
