@@ -1,7 +1,8 @@
 """The project timer over HTTP (SPEC §2 "Project timer", with the wire conventions of §1).
 
-Served at ``/timers/project_timer`` and at ``/project_timer``; every test that drives the timer
-runs on both prefixes, with and without a trailing slash.
+Served at ``/timers/project_timer`` and at ``/project_timer``, with and without a trailing slash.
+The scenarios drive the canonical spelling; ``TestSpellings`` proves once that every other
+spelling of every timer operation answers exactly as the canonical one does.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import pytest
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials
+from timetrack.app import create_app
+from timetrack.config import Settings
 from timetrack.errors import ALL_CODES
 
 KEY = "X-TimeTrack-Api-Key"
@@ -156,13 +159,14 @@ class Paths:
         return f"{self.prefix}/{action}{self.slash}"
 
 
-ALL_PATHS = [Paths(p, s) for p in PREFIXES for s in ("", "/")]
+CANONICAL = Paths(PREFIXES[0], "")
+OTHER_SPELLINGS = [Paths(p, s) for p in PREFIXES for s in ("", "/")][1:]
 
 
-@pytest.fixture(params=ALL_PATHS, ids=lambda p: p.prefix.strip("/") + ("+slash" if p.slash else ""))
-def paths(request: pytest.FixtureRequest) -> Paths:
-    value: Paths = request.param
-    return value
+@pytest.fixture
+def paths() -> Paths:
+    """The canonical spelling: the scenarios run once, ``TestSpellings`` covers the others."""
+    return CANONICAL
 
 
 @dataclass
@@ -971,3 +975,91 @@ class TestTenants:
         (their_entry,) = await entries_of(other_api)
         assert (my_entry["details"], my_entry["from"]) == ("mine", at(9))
         assert (their_entry["details"], their_entry["from"]) == ("theirs", at(10))
+
+
+# --- path spellings ---------------------------------------------------------------------------
+
+API = "/api/v2/ext"
+# One representative request per timer operation, in an order that makes each meaningful, and
+# error answers among them: (method, path suffix, query, JSON body or raw bytes, status expected).
+SCRIPT: list[tuple[str, str, dict[str, str], dict[str, Any] | bytes | None, int]] = [
+    ("GET", "", {"username": USER}, None, 200),
+    ("POST", "", {"username": USER}, None, 200),  # read-by-POST
+    ("POST", "/pause", {}, {"username": USER, "date": at(9)}, 409),  # 18011: not running
+    # No projectName: refused.
+    ("POST", "/start", {}, {"username": USER, "clientName": CLIENT, "date": at(9)}, 400),
+    (
+        "POST",
+        "/start",
+        {},
+        {"username": USER, "clientName": CLIENT, "projectName": PROJECT, "date": at(9)},
+        200,
+    ),
+    ("GET", "", {"username": USER, "date": at(10)}, None, 200),
+    ("POST", "/pause", {}, {"username": USER, "date": at(10)}, 200),
+    ("POST", "/resume", {}, {"username": USER, "date": at(10, 30)}, 200),
+    ("POST", "/stop", {}, {"username": USER, "date": at(11)}, 200),
+    ("POST", "/stop", {}, b"{", 400),  # 10004: malformed JSON
+    ("GET", "", {}, None, 400),  # 10013: username missing
+]
+
+
+def _timer_operations() -> set[tuple[str, str]]:
+    """(method, suffix) of every timer operation the OpenAPI document declares."""
+    document = create_app(Settings(database_url="sqlite:///unused.db")).openapi()
+    found = set()
+    for path, operations in document["paths"].items():
+        suffix = path.removeprefix(API)
+        if suffix.startswith(PREFIXES[0]):
+            for method in operations:
+                found.add((method.upper(), suffix.removeprefix(PREFIXES[0])))
+    return found
+
+
+def _comparable(value: Any) -> Any:
+    """A body without what differs between two runs of the script by design: record ids (the
+    runs live in two accounts) and ``updatedAt`` (the wall clock)."""
+    if isinstance(value, dict):
+        return {
+            k: _comparable(v)
+            for k, v in value.items()
+            if k not in ("id", "updatedAt") and not k.endswith("Id")
+        }
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
+async def _play(api: httpx.AsyncClient, paths: Paths) -> list[tuple[int, Any]]:
+    """The script's answers (status, comparable body) through one spelling of the paths."""
+    await make_world(api)
+    answers = []
+    for method, suffix, query, body, _ in SCRIPT:
+        path = paths.of(suffix.lstrip("/")) if suffix else paths.state
+        if isinstance(body, bytes):
+            response = await api.request(method, path, params=query, content=body)
+        else:
+            response = await api.request(method, path, params=query, json=body)
+        assert response.headers["content-type"] == "application/json", response.text
+        answers.append((response.status_code, _comparable(response.json())))
+    return answers
+
+
+class TestSpellings:
+    """``/timers/project_timer`` and ``/project_timer``, each with and without a trailing slash,
+    reach the same handlers: checked once per route shape here, not once per scenario."""
+
+    def test_the_script_covers_every_timer_operation(self) -> None:
+        assert {(method, suffix) for method, suffix, *_ in SCRIPT} == _timer_operations()
+
+    @pytest.mark.parametrize(
+        "spelling",
+        OTHER_SPELLINGS,
+        ids=lambda p: p.prefix.strip("/") + ("+slash" if p.slash else ""),
+    )
+    async def test_every_spelling_answers_as_the_canonical_path(
+        self, api: httpx.AsyncClient, other_api: httpx.AsyncClient, spelling: Paths
+    ) -> None:
+        canonical = await _play(api, CANONICAL)
+        assert [status for status, _ in canonical] == [step[-1] for step in SCRIPT], canonical
+        assert await _play(other_api, spelling) == canonical
