@@ -59,18 +59,20 @@ def problem(response: httpx.Response, code: int, pointer: str) -> str:
     return detail
 
 
+def user_body(username: str, **fields: Any) -> dict[str, Any]:
+    """A user create body with ``fields`` added (or overriding)."""
+    return {
+        "username": username,
+        "firstName": username.title(),
+        "lastName": "Example",
+        "email": f"{username}@example.com",
+        "password": "correct horse battery",
+        **fields,
+    }
+
+
 async def add_user(api: httpx.AsyncClient, username: str, **fields: Any) -> dict[str, Any]:
-    response = await api.post(
-        "/users",
-        json={
-            "username": username,
-            "firstName": username.title(),
-            "lastName": "Example",
-            "email": f"{username}@example.com",
-            "password": "correct horse battery",
-            **fields,
-        },
-    )
+    response = await api.post("/users", json=user_body(username, **fields))
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -110,14 +112,7 @@ class TestWriteAndRead:
         # ``api``'s account has no country.
         response = await api.post(
             "/users",
-            json={
-                "username": "x",
-                "firstName": "X",
-                "lastName": "Y",
-                "email": "x@example.com",
-                "password": "correct horse battery",
-                "region": "BY",
-            },
+            json=user_body("x", region="BY"),
         )
         assert "needs a country" in problem(response, 14060, "/region")
         assert (await api.get("/users")).json() == []
@@ -135,14 +130,7 @@ class TestWriteAndRead:
     ) -> None:
         response = await german.post(
             "/users",
-            json={
-                "username": "x",
-                "firstName": "X",
-                "lastName": "Y",
-                "email": "x@example.com",
-                "password": "correct horse battery",
-                **fields,
-            },
+            json=user_body("x", **fields),
         )
         detail = problem(response, 14060, "/region")
         assert "known:" in detail
@@ -168,14 +156,7 @@ class TestWriteAndRead:
     ) -> None:
         response = await german.post(
             "/users",
-            json={
-                "username": "x",
-                "firstName": "X",
-                "lastName": "Y",
-                "email": "x@example.com",
-                "password": "correct horse battery",
-                **fields,
-            },
+            json=user_body("x", **fields),
         )
         problem(response, 10011, pointer)
 
@@ -327,14 +308,7 @@ async def test_the_longest_region_the_package_knows_fits_an_account_and_a_user(
     async with _client(app, await _account(database, country=country, region=longest)) as api:
         user = await api.post(
             "/users",
-            json={
-                "username": "ana",
-                "firstName": "Ana",
-                "lastName": "Souza",
-                "email": "ana@example.com",
-                "password": "correct horse",
-                "region": longest,
-            },
+            json=user_body("ana", region=longest),
         )
         assert user.status_code == 201, user.text
         assert (user.json()["country"], user.json()["region"]) == (None, longest)
