@@ -226,7 +226,7 @@ def _text(max_length: int, *, strip: bool = False, required: bool = False) -> An
 # Matched whole (fullmatch): "$" would let a trailing newline through ("DE\n").
 _COLOR = re.compile(r"#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # also users' e-mail (users/fields.py)
 
 
 def _pattern_text(
@@ -317,7 +317,7 @@ Color = _pattern_text(_COLOR, "must be an RGB colour like #1a2b3c", 7)
 Country = _pattern_text(
     _COUNTRY, "must be an ISO-3166 alpha-2 country code", 2, normalize=str.upper
 )
-Email = _pattern_text(_EMAIL, "must be an e-mail address", 254)
+Email = _pattern_text(EMAIL, "must be an e-mail address", 254)
 
 
 def name_key(name: str) -> str:

@@ -9,12 +9,11 @@ from pydantic import PlainValidator, WithJsonSchema
 
 from timetrack.public_holidays import has_holidays
 from timetrack.times import is_zone
-from timetrack.wire import name_key, not_null
+from timetrack.wire import EMAIL, name_key, not_null
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 # Matched whole (fullmatch): "$" would let a trailing newline through ("de\n").
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{2,4})?")
 
 
@@ -31,7 +30,7 @@ def _password(value: Any) -> str:
 
 
 def _email(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.fullmatch(value.strip()):
+    if not isinstance(value, str) or len(value) > 254 or not EMAIL.fullmatch(value.strip()):
         raise ValueError("must be an e-mail address")
     if "\x00" in value:
         # PostgreSQL cannot store NUL: it failed with a 500 (SQLite stored it).
