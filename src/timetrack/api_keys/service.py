@@ -1,0 +1,241 @@
+"""Personal API keys: a key acts as the user it belongs to, narrowed by its scopes
+(timetrack.policy), from the addresses it allows, until it expires or is revoked.
+
+A key is sent in the same two headers as the account key (``X-TimeTrack-Api-Key`` and
+``-Secret``), so every vendor client works with one. Account keys start ``ttk_``, personal keys
+``ttp_``: the credential check knows from the prefix which table to ask, so the account key
+costs no extra lookup. Revoking soft-deletes the key; the check reads the row on every request,
+so a revoked or expired key is refused on its very next request, on every worker.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from timetrack.accounts.service import hash_secret
+from timetrack.crud import now
+from timetrack.db import Database, Row, Tx, next_id
+from timetrack.policy import SCOPES, Role, role_of, unknown_scopes
+
+PREFIX = "ttp_"
+# ``last_used_at`` is written at most this often per key: a key used for every request of a
+# busy integration must not turn each of its reads into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+MAX_NETWORKS = 32
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_COLUMNS = (
+    "k.id, k.user_id, u.username, k.name, k.key, k.scopes, k.expires_at, k.allowed_ips, "
+    "k.last_used_at, k.created_at, k.updated_at, k.deleted_at"
+)
+_FROM = "FROM api_keys k JOIN users u ON u.account_id = k.account_id AND u.id = k.user_id"
+_DUMMY_HASH = hash_secret("not-a-secret")
+
+
+class KeyRefused(ValueError):
+    """A key's settings that cannot be stored; the message names what is wrong."""
+
+
+def parse_scopes(scopes: Iterable[str]) -> frozenset[str]:
+    chosen = frozenset(scopes)
+    if not chosen:
+        raise KeyRefused(f"a key needs at least one scope (one of {', '.join(SCOPES)})")
+    unknown = unknown_scopes(chosen)
+    if unknown:
+        raise KeyRefused(f"unknown scope(s) {', '.join(unknown)} (known: {', '.join(SCOPES)})")
+    return chosen
+
+
+def parse_networks(texts: Iterable[str]) -> tuple[Network, ...]:
+    """Addresses or networks (``203.0.113.7``, ``10.0.0.0/8``, ``2001:db8::/32``); a network
+    with host bits set is refused rather than silently widened."""
+    networks = []
+    for text in texts:
+        try:
+            networks.append(ipaddress.ip_network(text.strip(), strict=True))
+        except ValueError:
+            raise KeyRefused(f"{text!r} is not an IP address or network") from None
+    if len(networks) > MAX_NETWORKS:
+        raise KeyRefused(f"at most {MAX_NETWORKS} allowed networks")
+    return tuple(networks)
+
+
+def allows(stored: str | None, address: str | None) -> bool:
+    """Whether a key whose ``allowed_ips`` column is ``stored`` may be used from ``address``."""
+    if stored is None:
+        return True
+    if address is None:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(text) for text in stored.split())
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    row: Row
+    key: str
+    secret: str
+
+
+def _new_secret() -> str:
+    return "tts_" + secrets.token_urlsafe(32)
+
+
+async def create(
+    tx: Tx,
+    account_id: int,
+    user_id: int,
+    *,
+    name: str,
+    scopes: frozenset[str],
+    expires_at: datetime | None,
+    allowed: tuple[Network, ...] | None,
+) -> NewKey:
+    if expires_at is not None and expires_at <= now():
+        raise KeyRefused("expiresAt must lie in the future")
+    key, secret = PREFIX + secrets.token_urlsafe(24), _new_secret()
+    at = now()
+    key_id = await next_id(tx, account_id, "api_keys")
+    await tx.execute(
+        "INSERT INTO api_keys (account_id, id, user_id, name, key, secret_hash, scopes, "
+        "expires_at, allowed_ips, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        account_id,
+        key_id,
+        user_id,
+        name,
+        key,
+        hash_secret(secret),
+        " ".join(sorted(scopes)),
+        expires_at,
+        None if allowed is None else " ".join(str(n) for n in allowed),
+        at,
+    )
+    return NewKey(await get(tx, account_id, key_id), key, secret)
+
+
+async def get(tx: Tx, account_id: int, key_id: int) -> Row:
+    row = await tx.fetchrow(
+        f"SELECT {_COLUMNS} {_FROM} WHERE k.account_id = $1 AND k.id = $2", account_id, key_id
+    )
+    assert row is not None, "get follows a lookup or an insert of the same key"
+    return row
+
+
+async def find(tx: Tx, account_id: int, key_id: int, user_ids: frozenset[int] | None) -> Row | None:
+    """A key the caller may see (``user_ids``: whose keys; None: everybody's), else None."""
+    row = await tx.fetchrow(
+        f"SELECT {_COLUMNS} {_FROM} WHERE k.account_id = $1 AND k.id = $2", account_id, key_id
+    )
+    if row is None or (user_ids is not None and row["user_id"] not in user_ids):
+        return None
+    return row
+
+
+async def revoke(tx: Tx, account_id: int, key_id: int) -> None:
+    at = now()
+    await tx.execute(
+        "UPDATE api_keys SET deleted_at = $3, updated_at = $3 "
+        "WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
+        account_id,
+        key_id,
+        at,
+    )
+
+
+async def rotate_secret(tx: Tx, account_id: int, key_id: int) -> str:
+    """A new secret for a live key; the old one stops working with this commit."""
+    secret = _new_secret()
+    await tx.execute(
+        "UPDATE api_keys SET secret_hash = $3, updated_at = $4 WHERE account_id = $1 AND id = $2",
+        account_id,
+        key_id,
+        hash_secret(secret),
+        now(),
+    )
+    return secret
+
+
+@dataclass(frozen=True, slots=True)
+class KeyHolder:
+    """Who a personal key acts as, once key and secret matched and the key is usable."""
+
+    account_id: int
+    account_enabled: bool
+    key_id: int
+    user_id: int
+    username: str
+    role: Role
+    scopes: frozenset[str]
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyVerdict:
+    holder: KeyHolder | None
+    # Why a matching key was refused: "revoked", "expired", "address", "user"; None otherwise.
+    refused: str | None = None
+
+
+async def authenticate(
+    db: Database, api_key: str, api_secret: str, address: str | None
+) -> KeyVerdict:
+    row = await db.fetchrow(
+        "SELECT k.account_id, k.id, k.user_id, k.secret_hash, k.scopes, k.expires_at, "
+        "k.allowed_ips, k.last_used_at, k.deleted_at, u.username, u.admin, u.team_lead, "
+        "u.external, u.enabled AS user_enabled, u.deleted_at AS user_deleted_at, "
+        "a.enabled AS account_enabled "
+        "FROM api_keys k JOIN users u ON u.account_id = k.account_id AND u.id = k.user_id "
+        "JOIN accounts a ON a.id = k.account_id WHERE k.key = $1",
+        api_key,
+    )
+    # Compare even when the key is unknown, so timing does not tell keys apart.
+    stored = row["secret_hash"] if row is not None else _DUMMY_HASH
+    matches = hmac.compare_digest(hash_secret(api_secret), stored)
+    if row is None or not matches:
+        return KeyVerdict(None)
+    if row["deleted_at"] is not None:
+        return KeyVerdict(None, "revoked")
+    if row["expires_at"] is not None and row["expires_at"] <= now():
+        return KeyVerdict(None, "expired")
+    if not row["user_enabled"] or row["user_deleted_at"] is not None:
+        return KeyVerdict(None, "user")
+    if not allows(row["allowed_ips"], address):
+        return KeyVerdict(None, "address")
+    role = role_of(admin=row["admin"], team_lead=row["team_lead"], external=row["external"])
+    holder = KeyHolder(
+        row["account_id"],
+        row["account_enabled"],
+        row["id"],
+        row["user_id"],
+        row["username"],
+        role,
+        frozenset(row["scopes"].split()),
+        row["last_used_at"],
+    )
+    return KeyVerdict(holder)
+
+
+async def mark_used(db: Database, holder: KeyHolder) -> None:
+    """Keep ``last_used_at``, at most once per :data:`LAST_USED_RESOLUTION` per key."""
+    at = now()
+    if holder.last_used_at is not None and at - holder.last_used_at < LAST_USED_RESOLUTION:
+        return
+    async with db.transaction(write=True) as tx:
+        await tx.execute(
+            "UPDATE api_keys SET last_used_at = $3 WHERE account_id = $1 AND id = $2 "
+            "AND (last_used_at IS NULL OR last_used_at < $4)",
+            holder.account_id,
+            holder.key_id,
+            at,
+            at - LAST_USED_RESOLUTION,
+        )
