@@ -16,7 +16,32 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _auth_failures(*keys: str) -> None:
+    columns = [
+        sa.Column("account_id", sa.BigInteger(), nullable=False),
+        sa.Column("subject", sa.String(length=40), nullable=False),
+        sa.Column("full_at", sa.BigInteger(), nullable=False),
+    ]
+    op.create_table(
+        "auth_failures",
+        *[column for column in columns if column.name in keys],
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_auth_failures_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            *[key for key in keys if key != "full_at"], name=op.f("pk_auth_failures")
+        ),
+    )
+
+
 def upgrade() -> None:
+    # Buckets of wrong guesses per credential, not per account: the table holds only counters
+    # that refill within a minute, so it is made anew rather than migrated.
+    op.drop_table("auth_failures")
+    _auth_failures("account_id", "subject", "full_at")
     op.create_table(
         "teams",
         sa.Column("account_id", sa.BigInteger(), nullable=False),
@@ -171,6 +196,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("auth_failures")
+    _auth_failures("account_id", "full_at")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("external")
 
