@@ -1,95 +1,39 @@
-"""How resource routers declare routes: trailing slashes, documented errors, transactions.
-
-Every route answers with and without a trailing slash (SPEC §1) without a redirect, because the
-vendor's clients POST to both spellings and a 307 would drop their body on some HTTP stacks.
+"""The route factory: the five routes of a resource (``crud_router``), with the read-by-POST
+forms and the change-feed parameters. ``route_docs`` declares them, ``handlers`` holds what
+each handler does around its service call.
 """
 
 # No ``from __future__ import annotations``: crud_router builds endpoints in a closure, and
 # FastAPI must see their annotations as objects, not as names to look up in module globals.
 
-import contextlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from types import GenericAlias
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from timetrack import canonical, idempotency, opdocs, preconditions
+from timetrack import idempotency, opdocs, preconditions
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
 from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.db import Row, Tx
-from timetrack.errors import (
-    FIELD_READ_ONLY,
-    METHOD_NOT_ALLOWED,
-    PARAMETER_INVALID,
-    AppError,
-    ErrorCode,
-)
+from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError, ErrorCode
 from timetrack.filters import NAME_DOC
-from timetrack.paging import Page, PageDep, list_response
-from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
-from timetrack.wire import (
-    MAX_ID,
-    NAME_MAX,
-    WireModel,
-    dumps,
-    ignored_headers,
-    parse_body,
-    read_object,
+from timetrack.handlers import (
+    created_response,
+    object_response,
+    parse_record_id,
+    read,
+    read_one,
+    refuse_other_id,
+    write,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def route(
-    router: APIRouter,
-    method: str,
-    path: str,
-    *,
-    status_code: int = 200,
-    responses: dict[int | str, dict[str, Any]] | None = None,
-    body: type[BaseModel] | None = None,
-    body_required: bool = True,
-    example: Any = None,
-    errors: Iterable[ErrorCode] = (),
-    name: str | None = None,
-    description: str | None = None,
-    include_in_schema: bool = True,
-) -> Callable[[F], F]:
-    """Register ``path`` and ``path + '/'`` (the latter hidden from the OpenAPI document).
-    ``errors`` are the specific codes the route can answer, beyond those every route of its
-    kind can (``opdocs``); ``responses`` may describe their statuses in words."""
-    all_responses, extra = opdocs.operation_docs(
-        method,
-        body=body,
-        body_required=body_required,
-        example=example,
-        errors=errors,
-        responses=responses,
-    )
-
-    def decorator(endpoint: F) -> F:
-        for spelled, visible in ((path, include_in_schema), (path + "/", False)):
-            router.add_api_route(
-                spelled,
-                endpoint,
-                methods=[method],
-                status_code=status_code,
-                response_class=Response,
-                responses=all_responses,
-                openapi_extra=extra,
-                include_in_schema=visible,
-                name=name if visible else None,
-                operation_id=name if visible else None,
-                description=description,
-            )
-        return endpoint
-
-    return decorator
+from timetrack.paging import Page, PageDep, list_response
+from timetrack.route_docs import RecordId, crud_operations
+from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
+from timetrack.wire import NAME_MAX, WireModel, parse_body, read_object
 
 
 async def _feed(
@@ -124,59 +68,6 @@ async def _feed(
 
 
 FeedDep = Annotated[dict[str, Any], Depends(_feed)]
-
-
-RecordId = Annotated[str, Path(description="the record's id", examples=["1"])]
-
-
-def parse_record_id(text: str, not_found: ErrorCode, label: str) -> int:
-    """The id in a path. Anything that cannot be an id answers like an id that does not exist
-    (SPEC: a missing id is a 404), not with a validation error about the URL; so does another
-    spelling of an id (``019``, ``19%0A``): it names no record, and must not reach one."""
-    record_id = canonical.integer(text, 1, MAX_ID)
-    if record_id is None:
-        raise AppError.of(not_found, f"{label} {text[:40]!r} not found")
-    return record_id
-
-
-def refuse_other_id(data: dict[str, Any], record_id: int) -> None:
-    """A body may repeat the record's ``id`` (read-modify-write clients do), as the number or
-    its text exactly; not change it."""
-    sent = data.get("id", record_id)
-    same = sent == str(record_id) or (type(sent) is int and sent == record_id)
-    if not same:
-        raise AppError.of(FIELD_READ_ONLY, "id cannot be changed", pointer="/id")
-
-
-def read(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
-    """A read-only transaction (one snapshot: a page and its total agree)."""
-    return request.app.state.db.transaction(write=False)  # type: ignore[no-any-return]
-
-
-def read_one(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
-    """For a read of one statement: no transaction around it (``Database.reader``)."""
-    return request.app.state.db.reader()  # type: ignore[no-any-return]
-
-
-def write(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
-    """The request's one write transaction; it commits before the response is sent."""
-    return request.app.state.db.transaction(write=True)  # type: ignore[no-any-return]
-
-
-def object_response(
-    content: dict[str, Any], *, status_code: int = 200, ignored: list[str] | None = None
-) -> Response:
-    """One object; its ``ETag`` validates these very bytes (``preconditions.py``)."""
-    body = dumps(content)
-    headers = ignored_headers(ignored or [])
-    headers["ETag"] = preconditions.etag_of(body)
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
-
-
-def created_response(request: Request, content: dict[str, Any], ignored: list[str]) -> Response:
-    response = object_response(content, status_code=201, ignored=ignored)
-    response.headers["Location"] = f"{request.url.path.rstrip('/')}/{content['id']}"
-    return response
 
 
 async def name_filter(
@@ -228,22 +119,10 @@ class Resource:
 def crud_router(res: Resource) -> APIRouter:
     """List, create, get, update and delete routes, with the vendor's read-by-POST forms."""
     router = APIRouter(tags=[res.plural])
-    base = f"/{res.plural}"
-    one = f"{base}/{{id}}"
     label = res.singular.replace("_", " ")
-    a_label = f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
     if res.create_needs_one_of:
         opdocs.ONE_OF_REQUIRED[res.create_model.__name__] = res.create_needs_one_of
-    missing_codes = (res.not_found, res.deleted)
     FiltersDep = Annotated[dict[str, Any], Depends(res.filters)]
-    one_doc = {200: {"model": res.read_model, "description": f"The {label}"}}
-    many_doc = {
-        200: {
-            "model": GenericAlias(list, (res.read_model,)),
-            "description": f"A page of {res.plural} (bare array)",
-        }
-    }
-    missing = {404: {"description": f"No such {label}, or it is deleted"}}
 
     async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
         """The record an update or delete starts from, for the audit log (None: the write
@@ -280,9 +159,6 @@ def crud_router(res: Resource) -> APIRouter:
             record_id=record_id,
             current=wire,
         )
-
-    def conflict(op: str) -> dict[int | str, dict[str, Any]]:
-        return {409: {"description": res.conflicts[op]}} if op in res.conflicts else {}
 
     async def list_records(
         request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
@@ -341,85 +217,14 @@ def crud_router(res: Resource) -> APIRouter:
             row = await res.delete(tx, account.id, record_id)
             return object_response(await audited(request, tx, account.id, "delete", row, before))
 
-    name, plural = res.singular, res.plural  # names of operations; `label` is for people
-    routes: list[tuple[str, str, Callable[..., Any], str, str, dict[str, Any]]] = [
-        (
-            "GET",
-            base,
-            list_records,
-            f"list_{plural}",
-            f"List {plural}, {res.ordering}.",
-            {"responses": many_doc},
-        ),
-        (
-            "POST",
-            base,
-            create_record,
-            f"create_{name}",
-            f"Create {a_label}. An empty body (`{{}}`) lists {plural} instead, as the vendor's "
-            "curl examples do; the query parameters then filter.",
-            {
-                "status_code": 201,
-                "body": res.create_model,
-                "body_required": False,
-                "example": res.examples["create"],
-                "errors": res.errors.get("create", ()),
-                "responses": {
-                    201: {"model": res.read_model, "description": f"The created {label}"},
-                    **many_doc,
-                    **conflict("create"),
-                },
-            },
-        ),
-        (
-            "GET",
-            one,
-            get_record,
-            f"get_{name}",
-            f"Get one {label}.",
-            {"responses": {**one_doc, **missing}, "errors": missing_codes},
-        ),
-        (
-            "POST",
-            one,
-            get_record_by_post,
-            f"get_{name}_by_post",
-            f"Get one {label}: the vendor's curl examples read with POST and an empty body.",
-            {
-                "responses": {
-                    **one_doc,
-                    **missing,
-                    405: {"description": "A body was sent: update with PUT"},
-                },
-                "errors": (*missing_codes, METHOD_NOT_ALLOWED),
-            },
-        ),
-        (
-            "PUT",
-            one,
-            update_record,
-            f"update_{name}",
-            f"Update {a_label}.",
-            {
-                "body": res.update_model,
-                "example": res.examples["update"],
-                "responses": {**one_doc, **missing, **conflict("update")},
-                "errors": (*missing_codes, *res.errors.get("update", ())),
-            },
-        ),
-        (
-            "DELETE",
-            one,
-            delete_record,
-            f"delete_{name}",
-            f"Delete {a_label}. Deletes are soft: the record leaves lists and answers 404 with "
-            'its "exists but is deleted" code.',
-            {
-                "responses": {**one_doc, **missing, **conflict("delete")},
-                "errors": (*missing_codes, *res.errors.get("delete", ())),
-            },
-        ),
-    ]
-    for method, path, endpoint, op_name, summary, options in routes:
-        route(router, method, path, name=op_name, description=summary, **options)(endpoint)
+    endpoints: dict[str, Callable[..., Awaitable[Response]]] = {
+        "list": list_records,
+        "create": create_record,
+        "get": get_record,
+        "get_by_post": get_record_by_post,
+        "update": update_record,
+        "delete": delete_record,
+    }
+    for kind, operation in crud_operations(res).items():
+        operation.register(router, endpoints[kind])
     return router

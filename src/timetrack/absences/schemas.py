@@ -12,7 +12,8 @@ from timetrack.absences.fields import (
     WireDate,
     WireDateUpdate,
 )
-from timetrack.wire import Name, NameUpdate, Notes, WireModel
+from timetrack.fieldtypes import Name, NameUpdate, Notes
+from timetrack.wire import WireModel
 
 
 class AbsenceCreate(WireModel):

@@ -37,7 +37,9 @@ from timetrack.errors import (
     USER_UNKNOWN,
 )
 from timetrack.filters import UserIdParam, UserParam, user_named
-from timetrack.routing import Resource, crud_router, object_response, route, write
+from timetrack.handlers import object_response, write
+from timetrack.route_docs import route
+from timetrack.routing import Resource, crud_router
 from timetrack.spans import start_bound
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
 from timetrack.wire import WireModel, parse_body, read_object

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import (
+from timetrack.fieldtypes import (
     BoolUpdate,
     CoordinateText,
     Latitude,
@@ -16,8 +16,8 @@ from timetrack.wire import (
     Timestamp,
     TimestampUpdate,
     WireBool,
-    WireModel,
 )
+from timetrack.wire import WireModel
 
 _OPEN_DOC = "leave out (with workedMinutes) for an open attendance: clocked in, not yet out"
 _DATE_DOC = "the caller's current local wall-clock time, ...T09:00:00.000Z"

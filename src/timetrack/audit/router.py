@@ -15,8 +15,10 @@ from timetrack.audit import service
 from timetrack.audit.schemas import AuditEntryRead
 from timetrack.canonical import QUERY_INTEGER
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
+from timetrack.handlers import read
 from timetrack.paging import PageDep, list_response
-from timetrack.routing import FeedDep, read, route
+from timetrack.route_docs import route
+from timetrack.routing import FeedDep
 from timetrack.times import (
     DATE_OR_TIMESTAMP_PATTERN,
     TimeFormatError,

@@ -3,16 +3,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import (
-    BoolUpdate,
-    Minutes,
-    Money,
-    Name,
-    NameUpdate,
-    Notes,
-    WireBool,
-    WireModel,
-)
+from timetrack.fieldtypes import BoolUpdate, Minutes, Money, Name, NameUpdate, Notes, WireBool
+from timetrack.wire import WireModel
 
 
 class _ProjectFields(WireModel):

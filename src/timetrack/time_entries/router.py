@@ -33,7 +33,9 @@ from timetrack.filters import (
     UserIdParam,
     UserParam,
 )
-from timetrack.routing import Resource, crud_router, route, write
+from timetrack.handlers import write
+from timetrack.route_docs import route
+from timetrack.routing import Resource, crud_router
 from timetrack.spans import start_bound
 from timetrack.time_entries import bulk, service
 from timetrack.time_entries.schemas import EntryBatch, EntryCreate, EntryRead, EntryUpdate

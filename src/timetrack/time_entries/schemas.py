@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, RootModel, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import (
+from timetrack.fieldtypes import (
     BoolUpdate,
     CoordinateText,
     Latitude,
@@ -20,8 +20,8 @@ from timetrack.wire import (
     Timestamp,
     TimestampUpdate,
     WireBool,
-    WireModel,
 )
+from timetrack.wire import WireModel
 
 TAGS_MAX = 1000
 # The most entries one bulk create takes (docs/api.md, "Limits"): a batch is one transaction,

@@ -27,6 +27,7 @@ from timetrack.errors import (
     FIELD_REQUIRED,
     AppError,
 )
+from timetrack.fieldtypes import coordinate_text
 from timetrack.paging import Page
 from timetrack.projects.service import project_by_name
 from timetrack.spans import Span, SpanCodes, sent_instant, time_columns, wire_local_text
@@ -35,7 +36,7 @@ from timetrack.tasks.service import task_by_name
 from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
 from timetrack.times import wire_utc
 from timetrack.users.service import user_by_name
-from timetrack.wire import coordinate_text, name_key
+from timetrack.wire import name_key
 
 _FROM = (
     " FROM time_entries e"

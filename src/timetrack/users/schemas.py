@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from timetrack.fieldtypes import BoolUpdate, Money, Name, NameUpdate, WireBool
 from timetrack.users.fields import (
     EmailUpdate,
     HolidayCountry,
@@ -17,14 +18,7 @@ from timetrack.users.fields import (
     TimeZoneUpdate,
     UserEmail,
 )
-from timetrack.wire import (
-    BoolUpdate,
-    Money,
-    Name,
-    NameUpdate,
-    WireBool,
-    WireModel,
-)
+from timetrack.wire import WireModel
 
 
 class _UserFields(WireModel):

@@ -27,18 +27,17 @@ from timetrack.errors import (
     WORKING_TIME_MODEL_NOT_FOUND,
     AppError,
 )
-from timetrack.paging import PageDep, list_response
-from timetrack.routing import (
-    FeedDep,
-    RecordId,
+from timetrack.handlers import (
     created_response,
     object_response,
     parse_record_id,
     read,
     refuse_other_id,
-    route,
     write,
 )
+from timetrack.paging import PageDep, list_response
+from timetrack.route_docs import RecordId, route
+from timetrack.routing import FeedDep
 from timetrack.times import MAX_YEAR, MIN_YEAR
 from timetrack.wire import parse_body, read_object
 from timetrack.working_time import service
