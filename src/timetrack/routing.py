@@ -18,9 +18,9 @@ from timetrack import idempotency, opdocs, preconditions
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
 from timetrack.canonical import QUERY_BOOLEAN
+from timetrack.crud import Feed
 from timetrack.db import Row, Tx
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError, ErrorCode
-from timetrack.filters import NAME_DOC
 from timetrack.handlers import (
     created_response,
     object_response,
@@ -33,7 +33,7 @@ from timetrack.handlers import (
 from timetrack.paging import Page, PageDep, list_response
 from timetrack.route_docs import RecordId, crud_operations
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
-from timetrack.wire import NAME_MAX, WireModel, parse_body, read_object
+from timetrack.wire import WireModel, parse_body, read_object
 
 
 async def _feed(
@@ -55,7 +55,7 @@ async def _feed(
         ),
         QUERY_BOOLEAN,
     ] = False,
-) -> dict[str, Any]:
+) -> Feed:
     since = None
     if updated_since is not None:
         try:
@@ -64,20 +64,10 @@ async def _feed(
             raise AppError.of(
                 PARAMETER_INVALID, f"updatedSince: {exc}", parameter="updatedSince"
             ) from None
-    return {"updated_since": since, "include_deleted": include_deleted}
+    return Feed(since, include_deleted)
 
 
-FeedDep = Annotated[dict[str, Any], Depends(_feed)]
-
-
-async def name_filter(
-    name: Annotated[
-        str | None,
-        Query(max_length=NAME_MAX, description=NAME_DOC.format("record")),
-    ] = None,
-) -> dict[str, Any]:
-    """The list filter of resources filtered by their ``name`` only."""
-    return {"name": name}
+FeedDep = Annotated[Feed, Depends(_feed)]
 
 
 @dataclass(frozen=True)
@@ -89,9 +79,10 @@ class Resource:
     read_model: type[BaseModel]
     create_model: type[WireModel]
     update_model: type[WireModel]
-    # A FastAPI dependency declaring the list filters as query parameters.
-    filters: Callable[..., Awaitable[dict[str, Any]]]
-    list: Callable[[Tx, int, Page, dict[str, Any]], Awaitable[tuple[list[Row], int]]]
+    # A FastAPI dependency declaring the list filters as query parameters; it returns them
+    # read and checked, as the resource's ``filters.ListFilter``, which ``list`` turns into SQL.
+    filters: Callable[..., Awaitable[Any]]
+    list: Callable[[Tx, int, Page, Feed, Any], Awaitable[tuple[list[Row], int]]]
     get: Callable[[Tx, int, int], Awaitable[Row]]
     create: Callable[[Tx, int, Any], Awaitable[Row]]
     update: Callable[[Tx, int, int, Any], Awaitable[Row]]
@@ -122,7 +113,7 @@ def crud_router(res: Resource) -> APIRouter:
     label = res.singular.replace("_", " ")
     if res.create_needs_one_of:
         opdocs.ONE_OF_REQUIRED[res.create_model.__name__] = res.create_needs_one_of
-    FiltersDep = Annotated[dict[str, Any], Depends(res.filters)]
+    FiltersDep = Annotated[Any, Depends(res.filters)]
 
     async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
         """The record an update or delete starts from, for the audit log (None: the write
@@ -164,7 +155,7 @@ def crud_router(res: Resource) -> APIRouter:
         request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         async with read(request) as tx:
-            rows, total = await res.list(tx, account.id, page, {**filters, **feed})
+            rows, total = await res.list(tx, account.id, page, feed, filters)
         return list_response(request, [res.to_wire(r) for r in rows], total, page)
 
     async def create_record(

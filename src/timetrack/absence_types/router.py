@@ -8,7 +8,8 @@ from timetrack.errors import (
     ABSENCE_TYPE_NAME_TAKEN,
     ABSENCE_TYPE_NOT_FOUND,
 )
-from timetrack.routing import Resource, crud_router, name_filter
+from timetrack.filters import name_filter
+from timetrack.routing import Resource, crud_router
 
 router = crud_router(
     Resource(

@@ -17,6 +17,7 @@ from timetrack.accounts.auth import AccountDep
 from timetrack.attendances import service
 from timetrack.attendances.schemas import (
     AttendanceCreate,
+    AttendanceFilter,
     AttendanceRead,
     AttendanceUpdate,
     ClockIn,
@@ -36,7 +37,7 @@ from timetrack.errors import (
     ATTENDANCE_WORKED_INCONSISTENT,
     USER_UNKNOWN,
 )
-from timetrack.filters import UserIdParam, UserParam, user_named
+from timetrack.filters import UserIdParam, UserParam, one_user
 from timetrack.handlers import object_response, write
 from timetrack.route_docs import route
 from timetrack.routing import Resource, crud_router
@@ -73,16 +74,13 @@ async def _filters(
     user_id: UserIdParam = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
-) -> dict[str, Any]:
-    conditions: list[tuple[str, Any]] = []
-    if user_id is not None:
-        conditions.append(("a.user_id = {}", user_id))
-    if from_:
-        conditions.append(start_bound("from", from_, upper=False, alias="a."))
-    if to:
-        conditions.append(start_bound("to", to, upper=True, alias="a."))
-    lookups = user_named(user if user is not None else username)
-    return {"conditions": conditions, "lookups": lookups}
+) -> AttendanceFilter:
+    return AttendanceFilter(
+        username=one_user(user, username),
+        user_id=user_id,
+        start_from=start_bound("from", from_, upper=False) if from_ else None,
+        start_to=start_bound("to", to, upper=True) if to else None,
+    )
 
 
 router = APIRouter(tags=["attendances"])

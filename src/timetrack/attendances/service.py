@@ -23,8 +23,16 @@ from datetime import datetime
 from typing import Any
 
 from timetrack.attendances.overlap import clocked_in_already, is_open_violation, refuse_overlap
-from timetrack.attendances.schemas import AttendanceCreate, AttendanceUpdate, ClockIn, ClockOut
+from timetrack.attendances.schemas import (
+    AttendanceCreate,
+    AttendanceFilter,
+    AttendanceUpdate,
+    ClockIn,
+    ClockOut,
+)
 from timetrack.crud import (
+    Condition,
+    Feed,
     list_scoped,
     now,
     require_live,
@@ -46,6 +54,7 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.fieldtypes import coordinate_text
+from timetrack.filters import user_named
 from timetrack.paging import Page
 from timetrack.spans import (
     SpanCodes,
@@ -139,18 +148,26 @@ async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
 
 
 async def list_attendances(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: AttendanceFilter
 ) -> tuple[list[Row], int]:
+    conditions: list[Condition] = []
+    if query.user_id is not None:
+        conditions.append(("a.user_id = {}", query.user_id))
+    for bound in (query.start_from, query.start_to):
+        if bound is not None:
+            conditions.append(bound.condition("a."))
     return await list_scoped(
         tx,
         account_id,
         page,
-        filters_in,
+        feed,
+        conditions,
+        user_named(query.username),
         select_sql=_OWNED,
         count_sql=_COUNT,
         order_by="a.start_local, a.id",
         alias="a.",
-        counted="attendances",
+        live_count="attendances" if feed.only_live and query.unfiltered else None,
     )
 
 

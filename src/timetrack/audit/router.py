@@ -100,8 +100,8 @@ async def list_audit_log(
     request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
 ) -> Response:
     bounds = list(filters["bounds"])
-    if feed["updated_since"] is not None:
-        bounds.append(("at >= {}", feed["updated_since"]))
+    if feed.updated_since is not None:
+        bounds.append(("at >= {}", feed.updated_since))
     async with read(request) as tx:
         rows, total = await service.list_entries(
             tx, account.id, page, {**filters, "bounds": bounds}

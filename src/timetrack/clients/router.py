@@ -8,7 +8,8 @@ from timetrack.errors import (
     CLIENT_NAME_TAKEN,
     CLIENT_NOT_FOUND,
 )
-from timetrack.routing import Resource, crud_router, name_filter
+from timetrack.filters import name_filter
+from timetrack.routing import Resource, crud_router
 
 router = crud_router(
     Resource(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from timetrack.errors import (
     CLIENT_UNKNOWN,
     PROJECT_DELETED,
@@ -10,7 +8,7 @@ from timetrack.errors import (
 )
 from timetrack.filters import ClientIdParam, ClientNameParam, ProjectNameParam
 from timetrack.projects import service
-from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
+from timetrack.projects.schemas import ProjectCreate, ProjectFilter, ProjectRead, ProjectUpdate
 from timetrack.routing import Resource, crud_router
 
 
@@ -18,8 +16,8 @@ async def _filters(
     project_name: ProjectNameParam = None,
     client_name: ClientNameParam = None,
     client_id: ClientIdParam = None,
-) -> dict[str, Any]:
-    return {"project_name": project_name, "client_name": client_name, "client_id": client_id}
+) -> ProjectFilter:
+    return ProjectFilter(project_name or None, client_name or None, client_id)
 
 
 router = crud_router(

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND
-from timetrack.routing import Resource, crud_router, name_filter
+from timetrack.filters import name_filter
+from timetrack.routing import Resource, crud_router
 from timetrack.tasks import service
 from timetrack.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 
@@ -13,7 +13,7 @@ from timetrack.errors import (
 )
 from timetrack.routing import Resource, crud_router
 from timetrack.users import service
-from timetrack.users.schemas import UserCreate, UserRead, UserUpdate
+from timetrack.users.schemas import UserCreate, UserFilter, UserRead, UserUpdate
 from timetrack.wire import NAME_MAX
 
 
@@ -25,8 +25,8 @@ async def _filters(
     email: Annotated[
         str | None, Query(max_length=254, description="e-mail address (exact, any case)")
     ] = None,
-) -> dict[str, Any]:
-    return {"username": username, "email": email}
+) -> UserFilter:
+    return UserFilter(username or None, email or None)
 
 
 router = crud_router(

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from timetrack.fieldtypes import BoolUpdate, Money, Name, NameUpdate, WireBool
+from timetrack.filters import ListFilter
 from timetrack.users.fields import (
     EmailUpdate,
     HolidayCountry,
@@ -77,3 +80,11 @@ class UserRead(BaseModel):
     region: str | None = Field(description="for public holidays; see country")
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")
+
+
+@dataclass(frozen=True, slots=True)
+class UserFilter(ListFilter):
+    """The list's query parameters, read and checked (``users.router``)."""
+
+    username: str | None = None  # a substring of the username
+    email: str | None = None  # the whole address, any case

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -30,7 +31,7 @@ from timetrack.errors import (
 from timetrack.paging import Page
 from timetrack.public_holidays import canonical_region, supported
 from timetrack.users.fields import personal_number_to_wire
-from timetrack.users.schemas import UserCreate, UserUpdate
+from timetrack.users.schemas import UserCreate, UserFilter, UserUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
 
 _COLUMNS = (
@@ -88,14 +89,14 @@ def to_wire(row: Row) -> dict[str, Any]:
 
 
 async def list_users(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: UserFilter
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if filters_in.get("username"):
-        filters.contains("username_key", filters_in["username"])
-    if filters_in.get("email"):
-        filters.add("email_key = {}", name_key(filters_in["email"].strip()))
+    apply_feed(filters, feed)
+    if query.username is not None:
+        filters.contains("username_key", query.username)
+    if query.email is not None:
+        filters.add("email_key = {}", name_key(query.email.strip()))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 
