@@ -1,5 +1,5 @@
 """How routes are declared: both spellings of each path, and what the OpenAPI document says of
-the five CRUD operations every resource has (``routing.crud_router``).
+the five CRUD operations every resource has (``routing.Resource.router``).
 
 Every route answers with and without a trailing slash (SPEC §1) without a redirect, because the
 vendor's clients POST to both spellings and a 307 would drop their body on some HTTP stacks.
@@ -90,7 +90,7 @@ class Operation:
         )(endpoint)
 
 
-def crud_operations(res: Resource) -> dict[str, Operation]:
+def crud_operations(res: Resource[Any, Any, Any]) -> dict[str, Operation]:
     """The list, create, get, get-by-POST, update and delete routes of ``res``, by kind."""
     base = f"/{res.plural}"
     one = f"{base}/{{id}}"

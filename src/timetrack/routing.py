@@ -1,14 +1,14 @@
-"""The route factory: the five routes of a resource (``crud_router``), with the read-by-POST
+"""The route factory: the five routes of a resource (``Resource.router``), with the read-by-POST
 forms and the change-feed parameters. ``route_docs`` declares them, ``handlers`` holds what
 each handler does around its service call.
 """
 
-# No ``from __future__ import annotations``: crud_router builds endpoints in a closure, and
+# No ``from __future__ import annotations``: _crud_router builds endpoints in a closure, and
 # FastAPI must see their annotations as objects, not as names to look up in module globals.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
@@ -21,6 +21,7 @@ from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.crud import Feed
 from timetrack.db import Row, Tx
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError, ErrorCode
+from timetrack.filters import ListFilter
 from timetrack.handlers import (
     created_response,
     object_response,
@@ -70,22 +71,31 @@ async def _feed(
 FeedDep = Annotated[Feed, Depends(_feed)]
 
 
+Create = TypeVar("Create", bound=WireModel)
+Update = TypeVar("Update", bound=WireModel)
+Filter = TypeVar("Filter", bound=ListFilter)
+
+
 @dataclass(frozen=True)
-class Resource:
-    """What ``crud_router`` needs to serve one resource the vendor's way."""
+class Resource(Generic[Create, Update, Filter]):
+    """What ``router`` needs to serve one resource the vendor's way.
+
+    Generic over its create and update bodies and its list filter, so that mypy checks that the
+    service's ``create``, ``update`` and ``list`` take what the models and the filter
+    dependency give them."""
 
     singular: str
     plural: str
     read_model: type[BaseModel]
-    create_model: type[WireModel]
-    update_model: type[WireModel]
+    create_model: type[Create]
+    update_model: type[Update]
     # A FastAPI dependency declaring the list filters as query parameters; it returns them
     # read and checked, as the resource's ``filters.ListFilter``, which ``list`` turns into SQL.
-    filters: Callable[..., Awaitable[Any]]
-    list: Callable[[Tx, int, Page, Feed, Any], Awaitable[tuple[list[Row], int]]]
+    filters: Callable[..., Awaitable[Filter]]
+    list: Callable[[Tx, int, Page, Feed, Filter], Awaitable[tuple[list[Row], int]]]
     get: Callable[[Tx, int, int], Awaitable[Row]]
-    create: Callable[[Tx, int, Any], Awaitable[Row]]
-    update: Callable[[Tx, int, int, Any], Awaitable[Row]]
+    create: Callable[[Tx, int, Create], Awaitable[Row]]
+    update: Callable[[Tx, int, int, Update], Awaitable[Row]]
     delete: Callable[[Tx, int, int], Awaitable[Row]]
     to_wire: Callable[[Row], dict[str, Any]]
     not_found: ErrorCode
@@ -99,21 +109,30 @@ class Resource:
     ordering: str = "ordered by id"
     # Slow work on a parsed body (password hashing) done before the transaction opens, so no
     # lock is held meanwhile; its result is what create/update receive.
-    prepare: Callable[[Request, Any], Awaitable[Any]] | None = None
+    prepare_create: Callable[[Request, Create], Awaitable[Create]] | None = None
+    prepare_update: Callable[[Request, Update], Awaitable[Update]] | None = None
     # The table behind the resource, when it is not named like ``plural`` (If-Match locks
     # the record's row there).
     table: str = ""
     # Fields of which a create needs one, all optional by themselves (``user``/``username``).
     create_needs_one_of: tuple[str, ...] = ()
 
+    def router(self) -> APIRouter:
+        """The list, create, get, update and delete routes, with the read-by-POST forms.
 
-def crud_router(res: Resource) -> APIRouter:
-    """List, create, get, update and delete routes, with the vendor's read-by-POST forms."""
+        A method rather than a function taking the resource: mypy infers ``Resource(...)`` on
+        its own here and so checks its type arguments, where as the argument of a generic
+        function it let a mismatched ``list`` or filter through."""
+        return _crud_router(self)
+
+
+def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
     router = APIRouter(tags=[res.plural])
     label = res.singular.replace("_", " ")
     if res.create_needs_one_of:
         opdocs.ONE_OF_REQUIRED[res.create_model.__name__] = res.create_needs_one_of
-    FiltersDep = Annotated[Any, Depends(res.filters)]
+    # Filled by ``res.filters``, so a ``Filter`` (a type alias cannot name the type variable).
+    FiltersDep = Annotated[ListFilter, Depends(res.filters)]
 
     async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
         """The record an update or delete starts from, for the audit log (None: the write
@@ -155,7 +174,7 @@ def crud_router(res: Resource) -> APIRouter:
         request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         async with read(request) as tx:
-            rows, total = await res.list(tx, account.id, page, feed, filters)
+            rows, total = await res.list(tx, account.id, page, feed, cast(Filter, filters))
         return list_response(request, [res.to_wire(r) for r in rows], total, page)
 
     async def create_record(
@@ -165,8 +184,8 @@ def crud_router(res: Resource) -> APIRouter:
         if not data:
             return await list_records(request, account, page, filters, feed)
         body, ignored = parse_body(res.create_model, data)
-        if res.prepare is not None:
-            body = await res.prepare(request, body)
+        if res.prepare_create is not None:
+            body = await res.prepare_create(request, body)
         # Responses are built inside the transaction: if encoding failed, nothing is committed.
         async with write(request) as tx:
             if (replay := await idempotency.claim(tx, request, account.id)) is not None:
@@ -190,13 +209,13 @@ def crud_router(res: Resource) -> APIRouter:
         record_id = parse_record_id(id, res.not_found, label)
         data = await read_object(request)
         refuse_other_id(data, record_id)
-        body, ignored = parse_body(res.update_model, data)
-        if res.prepare is not None:
-            body = await res.prepare(request, body)
+        patch, ignored = parse_body(res.update_model, data)
+        if res.prepare_update is not None:
+            patch = await res.prepare_update(request, patch)
         async with write(request) as tx:
             await if_match(request, tx, account.id, record_id)
             before = await current(tx, account.id, record_id)
-            row = await res.update(tx, account.id, record_id, body)
+            row = await res.update(tx, account.id, record_id, patch)
             item = await audited(request, tx, account.id, "update", row, before)
             return object_response(item, ignored=ignored)
 

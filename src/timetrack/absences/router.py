@@ -19,7 +19,7 @@ from timetrack.errors import (
     USER_UNKNOWN,
 )
 from timetrack.filters import AbsenceTypeIdParam, UserIdParam, UserParam, one_user
-from timetrack.routing import Resource, crud_router
+from timetrack.routing import Resource
 
 _DATE_DOC = f"{DAY_BOUND_DOC}; absences sharing at least one day with the range match"
 StatusParam = Annotated[
@@ -63,37 +63,35 @@ _CREATE_CODES = (
     ABSENCE_HALF_DAY_SPAN,
     ABSENCE_OVERLAP,
 )
-router = crud_router(
-    Resource(
-        singular="absence",
-        plural="absences",
-        read_model=AbsenceRead,
-        create_model=AbsenceCreate,
-        update_model=AbsenceUpdate,
-        filters=_filters,
-        list=service.list_absences,
-        get=service.get_absence,
-        create=service.create_absence,
-        update=service.update_absence,
-        delete=service.delete_absence,
-        to_wire=service.to_wire,
-        not_found=ABSENCE_NOT_FOUND,
-        deleted=ABSENCE_DELETED,
-        errors={"create": _CREATE_CODES, "update": (ABSENCE_OVERLAP,)},
-        examples={
-            "create": {
-                "username": "tester",
-                "absenceType": 1,
-                "to": "2020-10-28",
-                "from": "2020-10-26",
-            },
-            "update": {"status": "1"},
+router = Resource(
+    singular="absence",
+    plural="absences",
+    read_model=AbsenceRead,
+    create_model=AbsenceCreate,
+    update_model=AbsenceUpdate,
+    filters=_filters,
+    list=service.list_absences,
+    get=service.get_absence,
+    create=service.create_absence,
+    update=service.update_absence,
+    delete=service.delete_absence,
+    to_wire=service.to_wire,
+    not_found=ABSENCE_NOT_FOUND,
+    deleted=ABSENCE_DELETED,
+    errors={"create": _CREATE_CODES, "update": (ABSENCE_OVERLAP,)},
+    examples={
+        "create": {
+            "username": "tester",
+            "absenceType": 1,
+            "to": "2020-10-28",
+            "from": "2020-10-26",
         },
-        conflicts={
-            "create": "The user has an overlapping absence that is not disapproved",
-            "update": "A disapproved absence set back to waiting or approved would overlap "
-            "another absence of the user",
-        },
-        create_needs_one_of=("username", "user"),
-    )
-)
+        "update": {"status": "1"},
+    },
+    conflicts={
+        "create": "The user has an overlapping absence that is not disapproved",
+        "update": "A disapproved absence set back to waiting or approved would overlap "
+        "another absence of the user",
+    },
+    create_needs_one_of=("username", "user"),
+).router()

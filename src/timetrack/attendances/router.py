@@ -40,7 +40,7 @@ from timetrack.errors import (
 from timetrack.filters import UserIdParam, UserParam, one_user
 from timetrack.handlers import object_response, write
 from timetrack.route_docs import route
-from timetrack.routing import Resource, crud_router
+from timetrack.routing import Resource
 from timetrack.spans import start_bound
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
 from timetrack.wire import WireModel, parse_body, read_object
@@ -163,36 +163,34 @@ route(
 )(_clock("clock_out", ClockOut, service.clock_out, 200))
 
 router.include_router(
-    crud_router(
-        Resource(
-            singular="attendance",
-            plural="attendances",
-            read_model=AttendanceRead,
-            create_model=AttendanceCreate,
-            update_model=AttendanceUpdate,
-            filters=_filters,
-            list=service.list_attendances,
-            get=service.get_attendance,
-            create=service.create_attendance,
-            update=service.update_attendance,
-            delete=service.delete_attendance,
-            to_wire=service.to_wire,
-            not_found=ATTENDANCE_NOT_FOUND,
-            deleted=ATTENDANCE_DELETED,
-            errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
-            examples={
-                "create": {
-                    "user": "tester",
-                    "from": "2020-10-01T08:00:00.000Z",
-                    "to": "2020-10-01T16:30:00.000Z",
-                    "breakMinutes": 30,
-                    "notes": "Office",
-                },
-                "update": {"breakMinutes": 45, "notes": "Office, long lunch"},
+    Resource(
+        singular="attendance",
+        plural="attendances",
+        read_model=AttendanceRead,
+        create_model=AttendanceCreate,
+        update_model=AttendanceUpdate,
+        filters=_filters,
+        list=service.list_attendances,
+        get=service.get_attendance,
+        create=service.create_attendance,
+        update=service.update_attendance,
+        delete=service.delete_attendance,
+        to_wire=service.to_wire,
+        not_found=ATTENDANCE_NOT_FOUND,
+        deleted=ATTENDANCE_DELETED,
+        errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
+        examples={
+            "create": {
+                "user": "tester",
+                "from": "2020-10-01T08:00:00.000Z",
+                "to": "2020-10-01T16:30:00.000Z",
+                "breakMinutes": 30,
+                "notes": "Office",
             },
-            conflicts={"create": _CONFLICTS, "update": _CONFLICTS},
-            create_needs_one_of=("user", "username"),
-            ordering="ordered by the local start time, then id",
-        )
-    )
+            "update": {"breakMinutes": 45, "notes": "Office, long lunch"},
+        },
+        conflicts={"create": _CONFLICTS, "update": _CONFLICTS},
+        create_needs_one_of=("user", "username"),
+        ordering="ordered by the local start time, then id",
+    ).router()
 )

@@ -35,7 +35,7 @@ from timetrack.filters import (
 )
 from timetrack.handlers import write
 from timetrack.route_docs import route
-from timetrack.routing import Resource, crud_router
+from timetrack.routing import Resource
 from timetrack.spans import start_bound
 from timetrack.time_entries import bulk, service
 from timetrack.time_entries.schemas import (
@@ -108,32 +108,30 @@ _EXAMPLE = {
     "details": "Sprint planning",
     "billable": True,
 }
-_crud = crud_router(
-    Resource(
-        singular="project_time_entry",
-        plural="project_time_entries",
-        read_model=EntryRead,
-        create_model=EntryCreate,
-        update_model=EntryUpdate,
-        filters=_filters,
-        list=service.list_entries,
-        get=service.get_entry,
-        create=service.create_entry,
-        update=service.update_entry,
-        delete=service.delete_entry,
-        to_wire=service.to_wire,
-        not_found=ENTRY_NOT_FOUND,
-        deleted=ENTRY_DELETED,
-        errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
-        examples={
-            "create": _EXAMPLE,
-            "update": {"to": "2020-10-23T13:00:00.000Z", "details": "Sprint planning, review"},
-        },
-        create_needs_one_of=("user", "username"),
-        ordering="ordered by the local start time, then id",
-        table="time_entries",
-    )
-)
+_crud = Resource(
+    singular="project_time_entry",
+    plural="project_time_entries",
+    read_model=EntryRead,
+    create_model=EntryCreate,
+    update_model=EntryUpdate,
+    filters=_filters,
+    list=service.list_entries,
+    get=service.get_entry,
+    create=service.create_entry,
+    update=service.update_entry,
+    delete=service.delete_entry,
+    to_wire=service.to_wire,
+    not_found=ENTRY_NOT_FOUND,
+    deleted=ENTRY_DELETED,
+    errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
+    examples={
+        "create": _EXAMPLE,
+        "update": {"to": "2020-10-23T13:00:00.000Z", "details": "Sprint planning, review"},
+    },
+    create_needs_one_of=("user", "username"),
+    ordering="ordered by the local start time, then id",
+    table="time_entries",
+).router()
 
 router = APIRouter(tags=["project_time_entries"])
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
 from timetrack.fieldtypes import BoolUpdate, Money, Name, NameUpdate, WireBool
@@ -25,6 +26,19 @@ from timetrack.wire import WireModel
 
 
 class _UserFields(WireModel):
+    # The hash of the password sent, computed before the write's transaction opens
+    # (``users.service.hash_password``): hashing is slow, and no lock is held meanwhile.
+    _password_hash: str | None = PrivateAttr(default=None)
+
+    @property
+    def password_hash(self) -> str | None:
+        return self._password_hash
+
+    def with_password_hash(self, password_hash: str | None) -> Self:
+        hashed = self.model_copy()
+        hashed._password_hash = password_hash
+        return hashed
+
     personal_number: PersonalNumber | None = None
     hour_rate: Money | None = None
     country: HolidayCountry | None = Field(

@@ -105,7 +105,7 @@ async def _current(tx: Tx, account_id: int, user_id: int, model_id: int) -> Row 
 async def _audited(
     request: Request, tx: Tx, account_id: int, action: str, row: Row, before: Row | None = None
 ) -> dict[str, Any]:
-    """The model's wire form, once the write is in the audit log (as in routing.crud_router)."""
+    """The model's wire form, once the write is in the audit log (as in routing.Resource.router)."""
     item = service.to_wire(row)
     if action != "update" or before is None or audit.changed(before, row):
         old = None if before is None else service.to_wire(before)
