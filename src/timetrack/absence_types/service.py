@@ -10,6 +10,7 @@ from typing import Any
 
 from timetrack.absence_types.schemas import AbsenceTypeCreate, AbsenceTypeUpdate
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -28,6 +29,7 @@ from timetrack.errors import (
     ABSENCE_TYPE_UNKNOWN,
     AppError,
 )
+from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.wire import MAX_ID, name_key
 
@@ -101,12 +103,12 @@ def to_wire(row: Row) -> dict[str, Any]:
 
 
 async def list_absence_types(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: NameFilter
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if filters_in.get("name"):
-        filters.contains("name_key", filters_in["name"])
+    apply_feed(filters, feed)
+    if query.name is not None:
+        filters.contains("name_key", query.name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

@@ -13,8 +13,10 @@ from typing import Any
 
 from timetrack.absence_types.service import live_absence_type
 from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
-from timetrack.absences.schemas import AbsenceCreate, AbsenceUpdate
+from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceUpdate
 from timetrack.crud import (
+    Condition,
+    Feed,
     list_scoped,
     now,
     require_live,
@@ -36,6 +38,7 @@ from timetrack.errors import (
     AppError,
     Problem,
 )
+from timetrack.filters import user_named
 from timetrack.paging import Page
 from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import name_key
@@ -74,10 +77,21 @@ def to_wire(row: Row) -> dict[str, Any]:
 
 
 async def list_absences(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: AbsenceFilter
 ) -> tuple[list[Row], int]:
-    conditions = list(filters_in.get("conditions", ()))
-    for condition, bound in filters_in.get("zoned_bounds", ()):
+    conditions: list[Condition] = []
+    if query.user_id is not None:
+        conditions.append(("a.user_id = {}", query.user_id))
+    for bound, condition in (
+        (query.first_day, "a.end_date >= {}"),
+        (query.last_day, "a.start_date <= {}"),
+    ):
+        if bound is None:
+            continue
+        if not bound.zoned:
+            conditions.append((condition, bound.written))
+            continue
+        # The date depends on each user's zone; the zones are narrowed to the named user's.
         conditions.append(
             await per_zone_condition(
                 tx,
@@ -85,14 +99,20 @@ async def list_absences(
                 condition,
                 bound,
                 user_column="a.user_id",
-                username_key=filters_in.get("username_key"),
+                username_key=None if query.username is None else name_key(query.username),
             )
         )
+    if query.absence_type is not None:
+        conditions.append(("a.absence_type_id = {}", query.absence_type))
+    if query.status is not None:
+        conditions.append(("a.status = {}", query.status))
     return await list_scoped(
         tx,
         account_id,
         page,
-        {**filters_in, "conditions": conditions},
+        feed,
+        conditions,
+        user_named(query.username),
         select_sql=_OWNED,
         count_sql=_COUNT,
         order_by="a.id",

@@ -15,8 +15,10 @@ from timetrack.audit import service
 from timetrack.audit.schemas import AuditEntryRead
 from timetrack.canonical import QUERY_INTEGER
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
+from timetrack.handlers import read
 from timetrack.paging import PageDep, list_response
-from timetrack.routing import FeedDep, read, route
+from timetrack.route_docs import route
+from timetrack.routing import FeedDep
 from timetrack.times import (
     DATE_OR_TIMESTAMP_PATTERN,
     TimeFormatError,
@@ -98,8 +100,8 @@ async def list_audit_log(
     request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
 ) -> Response:
     bounds = list(filters["bounds"])
-    if feed["updated_since"] is not None:
-        bounds.append(("at >= {}", feed["updated_since"]))
+    if feed.updated_since is not None:
+        bounds.append(("at >= {}", feed.updated_since))
     async with read(request) as tx:
         rows, total = await service.list_entries(
             tx, account.id, page, {**filters, "bounds": bounds}

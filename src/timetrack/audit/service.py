@@ -27,7 +27,7 @@ from timetrack.times import wire_utc
 from timetrack.wire import dumps
 
 CLI_ACTOR = "cli"
-# Resources written outside routing.crud_router (crud resources are named by their ``plural``).
+# Resources written outside routing.Resource.router (crud resources are named by their ``plural``).
 ACCOUNTS = "accounts"
 WORKING_TIME_MODELS = "working_time_models"
 KEY_PREFIX = 8  # "ttk_" and four characters: enough to tell keys apart, far too few to guess

@@ -6,6 +6,7 @@ from typing import Any
 
 from timetrack.clients.schemas import ClientCreate, ClientUpdate
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -24,6 +25,7 @@ from timetrack.errors import (
     CLIENT_UNKNOWN,
     AppError,
 )
+from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.wire import name_key, refuse_read_only_changes
 
@@ -60,13 +62,12 @@ def to_wire(row: Row) -> dict[str, Any]:
 
 
 async def list_clients(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: NameFilter
 ) -> tuple[list[Row], int]:
-    name = filters_in.get("name")
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if name:
-        filters.contains("name_key", name)
+    apply_feed(filters, feed)
+    if query.name is not None:
+        filters.contains("name_key", query.name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from timetrack.clients.service import client_id_by_name
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -25,7 +26,7 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
-from timetrack.projects.schemas import ProjectCreate, ProjectUpdate
+from timetrack.projects.schemas import ProjectCreate, ProjectFilter, ProjectUpdate
 from timetrack.wire import name_key
 
 _FROM = (
@@ -63,20 +64,16 @@ def to_wire(row: Row) -> dict[str, Any]:
 
 
 async def list_projects(
-    tx: Tx,
-    account_id: int,
-    page: Page,
-    filters_in: dict[str, Any],
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: ProjectFilter
 ) -> tuple[list[Row], int]:
-    project_name, client_name = filters_in.get("project_name"), filters_in.get("client_name")
     filters = Filters(account_id)
-    apply_feed(filters, filters_in, "p.")
-    if project_name:
-        filters.contains("p.name_key", project_name)
-    if client_name:
-        filters.contains("c.name_key", client_name)
-    if filters_in.get("client_id") is not None:
-        filters.add("p.client_id = {}", filters_in["client_id"])
+    apply_feed(filters, feed, "p.")
+    if query.project_name is not None:
+        filters.contains("p.name_key", query.project_name)
+    if query.client_name is not None:
+        filters.contains("c.name_key", query.client_name)
+    if query.client_id is not None:
+        filters.add("p.client_id = {}", query.client_id)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
 
 

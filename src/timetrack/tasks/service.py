@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -16,6 +17,7 @@ from timetrack.crud import (
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND, TASK_UNKNOWN, AppError
+from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.tasks.schemas import TaskCreate, TaskUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
@@ -38,12 +40,12 @@ def to_wire(row: Row) -> dict[str, Any]:
 
 
 async def list_tasks(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: NameFilter
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if filters_in.get("name"):
-        filters.contains("name_key", filters_in["name"])
+    apply_feed(filters, feed)
+    if query.name is not None:
+        filters.contains("name_key", query.name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

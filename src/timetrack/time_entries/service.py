@@ -8,8 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from timetrack import filters
 from timetrack.clients.service import client_id_by_name
 from timetrack.crud import (
+    Condition,
+    Feed,
     list_scoped,
     now,
     require_live,
@@ -27,15 +30,16 @@ from timetrack.errors import (
     FIELD_REQUIRED,
     AppError,
 )
+from timetrack.fieldtypes import coordinate_text
 from timetrack.paging import Page
 from timetrack.projects.service import project_by_name
 from timetrack.spans import Span, SpanCodes, sent_instant, time_columns, wire_local_text
 from timetrack.spans import resolve_span as resolve_any_span
 from timetrack.tasks.service import task_by_name
-from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
+from timetrack.time_entries.schemas import EntryCreate, EntryFilter, EntryUpdate
 from timetrack.times import wire_utc
 from timetrack.users.service import user_by_name
-from timetrack.wire import coordinate_text, name_key
+from timetrack.wire import name_key
 
 _FROM = (
     " FROM time_entries e"
@@ -182,18 +186,42 @@ async def get_entries(tx: Tx, account_id: int, first_id: int, last_id: int) -> l
 
 
 async def list_entries(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: EntryFilter
 ) -> tuple[list[Row], int]:
+    conditions: list[Condition] = []
+    lookups = filters.user_named(query.username)
+    if query.client_name is not None:
+        lookups.append(filters.client_named(query.client_name))
+    if query.client_id is not None:
+        lookups.append(filters.client_projects(query.client_id))
+    if query.project_name is not None:
+        lookups.append(filters.project_named(query.project_name))
+    if query.task is not None:
+        lookups.append(filters.task_named(query.task))
+    for column, value in (
+        ("user_id", query.user_id),
+        ("project_id", query.project_id),
+        ("task_id", query.task_id),
+    ):
+        if value is not None:
+            conditions.append((f"e.{column} = {{}}", value))
+    if query.billable is not None:
+        conditions.append(("e.billable = {}", query.billable))
+    for bound in (query.start_from, query.start_to):
+        if bound is not None:
+            conditions.append(bound.condition("e."))
     return await list_scoped(
         tx,
         account_id,
         page,
-        filters_in,
+        feed,
+        conditions,
+        lookups,
         select_sql=_OWNED,
         count_sql=_COUNT,
         order_by="e.start_local, e.id",
         alias="e.",
-        counted="time_entries",
+        live_count="time_entries" if feed.only_live and query.unfiltered else None,
     )
 
 
