@@ -69,9 +69,7 @@ async def test_only_a_team_lead_gets_team_members_loaded(
         principal = await principals.of_session(database, person)
         assert principal.kind is CredentialKind.SESSION and principal.scopes is None
         assert principal.team_member_ids == expected
-    holder = KeyHolder(
-        account.account.id, True, 5, lead, "lead", Role.TEAM_LEAD, frozenset({"read"}), None
-    )
+    holder = KeyHolder(account.account, 5, lead, "lead", Role.TEAM_LEAD, frozenset({"read"}), None)
     keyed = await principals.of_key(database, holder)
     assert (keyed.kind, keyed.key_id, keyed.scopes) == (
         CredentialKind.PERSONAL_KEY,

@@ -31,14 +31,14 @@ async def _team(db: Database, account_id: int, user_id: int, role: Role) -> froz
 
 async def of_key(db: Database, holder: KeyHolder) -> Principal:
     return Principal(
-        holder.account_id,
+        holder.account.id,
         CredentialKind.PERSONAL_KEY,
         holder.role,
         user_id=holder.user_id,
         username=holder.username,
         scopes=holder.scopes,
         key_id=holder.key_id,
-        team_member_ids=await _team(db, holder.account_id, holder.user_id, holder.role),
+        team_member_ids=await _team(db, holder.account.id, holder.user_id, holder.role),
     )
 
 
