@@ -21,6 +21,7 @@ from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
 from timetrack.audit.router import router as audit_router
+from timetrack.auth.permissions import GRANT
 from timetrack.clients.router import router as clients_router
 from timetrack.config import Settings
 from timetrack.db import Database, DatabaseError, create_database
@@ -188,6 +189,8 @@ class ResponseHeaders:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
+        # Each request starts with nothing granted, also when one task serves several (tests).
+        grant = GRANT.set(None)
         try:
             await self.app(scope, receive, send_with_headers)
         except ClientDisconnect:
@@ -215,6 +218,7 @@ class ResponseHeaders:
             await error_response([problem])(scope, receive, send_with_headers)
         finally:
             REQUEST_ID.reset(token)
+            GRANT.reset(grant)
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:

@@ -323,13 +323,14 @@ def openapi_document(app: FastAPI, api_prefix: str) -> dict[str, Any]:
         for method, operation in path_item.items():
             operation.get("responses", {}).pop("422", None)
             _document_headers(operation, method=method, api=path.startswith(api_prefix))
-            # FastAPI lists each header scheme as its own requirement, which OpenAPI reads as
-            # "either one suffices"; both headers are needed together: one requirement object.
+            # FastAPI lists the schemes of one route as it finds them. Requirement objects in a
+            # list are alternatives: a key and its secret together (one object), or a session.
             if operation.get("security"):
                 both: dict[str, list[str]] = {}
                 for requirement in operation["security"]:
                     both.update(requirement)
-                operation["security"] = [both]
+                session = {name: both.pop(name) for name in list(both) if name == "Session"}
+                operation["security"] = [both, session] if session else [both]
     doc["components"]["headers"] = _HEADER_COMPONENTS
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

@@ -11,7 +11,7 @@ from timetrack.auth import principals
 from timetrack.auth.sessions import SignedIn
 from timetrack.crud import now
 from timetrack.db import Database
-from timetrack.policy import CredentialKind, Principal, Role, account_key_principal
+from timetrack.policy import CredentialKind, Role
 
 
 async def _team(
@@ -77,11 +77,3 @@ async def test_only_a_team_lead_gets_team_members_loaded(
         frozenset({"read"}),
     )
     assert keyed.team_member_ids == {lead, member}
-
-
-def test_the_audit_actor_names_the_credential_precisely() -> None:
-    assert principals.actor(account_key_principal(1), "ttk_abcd") == "api-key:ttk_abcd…"
-    keyed = Principal(1, CredentialKind.PERSONAL_KEY, Role.USER, 7, "alice", frozenset(), 12)
-    assert principals.actor(keyed, "") == "personal-key:12 user:alice"
-    session = Principal(1, CredentialKind.SESSION, Role.USER, 7, "alice")
-    assert principals.actor(session, "") == "user:alice"
