@@ -22,6 +22,8 @@ from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
 from timetrack.audit.router import router as audit_router
 from timetrack.auth.permissions import GRANT
+from timetrack.auth.router import router as auth_router
+from timetrack.auth.sessions import PasswordCheck
 from timetrack.clients.router import router as clients_router
 from timetrack.config import Settings
 from timetrack.db import Database, DatabaseError, create_database
@@ -263,6 +265,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.passwords = Passwords(
         time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
     )
+    app.state.login_check = PasswordCheck(app.state.passwords)
     routers = (
         clients_router,
         projects_router,
@@ -276,6 +279,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         work_reports_router,
         working_time_router,
         audit_router,
+        auth_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -26,9 +26,9 @@ async def _resume(database: Database, token: str) -> sessions.SignedIn | None:
 
 
 async def _login(database: Database, creds: Credentials, username: str = "alice") -> str:
+    row = await sessions.find_login(database, creds.account.slug, username)
+    assert row is not None
     async with database.transaction(write=True) as tx:
-        row = await sessions.find_login(tx, creds.account.slug, username)
-        assert row is not None
         token, _ = await sessions.start(tx, row, LIFETIMES)
     return token
 
@@ -67,9 +67,8 @@ async def test_a_name_is_found_whatever_its_case_but_only_in_its_own_account(
     database: Database, account: Credentials, other_account: Credentials, api: httpx.AsyncClient
 ) -> None:
     await make_user(api)
-    async with database.transaction(write=False) as tx:
-        assert await sessions.find_login(tx, account.account.slug, "ALICE") is not None
-        assert await sessions.find_login(tx, other_account.account.slug, "alice") is None
+    assert await sessions.find_login(database, account.account.slug, "ALICE") is not None
+    assert await sessions.find_login(database, other_account.account.slug, "alice") is None
 
 
 @pytest.mark.parametrize("ending", ["idle", "absolute", "logout"])
@@ -136,9 +135,9 @@ async def test_ending_a_users_other_sessions_keeps_the_one_named(
 ) -> None:
     await make_user(api)
     kept, ended = await _login(database, account), await _login(database, account)
+    row = await sessions.find_login(database, account.account.slug, "alice")
+    assert row is not None
     async with database.transaction(write=True) as tx:
-        row = await sessions.find_login(tx, account.account.slug, "alice")
-        assert row is not None
         await sessions.end_others(tx, account.account.id, row["user_id"], sessions.token_hash(kept))
     assert await sessions.resume(database, kept, LIFETIMES) is not None
     assert await sessions.resume(database, ended, LIFETIMES) is None
@@ -149,8 +148,7 @@ async def test_an_unknown_name_is_checked_against_a_hash_of_the_same_cost(
 ) -> None:
     await make_user(api)
     check = sessions.PasswordCheck(PASSWORDS)
-    async with database.transaction(write=False) as tx:
-        row = await sessions.find_login(tx, account.account.slug, "alice")
+    row = await sessions.find_login(database, account.account.slug, "alice")
     assert await check.matches(row, "correct horse")
     assert not await check.matches(row, "wrong horse")
     assert not await check.matches(None, "correct horse")

@@ -83,6 +83,8 @@ class Caller:
 
     account: Account
     principal: Principal
+    # A session's token for X-CSRF-Token, shown by GET /auth/me; None for API keys.
+    csrf_token: str | None = None
 
 
 def _refuse_repeated_credentials(request: Request) -> None:
@@ -146,7 +148,7 @@ async def _account_caller(
     verdict = await authenticate(request.app.state.db, api_key, api_secret)
     matched = verdict.account is not None
     if limiter.failures is not None and verdict.account_id is not None:
-        matched = await _guess_bounded(
+        matched = await guess_bounded(
             request,
             limiter,
             limiter.failures,
@@ -175,7 +177,7 @@ async def _personal_caller(
     verdict = await api_keys.authenticate(db, api_key, api_secret, address)
     matched = verdict.holder is not None or verdict.refused is not None
     if limiter.failures is not None and verdict.account_id is not None:
-        matched = await _guess_bounded(
+        matched = await guess_bounded(
             request,
             limiter,
             limiter.failures,
@@ -220,10 +222,10 @@ async def _session_caller(request: Request, token: str) -> Caller:
     if person.seen_at + sessions.SEEN_RESOLUTION <= now():
         async with db.transaction(write=True) as tx:
             await sessions.touch(tx, person)
-    return Caller(account, await principals.of_session(db, person))
+    return Caller(account, await principals.of_session(db, person), person.csrf_token)
 
 
-async def _guess_bounded(
+async def guess_bounded(
     request: Request,
     limiter: RateLimiter,
     failures: Policy,

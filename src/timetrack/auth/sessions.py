@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from timetrack.accounts.guesses import now_us_sql
 from timetrack.accounts.service import QUALIFIED, Account
 from timetrack.crud import now
 from timetrack.db import Database, Row, Tx
@@ -61,10 +62,13 @@ def _role(row: Row) -> Role:
     return role_of(admin=row["admin"], team_lead=row["team_lead"], external=row["external"])
 
 
-async def find_login(tx: Tx, account_slug: str, username: str) -> Row | None:
-    """The account's live user of that name, with what a login needs to decide, or None."""
-    return await tx.fetchrow(
-        f"SELECT {_USER} FROM accounts a JOIN users u ON u.account_id = a.id "
+async def find_login(db: Database, account_slug: str, username: str) -> Row | None:
+    """The account's live user of that name, with what a login needs to decide (the user's
+    bucket of wrong passwords too, ``accounts.guesses``), or None."""
+    return await db.fetchrow(
+        f"SELECT {_USER}, f.full_at AS failures_full_at, {now_us_sql(db.dialect)} AS now_us "
+        "FROM accounts a JOIN users u ON u.account_id = a.id "
+        "LEFT JOIN auth_failures f ON f.account_id = a.id AND f.subject = 'user:' || u.id "
         "WHERE a.slug = $1 AND u.username_key = $2 AND u.deleted_at IS NULL",
         account_slug,
         name_key(username),
