@@ -19,6 +19,7 @@ from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
 from timetrack.auth.permissions import allowed, require
 from timetrack.canonical import QUERY_BOOLEAN
+from timetrack.columns import WireColumns
 from timetrack.crud import Feed
 from timetrack.db import Row, Tx
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError, ErrorCode
@@ -98,7 +99,8 @@ class Resource(Generic[Create, Update, Filter]):
     create: Callable[[Tx, int, Create], Awaitable[Row]]
     update: Callable[[Tx, int, int, Update], Awaitable[Row]]
     delete: Callable[[Tx, int, int], Awaitable[Row]]
-    to_wire: Callable[[Row], dict[str, Any]]
+    # What the reads select and the answers show (``read_model`` must document the same fields).
+    columns: WireColumns
     not_found: ErrorCode
     deleted: ErrorCode
     # The specific codes an operation ("create", "update", "delete") can answer beyond the
@@ -117,6 +119,10 @@ class Resource(Generic[Create, Update, Filter]):
     table: str = ""
     # Fields of which a create needs one, all optional by themselves (``user``/``username``).
     create_needs_one_of: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (mismatch := self.columns.mismatch(self.read_model)) is not None:
+            raise TypeError(f"{self.plural}: {mismatch}")
 
     def router(self) -> APIRouter:
         """The list, create, get, update and delete routes, with the read-by-POST forms.
@@ -153,9 +159,9 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
     ) -> dict[str, Any]:
         """The record's wire form, once the write is in the audit log (in the same transaction).
         An update that applied nothing changed nothing, and is not recorded."""
-        item = res.to_wire(row)
+        item = res.columns.to_wire(row)
         if action != "update" or before is None or audit.changed(before, row):
-            old = None if before is None else res.to_wire(before)
+            old = None if before is None else res.columns.to_wire(before)
             await audit.record_request(
                 tx, request, account_id, action, res.plural, row["id"], before=old, after=item
             )
@@ -165,7 +171,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         """412 unless ``If-Match`` (when sent) names the record's current version."""
 
         async def wire() -> dict[str, Any]:
-            return res.to_wire(await res.get(tx, account_id, record_id))
+            return res.columns.to_wire(await res.get(tx, account_id, record_id))
 
         await preconditions.require_if_match(
             request,
@@ -181,7 +187,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
     ) -> Response:
         async with read(request) as tx:
             rows, total = await res.list(tx, account.id, page, feed, cast(Filter, filters))
-        return list_response(request, [res.to_wire(r) for r in rows], total, page)
+        return list_response(request, [res.columns.to_wire(r) for r in rows], total, page)
 
     async def create_record(
         request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
@@ -205,7 +211,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         record_id = parse_record_id(id, res.not_found, label)
         async with read_one(request) as tx:  # every resource's get is one statement
             row = await res.get(tx, account.id, record_id)
-            return preconditions.not_modified(request, object_response(res.to_wire(row)))
+            return preconditions.not_modified(request, object_response(res.columns.to_wire(row)))
 
     async def get_record_by_post(request: Request, account: Reads, id: RecordId) -> Response:
         if await read_object(request):

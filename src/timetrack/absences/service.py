@@ -9,11 +9,11 @@ the user's row first (SQLite serialises writers with BEGIN IMMEDIATE already).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from timetrack.absence_types.service import live_absence_type
 from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
 from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceUpdate
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Condition,
     Feed,
@@ -22,7 +22,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.day_ranges import per_zone_condition
 from timetrack.db import Row, Tx, next_id
@@ -49,31 +48,28 @@ _FROM = (
     " JOIN absence_types t ON t.account_id = a.account_id AND t.id = a.absence_type_id"
     " WHERE a.account_id = $1"
 )
-# The account scope, written once: every read of absences starts here.
-_OWNED = (
-    "SELECT a.id, a.user_id, u.username, a.absence_type_id, t.short_name, t.color, t.plannable, "
-    "a.start_date, a.end_date, a.status, a.day_segment, a.notes, a.updated_at, a.deleted_at" + _FROM
+COLUMNS = WireColumns(
+    Column("a.id", "id"),
+    Column("u.username", "user"),
+    Column("a.user_id", "user_id"),
+    Column("a.start_date", "from", date.isoformat),
+    Column("a.end_date", "to", date.isoformat),
+    Column("a.status", "status"),
+    Column("a.absence_type_id", "absenceType"),
+    Column("t.short_name", "absenceTypeName"),
+    Column("t.color", "color"),
+    Column("t.plannable", "is_plannable"),
+    Column("a.day_segment", "day_segment"),
+    Column("a.notes", "notes"),
+    alias="a.",
 )
+# The account scope, written once: every read of absences starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 # Filters only touch the absences table, so the count needs no joins.
 _COUNT = "SELECT count(*) FROM absences a WHERE a.account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "user": row["username"],
-        "user_id": row["user_id"],
-        "from": row["start_date"].isoformat(),
-        "to": row["end_date"].isoformat(),
-        "status": row["status"],
-        "absenceType": row["absence_type_id"],
-        "absenceTypeName": row["short_name"],
-        "color": row["color"],
-        "is_plannable": row["plannable"],
-        "day_segment": row["day_segment"],
-        "notes": row["notes"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_absences(

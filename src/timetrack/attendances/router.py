@@ -180,7 +180,7 @@ router.include_router(
         create=service.create_attendance,
         update=service.update_attendance,
         delete=service.delete_attendance,
-        to_wire=service.to_wire,
+        columns=service.COLUMNS,
         not_found=ATTENDANCE_NOT_FOUND,
         deleted=ATTENDANCE_DELETED,
         errors={"create": _WRITE_CODES, "update": _WRITE_CODES},

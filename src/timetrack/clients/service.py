@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.clients.schemas import ClientCreate, ClientUpdate
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
     Filters,
@@ -14,7 +15,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -29,36 +29,31 @@ from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.wire import name_key, refuse_read_only_changes
 
-_COLUMNS = (
-    "id, name, enabled, color, notes, email, phone, address, address2, address_zip_code, "
-    "address_city, address_country, contact_person, field1, field2, field3, updated_at, deleted_at"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("enabled", "enabled"),
+    Column("color", "color"),
+    Column("notes", "notes"),
+    Column("email", "email"),
+    Column("phone", "phone"),
+    Column("address", "address"),
+    Column("address2", "address2"),
+    Column("address_zip_code", "addressZipCode"),
+    Column("address_city", "addressCity"),
+    Column("address_country", "addressCountry"),
+    Column("contact_person", "contactPerson"),
+    Column("field1", "field1"),
+    Column("field2", "field2"),
+    Column("field3", "field3"),
 )
-_FIELDS = _COLUMNS.split(", ")[3:-2]  # the free-form fields, stored as sent
+_FIELDS = COLUMNS.keys[3:]  # the free-form fields, stored as sent
 # The account scope, written once: every read of clients starts here.
-_OWNED = f"SELECT {_COLUMNS} FROM clients WHERE account_id = $1"
+_OWNED = f"SELECT {COLUMNS.select_list} FROM clients WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM clients WHERE account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "name": row["name"],
-        "enabled": row["enabled"],
-        "color": row["color"],
-        "notes": row["notes"],
-        "email": row["email"],
-        "phone": row["phone"],
-        "address": row["address"],
-        "address2": row["address2"],
-        "addressZipCode": row["address_zip_code"],
-        "addressCity": row["address_city"],
-        "addressCountry": row["address_country"],
-        "contactPerson": row["contact_person"],
-        "field1": row["field1"],
-        "field2": row["field2"],
-        "field3": row["field3"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_clients(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.clients.service import client_id_by_name
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
     Filters,
@@ -14,7 +15,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -33,11 +33,20 @@ _FROM = (
     " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
     " WHERE p.account_id = $1"
 )
-# The account scope, written once: every read of projects starts here.
-_OWNED = (
-    "SELECT p.id, p.name, p.enabled, p.notes, p.hour_rate, p.time_estimated, "
-    "p.budget_estimated, p.client_id, c.name AS client_name, p.updated_at, p.deleted_at" + _FROM
+COLUMNS = WireColumns(
+    Column("p.id", "id"),
+    Column("p.name", "projectName"),
+    Column("c.name AS client_name", "clientName"),
+    Column("p.client_id", "clientId"),
+    Column("p.enabled", "projectEnabled"),
+    Column("p.notes", "notes"),
+    Column("p.hour_rate", "hourRate"),
+    Column("p.time_estimated", "timeEstimated"),
+    Column("p.budget_estimated", "budgetEstimated"),
+    alias="p.",
 )
+# The account scope, written once: every read of projects starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 _COUNT = "SELECT count(*)" + _FROM
 # Wire field -> column, for the fields stored as sent.
 _PLAIN = {
@@ -48,19 +57,7 @@ _PLAIN = {
 }
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "projectName": row["name"],
-        "clientName": row["client_name"],
-        "clientId": row["client_id"],
-        "projectEnabled": row["enabled"],
-        "notes": row["notes"],
-        "hourRate": row["hour_rate"],
-        "timeEstimated": row["time_estimated"],
-        "budgetEstimated": row["budget_estimated"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_projects(
