@@ -21,7 +21,6 @@ from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
 from timetrack.audit.router import router as audit_router
-from timetrack.auth.permissions import GRANT
 from timetrack.auth.router import router as auth_router
 from timetrack.auth.sessions import PasswordCheck
 from timetrack.clients.router import router as clients_router
@@ -38,6 +37,7 @@ from timetrack.errors import (
     unavailable_response,
 )
 from timetrack.logs import REQUEST_ID
+from timetrack.policy import GRANT
 from timetrack.projects.router import router as projects_router
 from timetrack.ratelimit import create_rate_limiter
 from timetrack.tasks.router import router as tasks_router

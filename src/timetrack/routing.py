@@ -17,7 +17,7 @@ from starlette.responses import Response
 from timetrack import idempotency, opdocs, policy, preconditions
 from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
-from timetrack.auth.permissions import allowed, require
+from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.columns import WireColumns
 from timetrack.crud import Feed
@@ -195,7 +195,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         data = await read_object(request)
         if not data:
             return await list_records(request, account, page, filters, feed)
-        require(subject, policy.Action.WRITE)
+        policy.require(subject, policy.Action.WRITE)
         body, ignored = parse_body(res.create_model, data)
         if res.prepare_create is not None:
             body = await res.prepare_create(request, body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from timetrack import policy
 from timetrack.clients.service import client_id_by_name
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
@@ -71,11 +72,15 @@ async def list_projects(
         filters.contains("c.name_key", query.client_name)
     if query.client_id is not None:
         filters.add("p.client_id = {}", query.client_id)
+    if assigned := policy.assigned_sql("p.id"):
+        filters.require(assigned.removeprefix(" AND "))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
 
 
 async def get_project(tx: Tx, account_id: int, project_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND p.id = $2", account_id, project_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND p.id = $2{policy.assigned_sql('p.id')}", account_id, project_id
+    )
     return require_live(row, PROJECT_NOT_FOUND, PROJECT_DELETED, f"project {project_id}")
 
 
@@ -83,7 +88,7 @@ async def project_by_name(tx: Tx, account_id: int, client_id: int, name: str, *,
     """Resolve a ``projectName`` under a known client (id and hour_rate), or answer 400."""
     found = await tx.fetchrow(
         "SELECT id, hour_rate FROM projects WHERE account_id = $1 AND client_id = $2 "
-        "AND name_key = $3 AND deleted_at IS NULL",
+        f"AND name_key = $3 AND deleted_at IS NULL{policy.assigned_sql('id')}",
         account_id,
         client_id,
         name_key(name),
@@ -195,6 +200,8 @@ async def delete_project(tx: Tx, account_id: int, project_id: int) -> Row:
     await soft_delete(
         tx, "projects", account_id, project_id, PROJECT_DELETED, f"project {project_id}"
     )
-    row = await tx.fetchrow(f"{_OWNED} AND p.id = $2", account_id, project_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND p.id = $2{policy.assigned_sql('p.id')}", account_id, project_id
+    )
     assert row is not None
     return row

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from timetrack import policy
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
@@ -87,18 +88,21 @@ async def list_users(
         filters.contains("username_key", query.username)
     if query.email is not None:
         filters.add("email_key = {}", name_key(query.email.strip()))
+    filters.owned_by("id")
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 
 async def get_user(tx: Tx, account_id: int, user_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2{policy.owner_sql('id')}", account_id, user_id)
     return require_live(row, USER_NOT_FOUND, USER_DELETED, f"user {user_id}")
 
 
 async def user_by_name(tx: Tx, account_id: int, username: str, *, field: str) -> Row:
     """Resolve a ``user``/``username`` reference (exact, case-insensitive, not deleted)."""
     row = await tx.fetchrow(
-        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL", account_id, name_key(username)
+        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL{policy.owner_sql('id')}",
+        account_id,
+        name_key(username),
     )
     if row is None:
         raise AppError.of(USER_UNKNOWN, f"no user named {username!r}", pointer=f"/{field}")

@@ -13,10 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from timetrack import idempotency, preconditions
+from timetrack import idempotency, policy, preconditions
 from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
-from timetrack.auth.permissions import allowed, require
+from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_INTEGER
 from timetrack.db import Row, Tx
 from timetrack.errors import (
@@ -194,7 +194,7 @@ async def create_model(
     data = await read_object(request)
     if not data:
         return await list_models(request, account, id, page, feed)
-    require(Subject.WORKING_TIME_MODELS, Action.WRITE)
+    policy.require(Subject.WORKING_TIME_MODELS, Action.WRITE)
     body, ignored = parse_body(WorkingTimeModelCreate, data)
     async with write(request) as tx:
         if (replay := await idempotency.claim(tx, request, account.id)) is not None:
