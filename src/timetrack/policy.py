@@ -59,7 +59,6 @@ class Resource(StrEnum):
     WORKING_TIME_MODELS = "working_time_models"
     WORK_REPORTS = "work_reports"
     LEAVE_BALANCE = "leave_balance"
-    REPORTS = "reports"
     AUDIT_LOG = "audit_log"
     API_KEYS = "api_keys"
 
@@ -76,7 +75,6 @@ PERSONAL = frozenset(
         Resource.WORKING_TIME_MODELS,
         Resource.WORK_REPORTS,
         Resource.LEAVE_BALANCE,
-        Resource.REPORTS,
         Resource.USERS,
         Resource.API_KEYS,
     }
@@ -91,7 +89,6 @@ ACTIONS: Mapping[Resource, tuple[Action, ...]] = {
     Resource.ABSENCES: (R, W, A),
     Resource.WORK_REPORTS: (R,),
     Resource.LEAVE_BALANCE: (R,),
-    Resource.REPORTS: (R,),
     Resource.AUDIT_LOG: (R,),
 }
 
@@ -122,7 +119,6 @@ def _person(lead: bool, external: bool) -> dict[Resource, Rights]:
         Resource.WORKING_TIME_MODELS: _row(mine),
         Resource.WORK_REPORTS: _row(mine),
         Resource.LEAVE_BALANCE: _row(mine),
-        Resource.REPORTS: _row(mine),
         Resource.AUDIT_LOG: _row(Reach.NONE),
         # One's own keys; an admin manages everybody's.
         Resource.API_KEYS: _row(Reach.OWN, Reach.OWN),
@@ -148,7 +144,7 @@ SCOPE_RESOURCES: Mapping[str, frozenset[Resource]] = {
     "time_entries": frozenset({Resource.TIME_ENTRIES, Resource.TIMER}),
     "attendances": frozenset({Resource.ATTENDANCES}),
     "absences": frozenset({Resource.ABSENCES, Resource.LEAVE_BALANCE}),
-    "reports": frozenset({Resource.REPORTS, Resource.WORK_REPORTS}),
+    "reports": frozenset({Resource.WORK_REPORTS}),
 }
 # Resources that only ``admin`` opens to a key, whatever else it holds: who may do what, and
 # what was done.
@@ -256,10 +252,26 @@ def role_of(*, admin: bool, team_lead: bool, external: bool) -> Role:
 
 
 def table() -> Iterator[tuple[Resource, Action, dict[Role, Reach]]]:
-    """The policy by resource and action, each with every role's reach (for docs/permissions.md)."""
+    """The policy by resource and action, each with every role's reach."""
     for resource in Resource:
         for action in ACTIONS[resource]:
             yield resource, action, {role: POLICY[role][resource][action] for role in Role}
+
+
+REACH_WORDS = {Reach.NONE: "-", Reach.OWN: "own", Reach.TEAM: "team", Reach.ALL: "all"}
+
+
+def markdown_table() -> str:
+    """The policy as docs/api.md prints it ("Permissions"; a test keeps the two equal)."""
+    roles = list(Role)
+    lines = [
+        "| resource | action | " + " | ".join(role.value for role in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for resource, action, reaches in table():
+        cells = " | ".join(REACH_WORDS[reaches[role]] for role in roles)
+        lines.append(f"| `{resource.value}` | {action.value} | {cells} |")
+    return "\n".join(lines) + "\n"
 
 
 # --- the current request's grant ---------------------------------------------------------------
