@@ -170,6 +170,10 @@ TIMER_CONCURRENT_CHANGE = _code(18030, 409, "Timer changed concurrently")
 REPORT_RANGE_TOO_LONG = _code(19010, 400, "Report range longer than 366 days")
 REPORT_RANGE_REVERSED = _code(19011, 400, "to must not be before from")
 
+# 21xxx personal API keys
+API_KEY_NOT_FOUND = _code(21010, 404, "API key not found")
+API_KEY_REVOKED_404 = _code(21020, 404, "API key exists but it is revoked")
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
