@@ -83,7 +83,7 @@ async def test_a_session_ends(
         elif ending == "absolute":
             await tx.execute("UPDATE sessions SET expires_at = created_at")
         elif ending == "logout":
-            await sessions.end(tx, sessions.token_hash(token))
+            await sessions.end(tx, account.account.id, sessions.token_hash(token))
     assert await sessions.resume(database, token, LIFETIMES) is None
 
 

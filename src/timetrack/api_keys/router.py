@@ -72,6 +72,7 @@ Writes = Annotated[Account, Depends(allowed(Resource.API_KEYS, Action.WRITE))]
     "POST",
     "/api_keys/{id}/rotate_secret",
     responses={200: {"model": ApiKeyCreated, "description": "The key with its new secret"}},
+    errors=(API_KEY_NOT_FOUND, API_KEY_REVOKED_404),
     name="rotate_api_key_secret",
     description="A new secret for the key; the old one stops working with this request. The "
     "answer shows the new secret once (`key` stays null: it does not change).",

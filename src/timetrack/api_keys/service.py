@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from timetrack import policy
+from timetrack import canonical, policy
 from timetrack.accounts.guesses import now_us_sql
 from timetrack.accounts.service import QUALIFIED, Account, hash_secret
 from timetrack.api_keys.schemas import ApiKeyCreate, ApiKeyFilter, ApiKeyUpdate
@@ -45,7 +45,7 @@ from timetrack.paging import Page
 from timetrack.policy import SCOPES, Role, role_of, unknown_scopes
 from timetrack.times import wire_utc
 from timetrack.users.service import user_by_name
-from timetrack.wire import name_key
+from timetrack.wire import MAX_ID, name_key
 
 PREFIX = "ttp_"
 # ``last_used_at`` is written at most this often per key: a key used for every request of a
@@ -60,7 +60,7 @@ COLUMNS = WireColumns(
     Column("k.name", "name"),
     Column("u.username", "username"),
     Column("k.user_id", "userId"),
-    Column("k.key", "keyPrefix", lambda key: key[: len(PREFIX) + 4]),
+    Column("k.key", "keyPrefix", lambda key: key[: key.index("_", len(PREFIX)) + 5]),
     Column("k.scopes", "scopes", lambda text: text.split()),
     Column("k.expires_at", "expiresAt", optional(wire_utc)),
     Column("k.allowed_ips", "allowedIps", optional(lambda text: text.split())),
@@ -80,6 +80,12 @@ _DUMMY_HASH = hash_secret("not-a-secret")
 
 class KeyRefused(ValueError):
     """A key's settings that cannot be stored; the message names what is wrong."""
+
+
+def account_of(api_key: str) -> int | None:
+    """The account a personal key names (``ttp_<account id>_<random>``), or None."""
+    account, underscore, _ = api_key.removeprefix(PREFIX).partition("_")
+    return canonical.integer(account, 1, MAX_ID) if underscore else None
 
 
 def parse_scopes(scopes: Iterable[str]) -> frozenset[str]:
@@ -142,7 +148,7 @@ async def create(
 ) -> NewKey:
     if expires_at is not None and expires_at <= now():
         raise KeyRefused("expiresAt must lie in the future")
-    key, secret = PREFIX + secrets.token_urlsafe(24), _new_secret()
+    key, secret = f"{PREFIX}{account_id}_{secrets.token_urlsafe(24)}", _new_secret()
     at = now()
     key_id = await next_id(tx, account_id, "api_keys")
     await tx.execute(
@@ -225,17 +231,21 @@ class KeyVerdict:
 async def authenticate(
     db: Database, api_key: str, api_secret: str, address: str | None
 ) -> KeyVerdict:
-    row = await db.fetchrow(
-        f"SELECT {QUALIFIED}, k.id AS key_id, k.user_id, k.secret_hash, k.scopes, "
-        "k.expires_at, k.allowed_ips, k.last_used_at, k.deleted_at, u.username, u.admin, "
-        "u.team_lead, u.external, u.enabled AS user_enabled, u.deleted_at AS user_deleted_at, "
-        f"f.full_at AS failures_full_at, {now_us_sql(db.dialect)} AS now_us "
-        "FROM api_keys k JOIN users u ON u.account_id = k.account_id AND u.id = k.user_id "
-        "JOIN accounts a ON a.id = k.account_id "
-        "LEFT JOIN auth_failures f ON f.account_id = k.account_id "
-        "AND f.subject = 'key:' || k.id WHERE k.key = $1",
-        api_key,
-    )
+    account_id = account_of(api_key)
+    row = None
+    if account_id is not None:
+        row = await db.fetchrow(
+            f"SELECT {QUALIFIED}, k.id AS key_id, k.user_id, k.secret_hash, k.scopes, "
+            "k.expires_at, k.allowed_ips, k.last_used_at, k.deleted_at, u.username, u.admin, "
+            "u.team_lead, u.external, u.enabled AS user_enabled, u.deleted_at AS user_deleted_at, "
+            f"f.full_at AS failures_full_at, {now_us_sql(db.dialect)} AS now_us "
+            "FROM api_keys k JOIN users u ON u.account_id = k.account_id AND u.id = k.user_id "
+            "JOIN accounts a ON a.id = k.account_id "
+            "LEFT JOIN auth_failures f ON f.account_id = k.account_id "
+            "AND f.subject = 'key:' || k.id WHERE k.account_id = $1 AND k.key = $2",
+            account_id,
+            api_key,
+        )
     # Compare even when the key is unknown, so timing does not tell keys apart.
     stored = row["secret_hash"] if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_secret(api_secret), stored)

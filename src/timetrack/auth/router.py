@@ -162,7 +162,7 @@ async def logout(request: Request) -> Response:
             if not hmac.compare_digest(sent.encode(), person.csrf_token.encode()):
                 raise AppError.of(CSRF_FAILED, f"send the session's CSRF token in {CSRF_HEADER}")
             async with write(request) as tx:
-                await sessions.end(tx, person.id_hash)
+                await sessions.end(tx, person.account_id, person.id_hash)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response

@@ -13,13 +13,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from timetrack import canonical
 from timetrack.accounts.guesses import now_us_sql
 from timetrack.accounts.service import QUALIFIED, Account
 from timetrack.crud import now
 from timetrack.db import Database, Row, Tx
 from timetrack.policy import Role, role_of
 from timetrack.users.passwords import Passwords
-from timetrack.wire import name_key
+from timetrack.wire import MAX_ID, name_key
 
 # ``seen_at`` moves at most this often: idle expiry needs minutes, not every request's write.
 SEEN_RESOLUTION = timedelta(minutes=1)
@@ -51,6 +52,12 @@ class SignedIn:
 class Lifetimes:
     idle: timedelta
     absolute: timedelta
+
+
+def account_of(token: str) -> int | None:
+    """The account a cookie's token names (``<account id>.<random>``), or None."""
+    account, dot, _ = token.partition(".")
+    return canonical.integer(account, 1, MAX_ID) if dot else None
 
 
 def token_hash(token: str) -> str:
@@ -96,15 +103,15 @@ async def start(tx: Tx, row: Row, lifetimes: Lifetimes) -> tuple[str, SignedIn]:
     """A new session for the user of ``row`` (from :func:`find_login`): its token, for the
     cookie, and what requests will see. A new token each time: a login never continues a
     session somebody else may have planted (session fixation)."""
-    token = secrets.token_urlsafe(32)
+    token = f"{row['account_id']}.{secrets.token_urlsafe(32)}"
     csrf = secrets.token_urlsafe(32)
     at = now()
     id_hash = token_hash(token)
     await tx.execute(
-        "INSERT INTO sessions (id_hash, account_id, user_id, csrf_token, created_at, seen_at, "
+        "INSERT INTO sessions (account_id, id_hash, user_id, csrf_token, created_at, seen_at, "
         "expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)",
-        id_hash,
         row["account_id"],
+        id_hash,
         row["user_id"],
         csrf,
         at,
@@ -120,10 +127,14 @@ async def resume(db: Database, token: str, lifetimes: Lifetimes) -> tuple[Signed
     """The session of a cookie's token and its account, while the session is live (None once
     it has ended). Whether its user is still enabled is the caller's to check
     (``SignedIn.user_live``), as the account's is."""
+    account_id = account_of(token)
+    if account_id is None:
+        return None
     row = await db.fetchrow(
         f"SELECT s.csrf_token, s.seen_at, s.expires_at, s.id_hash, {_USER}, {QUALIFIED} "
         "FROM sessions s JOIN users u ON u.account_id = s.account_id AND u.id = s.user_id "
-        "JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
+        "JOIN accounts a ON a.id = s.account_id WHERE s.account_id = $1 AND s.id_hash = $2",
+        account_id,
         token_hash(token),
     )
     if row is None:
@@ -151,8 +162,10 @@ async def touch(tx: Tx, person: SignedIn) -> None:
         await tx.execute("UPDATE sessions SET seen_at = $2 WHERE id_hash = $1", person.id_hash, at)
 
 
-async def end(tx: Tx, id_hash: str) -> None:
-    await tx.execute("DELETE FROM sessions WHERE id_hash = $1", id_hash)
+async def end(tx: Tx, account_id: int, id_hash: str) -> None:
+    await tx.execute(
+        "DELETE FROM sessions WHERE account_id = $1 AND id_hash = $2", account_id, id_hash
+    )
 
 
 async def end_others(tx: Tx, account_id: int, user_id: int, keep_hash: str | None) -> None:

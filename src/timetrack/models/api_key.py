@@ -18,8 +18,9 @@ class ApiKey(AccountOwned, Base):
 
     user_id: Mapped[int] = mapped_column(BigInteger)
     name: Mapped[str] = mapped_column(String(255))
-    # Unique over all accounts: the key alone finds its account, as the account key does.
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    # ``ttp_<account id>_<random>``: the key names its account, so the lookup goes by account
+    # first, as every lookup does (an account-sharded database finds it on one shard).
+    key: Mapped[str] = mapped_column(String(64))
     secret_hash: Mapped[str] = mapped_column(String(64))
     # Space-separated scope names.
     scopes: Mapped[str] = mapped_column(Text)
@@ -32,6 +33,7 @@ class ApiKey(AccountOwned, Base):
         ForeignKeyConstraint(
             ["account_id", "user_id"], ["users.account_id", "users.id"], ondelete="CASCADE"
         ),
+        Index("uq_api_keys_account_id_key", "account_id", "key", unique=True),
         Index("ix_api_keys_account_id_user_id", "account_id", "user_id"),
         Index("ix_api_keys_account_id_updated_at", "account_id", "updated_at"),
     )

@@ -9,15 +9,17 @@ from timetrack.models.base import Base, Instant
 
 
 class Session(Base):
-    """A person signed in (``POST /auth/login``): the cookie holds a random id, the table only
-    its SHA-256, so a leaked table opens no session."""
+    """A person signed in (``POST /auth/login``): the cookie holds the account id and a random
+    token, the table only the token's SHA-256, so a leaked table opens no session. Keyed by
+    account first, as every table, so an account-sharded database finds a session on its
+    account's shard."""
 
     __tablename__ = "sessions"
 
-    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("accounts.id", ondelete="CASCADE")
+        BigInteger, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(Instant)

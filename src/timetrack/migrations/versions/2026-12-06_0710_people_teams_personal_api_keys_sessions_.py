@@ -100,7 +100,6 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_api_keys")),
-        sa.UniqueConstraint("key", name=op.f("uq_api_keys_key")),
     )
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.create_index(
@@ -109,11 +108,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_api_keys_account_id_user_id", ["account_id", "user_id"], unique=False
         )
+        batch_op.create_index("uq_api_keys_account_id_key", ["account_id", "key"], unique=True)
 
     op.create_table(
         "sessions",
-        sa.Column("id_hash", sa.String(length=64), nullable=False),
         sa.Column("account_id", sa.BigInteger(), nullable=False),
+        sa.Column("id_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("csrf_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -131,7 +131,7 @@ def upgrade() -> None:
             name=op.f("fk_sessions_account_id_accounts"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id_hash", name=op.f("pk_sessions")),
+        sa.PrimaryKeyConstraint("account_id", "id_hash", name=op.f("pk_sessions")),
     )
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.create_index(
@@ -215,6 +215,7 @@ def downgrade() -> None:
 
     op.drop_table("sessions")
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
+        batch_op.drop_index("uq_api_keys_account_id_key")
         batch_op.drop_index("ix_api_keys_account_id_user_id")
         batch_op.drop_index("ix_api_keys_account_id_updated_at")
 
