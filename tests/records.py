@@ -52,7 +52,7 @@ async def _user(api: httpx.AsyncClient) -> None:
     await make_user(api)
 
 
-async def _client(api: httpx.AsyncClient) -> None:
+async def _acme(api: httpx.AsyncClient) -> None:
     await _ok(await api.post("/clients", json={"name": CLIENT}))
 
 
@@ -98,7 +98,7 @@ KINDS = [
     _kind("clients", _none, {"name": "Globex"}, {"notes": "one"}, {"notes": "two"}),
     _kind(
         "projects",
-        _client,
+        _acme,
         {"clientName": CLIENT, "projectName": "Shop"},
         {"notes": "one"},
         {"hourRate": 80},
@@ -167,14 +167,3 @@ async def create(api: httpx.AsyncClient, kind: Kind) -> tuple[str, httpx.Respons
     response = await api.post(collection, json=kind.create)
     assert response.status_code == 201, response.text
     return collection, response
-
-
-def problem(response: httpx.Response, status: int, code: int) -> dict[str, Any]:
-    """The one error of the envelope, after checking its status and code."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    errors = response.json()["errors"]
-    assert len(errors) == 1, errors
-    assert errors[0]["status"] == status and errors[0]["code"] == code, errors
-    error: dict[str, Any] = errors[0]
-    return error

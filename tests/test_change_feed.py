@@ -15,25 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-
-from timetrack.errors import ALL_CODES
+from conftest import assert_error
 
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 TICK = 0.01  # between writes that need distinct millisecond timestamps
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problem(response: httpx.Response, status: int, code: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert list(body) == ["errors"], body
-    (error,) = body["errors"]
-    assert error["code"] == code, error
-    assert error["status"] == status
-    assert error["title"] == ALL_CODES[code].title
-    return dict(error)
 
 
 async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -311,15 +299,14 @@ class TestUpdatedSince:
     )
     async def test_malformed(self, feed: Feed, value: str) -> None:
         await feed.make(tick=False)
-        error = problem(await feed.query(updatedSince=value), 400, 10013)
-        assert error["source"] == {"parameter": "updatedSince"}
+        assert_error(await feed.query(updatedSince=value), 400, 10013, parameter="updatedSince")
         by_post = await feed.api.post(feed.kind.path, params={"updatedSince": value}, json={})
-        error = problem(by_post, 400, 10013)
-        assert error["source"] == {"parameter": "updatedSince"}
+        assert_error(by_post, 400, 10013, parameter="updatedSince")
 
     async def test_malformed_include_deleted(self, feed: Feed) -> None:
-        error = problem(await feed.query(includeDeleted="maybe"), 400, 10013)
-        assert error["source"] == {"parameter": "includeDeleted"}
+        assert_error(
+            await feed.query(includeDeleted="maybe"), 400, 10013, parameter="includeDeleted"
+        )
 
 
 # --- includeDeleted ---------------------------------------------------------------------------

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from conftest import NEVER, assert_error, assert_errors
 from fastapi import FastAPI
 
 from timetrack.absence_types.schemas import AbsenceTypeRead
-from timetrack.accounts.service import Credentials
-from timetrack.errors import ALL_CODES
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
-NEVER = 987_654_321  # an id no test account ever reaches
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 TYPE_KEYS = {
     "id",
@@ -45,35 +40,6 @@ PASSWORD = "correct horse battery"
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problems(response: httpx.Response, status: int) -> list[dict[str, Any]]:
-    """The envelope's errors, after checking the status and the envelope's shape."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert list(body) == ["errors"], body
-    errors: list[dict[str, Any]] = body["errors"]
-    assert errors
-    for item in errors:
-        assert item["status"] == status
-        assert isinstance(item["code"], int)
-        assert item["title"] == ALL_CODES[item["code"]].title
-        assert isinstance(item["detail"], str) and item["detail"]
-        assert set(item) <= {"title", "status", "code", "detail", "source"}
-    return errors
-
-
-def problem(
-    response: httpx.Response, status: int, code: int, *, pointer: str | None = None
-) -> dict[str, Any]:
-    """The one error of the envelope, with its status, code and (if given) source pointer."""
-    errors = problems(response, status)
-    assert len(errors) == 1, errors
-    assert errors[0]["code"] == code, errors
-    if pointer is not None:
-        assert errors[0].get("source") == {"pointer": pointer}, errors
-    return errors[0]
 
 
 async def create(api: httpx.AsyncClient, name: str = "Training", **fields: Any) -> dict[str, Any]:
@@ -126,28 +92,6 @@ async def absence(
     return record
 
 
-def _client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    )
-
-
-@pytest.fixture
-async def wrong_secret(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """The right key of ``account`` with a secret that is not its own."""
-    async with _client(app, {KEY: account.api_key, SECRET: "tts_" + "x" * 43}) as client:
-        yield client
-
-
-@pytest.fixture
-async def unknown_key(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """A key no account has, with ``account``'s real secret."""
-    async with _client(app, {KEY: "ttk_unknown", SECRET: account.api_secret}) as client:
-        yield client
-
-
 @pytest.fixture
 async def doc(app: FastAPI) -> dict[str, Any]:
     async with httpx.AsyncClient(
@@ -191,7 +135,7 @@ class TestAuthentication:
     ) -> None:
         before = await listed(api)
         response = await anon.request(method, path, json=body)
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert "Vacation" not in response.text
         assert await listed(api) == before
 
@@ -206,7 +150,7 @@ class TestAuthentication:
     ) -> None:
         before = await listed(api)
         response = await wrong_secret.request(method, path, json=body)
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "Vacation" not in response.text
         assert await listed(api) == before
 
@@ -220,7 +164,7 @@ class TestAuthentication:
         body: dict[str, Any] | None,
     ) -> None:
         before = await listed(api)
-        problem(await unknown_key.request(method, path, json=body), 401, 10002)
+        assert_error(await unknown_key.request(method, path, json=body), 401, 10002)
         assert await listed(api) == before
 
 
@@ -309,15 +253,21 @@ class TestList:
         assert response.headers["X-Total-Count"] == "3"
 
     async def test_bad_name_filter(self, api: httpx.AsyncClient) -> None:
-        err = problem(await api.get("/absence_types", params={"name": "x" * 256}), 400, 10013)
-        assert err["source"] == {"parameter": "name"}
+        assert_error(
+            await api.get("/absence_types", params={"name": "x" * 256}),
+            400,
+            10013,
+            parameter="name",
+        )
 
     async def test_paging(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/absence_types", params={"limit": 2, "page_number": 1})
         assert [t["id"] for t in response.json()] == [3, 4]
         assert response.headers["X-Total-Count"] == "6"
         assert 'rel="next"' in response.headers["Link"]
-        problem(await api.get("/absence_types", params={"limit": 1001}), 400, 10013)
+        assert_error(
+            await api.get("/absence_types", params={"limit": 1001}), 400, 10013, parameter="limit"
+        )
 
     async def test_change_feed(self, api: httpx.AsyncClient) -> None:
         created = await create(api)
@@ -336,7 +286,12 @@ class TestList:
             (3, True),
             (created["id"], None),
         ]
-        problem(await api.get("/absence_types", params={"updatedSince": "yesterday"}), 400, 10013)
+        assert_error(
+            await api.get("/absence_types", params={"updatedSince": "yesterday"}),
+            400,
+            10013,
+            parameter="updatedSince",
+        )
 
 
 # --- create -----------------------------------------------------------------------------------
@@ -426,20 +381,20 @@ class TestCreate:
     async def test_invalid(
         self, api: httpx.AsyncClient, body: dict[str, Any], code: int, pointer: str
     ) -> None:
-        problem(await api.post("/absence_types", json=body), 400, code, pointer=pointer)
+        assert_error(await api.post("/absence_types", json=body), 400, code, pointer=pointer)
         assert await names(api) == DEFAULT_NAMES
 
     async def test_short_name_of_sixteen(self, api: httpx.AsyncClient) -> None:
         assert (await create(api, shortName="x" * 16))["shortName"] == "x" * 16
 
     async def test_all_problems_at_once(self, api: httpx.AsyncClient) -> None:
-        errors = problems(await api.post("/absence_types", json={"color": "red"}), 400)
+        errors = assert_errors(await api.post("/absence_types", json={"color": "red"}), 400)
         assert {e["source"]["pointer"] for e in errors} == {"/name", "/shortName", "/color"}
 
     @pytest.mark.parametrize("name", ["Vacation", "vacation", " VACATION ", "Sick Leave"])
     async def test_name_taken(self, api: httpx.AsyncClient, name: str) -> None:
         response = await api.post("/absence_types", json={"name": name, "shortName": "X"})
-        problem(response, 409, 17130, pointer="/name")
+        assert_error(response, 409, 17130, pointer="/name")
         assert await names(api) == DEFAULT_NAMES
 
     async def test_short_names_need_not_be_unique(self, api: httpx.AsyncClient) -> None:
@@ -468,8 +423,8 @@ class TestCreate:
         assert (await create(api))["id"] == 7
 
     async def test_malformed(self, api: httpx.AsyncClient) -> None:
-        problem(await api.post("/absence_types", content=b"{"), 400, 10004)
-        problem(await api.post("/absence_types", content=b"[]"), 400, 10005)
+        assert_error(await api.post("/absence_types", content=b"{"), 400, 10004)
+        assert_error(await api.post("/absence_types", content=b"[]"), 400, 10005)
 
 
 # --- get --------------------------------------------------------------------------------------
@@ -483,16 +438,16 @@ class TestGet:
         by_post = await api.post(f"/absence_types/{created['id']}", json={})
         assert by_post.status_code == 200
         assert by_post.json() == created
-        problem(await api.post(f"/absence_types/{created['id']}", json={"x": 1}), 405, 10008)
+        assert_error(await api.post(f"/absence_types/{created['id']}", json={"x": 1}), 405, 10008)
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get(f"/absence_types/{NEVER}"), 404, 17110)
-        problem(await api.post(f"/absence_types/{NEVER}", json={}), 404, 17110)
+        assert_error(await api.get(f"/absence_types/{NEVER}"), 404, 17110)
+        assert_error(await api.post(f"/absence_types/{NEVER}", json={}), 404, 17110)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         assert (await api.delete("/absence_types/6")).status_code == 200
-        problem(await api.get("/absence_types/6"), 404, 17120)
-        problem(await api.post("/absence_types/6", json={}), 404, 17120)
+        assert_error(await api.get("/absence_types/6"), 404, 17120)
+        assert_error(await api.post("/absence_types/6", json={}), 404, 17120)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -567,7 +522,7 @@ class TestUpdate:
     async def test_renaming_to_a_taken_name(self, api: httpx.AsyncClient, name: str) -> None:
         before = await fetch(api, 1)
         response = await api.put("/absence_types/1", json={"name": name, "shortName": "CHG"})
-        problem(response, 409, 17130, pointer="/name")
+        assert_error(response, 409, 17130, pointer="/name")
         assert await fetch(api, 1) == before
 
     async def test_renaming_to_a_deleted_name(self, api: httpx.AsyncClient) -> None:
@@ -591,16 +546,16 @@ class TestUpdate:
         self, api: httpx.AsyncClient, body: dict[str, Any], pointer: str
     ) -> None:
         before = await fetch(api, 1)
-        problem(await api.put("/absence_types/1", json=body), 400, 10011, pointer=pointer)
+        assert_error(await api.put("/absence_types/1", json=body), 400, 10011, pointer=pointer)
         assert await fetch(api, 1) == before
 
     async def test_other_id_in_body(self, api: httpx.AsyncClient) -> None:
-        problem(await api.put("/absence_types/1", json={"id": 2}), 400, 10012, pointer="/id")
+        assert_error(await api.put("/absence_types/1", json={"id": 2}), 400, 10012, pointer="/id")
 
     async def test_not_found_and_deleted(self, api: httpx.AsyncClient) -> None:
-        problem(await api.put(f"/absence_types/{NEVER}", json={"color": "#fff"}), 404, 17110)
+        assert_error(await api.put(f"/absence_types/{NEVER}", json={"color": "#fff"}), 404, 17110)
         assert (await api.delete("/absence_types/6")).status_code == 200
-        problem(await api.put("/absence_types/6", json={"color": "#fff"}), 404, 17120)
+        assert_error(await api.put("/absence_types/6", json={"color": "#fff"}), 404, 17120)
 
     async def test_absences_show_the_change(self, api: httpx.AsyncClient) -> None:
         await make_user(api)
@@ -636,13 +591,13 @@ class TestDelete:
             k: v for k, v in created.items() if k != "updatedAt"
         }
         check_documented(doc, deleted)
-        problem(await api.get(f"/absence_types/{created['id']}"), 404, 17120)
-        problem(await api.delete(f"/absence_types/{created['id']}"), 404, 17120)
+        assert_error(await api.get(f"/absence_types/{created['id']}"), 404, 17120)
+        assert_error(await api.delete(f"/absence_types/{created['id']}"), 404, 17120)
         assert await names(api) == DEFAULT_NAMES
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.delete(f"/absence_types/{NEVER}"), 404, 17110)
-        problem(await api.delete("/absence_types/abc"), 404, 17110)
+        assert_error(await api.delete(f"/absence_types/{NEVER}"), 404, 17110)
+        assert_error(await api.delete("/absence_types/abc"), 404, 17110)
 
     @pytest.mark.parametrize("status", [0, 1, 2])
     async def test_in_use(self, api: httpx.AsyncClient, status: int) -> None:
@@ -652,7 +607,7 @@ class TestDelete:
             changed = await api.put(f"/absences/{record['id']}", json={"status": status})
             assert changed.status_code == 200
         before = await fetch(api, 3)
-        problem(await api.delete("/absence_types/3"), 409, 17150)
+        assert_error(await api.delete("/absence_types/3"), 409, 17150)
         assert await fetch(api, 3) == before
         # Once its absences are deleted, the type may go.
         assert (await api.delete(f"/absences/{record['id']}")).status_code == 200
@@ -662,7 +617,7 @@ class TestDelete:
         await make_user(api)
         assert (await api.delete("/absence_types/2")).status_code == 200
         body = {"username": "ann", "from": "2026-07-01", "to": "2026-07-01", "absenceType": 2}
-        problem(await api.post("/absences", json=body), 400, 17140, pointer="/absenceType")
+        assert_error(await api.post("/absences", json=body), 400, 17140, pointer="/absenceType")
 
     async def test_deleted_absences_keep_their_type(self, api: httpx.AsyncClient) -> None:
         await make_user(api)
@@ -691,9 +646,9 @@ class TestDelete:
             outcome = (deleted.status_code, booked.status_code)
             assert outcome in ((200, 400), (409, 201)), (deleted.text, booked.text)
             if booked.status_code == 400:
-                problem(booked, 400, 17140)
+                assert_error(booked, 400, 17140, pointer="/absenceType")
             else:
-                problem(deleted, 409, 17150)
+                assert_error(deleted, 409, 17150)
 
 
 # --- tenant isolation -------------------------------------------------------------------------
@@ -718,7 +673,7 @@ class TestTenantIsolation:
     ) -> None:
         created = await create(api)
         assert (await api.delete(f"/absence_types/{created['id']}")).status_code == 200
-        problem(await other_api.get(f"/absence_types/{created['id']}"), 404, 17110)
+        assert_error(await other_api.get(f"/absence_types/{created['id']}"), 404, 17110)
 
     async def test_lists_and_names_stay_apart(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
@@ -737,4 +692,4 @@ class TestTenantIsolation:
         await make_user(other_api)
         await absence(other_api, 1)
         assert (await api.delete("/absence_types/1")).status_code == 200
-        problem(await other_api.delete("/absence_types/1"), 409, 17150)
+        assert_error(await other_api.delete("/absence_types/1"), 409, 17150)

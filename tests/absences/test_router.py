@@ -8,15 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import KEY, NEVER, SECRET, assert_error, assert_errors, client
 from fastapi import FastAPI
 
 from timetrack.absences.schemas import AbsenceRead
 from timetrack.accounts.service import Credentials
-from timetrack.errors import ALL_CODES
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
-NEVER = 987_654_321  # an id no test account ever reaches
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 ABSENCE_KEYS = {
     "id",
@@ -38,35 +35,6 @@ VAC, HDL, SPL, HO, SICK, TO = 1, 2, 3, 4, 5, 6  # the ids of every account's def
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problems(response: httpx.Response, status: int) -> list[dict[str, Any]]:
-    """The envelope's errors, after checking the status and the envelope's shape."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert list(body) == ["errors"], body
-    errors: list[dict[str, Any]] = body["errors"]
-    assert errors
-    for item in errors:
-        assert item["status"] == status
-        assert isinstance(item["code"], int)
-        assert item["title"] == ALL_CODES[item["code"]].title
-        assert isinstance(item["detail"], str) and item["detail"]
-        assert set(item) <= {"title", "status", "code", "detail", "source"}
-    return errors
-
-
-def problem(
-    response: httpx.Response, status: int, code: int, *, pointer: str | None = None
-) -> dict[str, Any]:
-    """The one error of the envelope, with its status, code and (if given) source pointer."""
-    errors = problems(response, status)
-    assert len(errors) == 1, errors
-    assert errors[0]["code"] == code, errors
-    if pointer is not None:
-        assert errors[0].get("source") == {"pointer": pointer}, errors
-    return errors[0]
 
 
 async def make_user(api: httpx.AsyncClient, username: str = "ann") -> dict[str, Any]:
@@ -140,14 +108,6 @@ async def set_status(api: httpx.AsyncClient, absence_id: int, status: Any) -> di
     return record
 
 
-def _client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    )
-
-
 @pytest.fixture
 async def ann(api: httpx.AsyncClient) -> dict[str, Any]:
     return await make_user(api, "ann")
@@ -205,9 +165,9 @@ class TestAuthentication:
             "wrong_secret": {KEY: account.api_key, SECRET: "tts_" + "x" * 43},
             "unknown_key": {KEY: "ttk_unknown", SECRET: account.api_secret},
         }[who]
-        async with _client(app, headers) as client:
-            response = await client.request(method, path, json=body)
-        problem(response, 401, 10001 if who in ("anon", "only_key") else 10002)
+        async with client(app, headers) as caller:
+            response = await caller.request(method, path, json=body)
+        assert_error(response, 401, 10001 if who in ("anon", "only_key") else 10002)
         assert "private" not in response.text and "ann" not in response.text
         assert await listed(api) == [record]
 
@@ -375,7 +335,7 @@ class TestCreate:
 
     async def test_to_before_from(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         response = await api.post("/absences", json=body_of("2026-07-02", "2026-07-01"))
-        problem(response, 400, 17030, pointer="/to")
+        assert_error(response, 400, 17030, pointer="/to")
         assert await listed(api) == []
 
     @pytest.mark.parametrize(
@@ -388,7 +348,7 @@ class TestCreate:
         response = await api.post(
             "/absences", json=body_of("2026-07-01", "2026-07-02", HDL, **fields)
         )
-        problem(response, 400, 17031, pointer=pointer)
+        assert_error(response, 400, 17031, pointer=pointer)
         assert await listed(api) == []
 
     @pytest.mark.parametrize("type_id", [99, NEVER, 0, -1, "0", str(2**63), 2**70])
@@ -396,7 +356,7 @@ class TestCreate:
         self, api: httpx.AsyncClient, ann: dict[str, Any], type_id: Any
     ) -> None:
         response = await api.post("/absences", json=body_of(absence_type=type_id))
-        problem(response, 400, 17140, pointer="/absenceType")
+        assert_error(response, 400, 17140, pointer="/absenceType")
         assert await listed(api) == []
 
     @pytest.mark.parametrize(
@@ -406,14 +366,14 @@ class TestCreate:
         self, api: httpx.AsyncClient, ann: dict[str, Any], type_id: Any
     ) -> None:
         response = await api.post("/absences", json=body_of(absence_type=type_id))
-        problem(response, 400, 10011, pointer="/absenceType")
+        assert_error(response, 400, 10011, pointer="/absenceType")
 
     async def test_deleted_absence_type(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         assert (await api.delete(f"/absence_types/{HO}")).status_code == 200
         response = await api.post("/absences", json=body_of(absence_type=HO))
         never = await api.post("/absences", json=body_of(absence_type=NEVER - 1))
-        problem(response, 400, 17140, pointer="/absenceType")
-        problem(never, 400, 17140, pointer="/absenceType")
+        assert_error(response, 400, 17140, pointer="/absenceType")
+        assert_error(never, 400, 17140, pointer="/absenceType")
 
     async def test_another_accounts_absence_type(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient, ann: dict[str, Any]
@@ -422,8 +382,10 @@ class TestCreate:
         assert theirs.json()["id"] == 7
         response = await api.post("/absences", json=body_of(absence_type=7))
         never = await api.post("/absences", json=body_of(absence_type=8))
-        err = problem(response, 400, 17140, pointer="/absenceType")
-        assert err["detail"] == problem(never, 400, 17140)["detail"].replace("8", "7")
+        err = assert_error(response, 400, 17140, pointer="/absenceType")
+        assert err["detail"] == assert_error(never, 400, 17140, pointer="/absenceType")[
+            "detail"
+        ].replace("8", "7")
         assert "Theirs" not in response.text
         assert await listed(api) == []
 
@@ -434,8 +396,8 @@ class TestCreate:
         body = body_of()
         del body["username"]
         body[field] = "nobody"
-        problem(await api.post("/absences", json=body), 400, 14040, pointer=f"/{field}")
-        problem(
+        assert_error(await api.post("/absences", json=body), 400, 14040, pointer=f"/{field}")
+        assert_error(
             await api.post("/absences", json=body_of(username="an")),
             400,
             14040,
@@ -445,19 +407,19 @@ class TestCreate:
 
     async def test_deleted_user(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         assert (await api.delete(f"/users/{ann['id']}")).status_code == 200
-        problem(await api.post("/absences", json=body_of()), 400, 14040, pointer="/username")
+        assert_error(await api.post("/absences", json=body_of()), 400, 14040, pointer="/username")
 
     async def test_another_accounts_user(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
     ) -> None:
         await make_user(other_api, "ann")
-        problem(await api.post("/absences", json=body_of()), 400, 14040, pointer="/username")
+        assert_error(await api.post("/absences", json=body_of()), 400, 14040, pointer="/username")
         assert await listed(other_api) == []
 
     async def test_no_user(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         body = body_of()
         del body["username"]
-        problem(await api.post("/absences", json=body), 400, 10010, pointer="/username")
+        assert_error(await api.post("/absences", json=body), 400, 10010, pointer="/username")
 
     @pytest.mark.parametrize(
         ("fields", "code", "pointer"),
@@ -488,13 +450,13 @@ class TestCreate:
         pointer: str,
     ) -> None:
         response = await api.post("/absences", json={**body_of(), **fields})
-        problem(response, 400, code, pointer=pointer)
+        assert_error(response, 400, code, pointer=pointer)
         assert await listed(api) == []
 
     async def test_missing_fields_all_at_once(
         self, api: httpx.AsyncClient, ann: dict[str, Any]
     ) -> None:
-        errors = problems(await api.post("/absences", json={"username": "ann"}), 400)
+        errors = assert_errors(await api.post("/absences", json={"username": "ann"}), 400)
         assert {(e["code"], e["source"]["pointer"]) for e in errors} == {
             (10010, "/from"),
             (10010, "/to"),
@@ -517,8 +479,8 @@ class TestCreate:
         assert (await create(api, "2026-08-01"))["id"] == 2
 
     async def test_malformed(self, api: httpx.AsyncClient) -> None:
-        problem(await api.post("/absences", content=b"{"), 400, 10004)
-        problem(await api.post("/absences", content=b"[]"), 400, 10005)
+        assert_error(await api.post("/absences", content=b"{"), 400, 10004)
+        assert_error(await api.post("/absences", content=b"[]"), 400, 10005)
 
 
 # --- overlaps ---------------------------------------------------------------------------------
@@ -541,7 +503,7 @@ class TestOverlap:
     ) -> None:
         first = await create(api, "2026-07-06", "2026-07-10")
         response = await api.post("/absences", json=body_of(start, end, SICK))
-        err = problem(response, 409, 17040)
+        err = assert_error(response, 409, 17040)
         assert str(first["id"]) in err["detail"]
         assert await listed(api) == [first]
 
@@ -567,7 +529,7 @@ class TestOverlap:
     ) -> None:
         first = await create(api)
         await set_status(api, first["id"], status)
-        problem(await api.post("/absences", json=body_of()), 409, 17040)
+        assert_error(await api.post("/absences", json=body_of()), 409, 17040)
 
     async def test_disapproved_does_not_block(
         self, api: httpx.AsyncClient, ann: dict[str, Any]
@@ -592,7 +554,7 @@ class TestOverlap:
         segments: list[dict[str, Any]] = [{"day_segment": n} for n in (1, 2, 0)] + [{}]
         for fields in segments:
             response = await api.post("/absences", json=body_of(absence_type=VAC, **fields))
-            problem(response, 409, 17040)
+            assert_error(response, 409, 17040)
 
     @pytest.mark.parametrize(
         ("first", "second"),
@@ -611,14 +573,16 @@ class TestOverlap:
         second: dict[str, Any],
     ) -> None:
         await create(api, absence_type=HDL, **first)
-        problem(await api.post("/absences", json=body_of(absence_type=HDL, **second)), 409, 17040)
+        assert_error(
+            await api.post("/absences", json=body_of(absence_type=HDL, **second)), 409, 17040
+        )
 
     async def test_half_day_inside_a_longer_absence(
         self, api: httpx.AsyncClient, ann: dict[str, Any]
     ) -> None:
         await create(api, "2026-07-01", "2026-07-05")
         response = await api.post("/absences", json=body_of("2026-07-03", day_segment=2))
-        problem(response, 409, 17040)
+        assert_error(response, 409, 17040)
         await create(api, "2026-07-06", day_segment=2)
 
     async def test_half_day_of_a_disapproved_day(
@@ -641,7 +605,7 @@ class TestOverlap:
         ]
         for r in responses:
             if r.status_code == 409:
-                problem(r, 409, 17040)
+                assert_error(r, 409, 17040)
         assert len(await listed(api)) == 1
 
     async def test_concurrent_halves_and_other_users(
@@ -803,8 +767,7 @@ class TestList:
     async def test_bad_filters(
         self, api: httpx.AsyncClient, params: dict[str, Any], parameter: str
     ) -> None:
-        err = problem(await api.get("/absences", params=params), 400, 10013)
-        assert err["source"] == {"parameter": parameter}
+        assert_error(await api.get("/absences", params=params), 400, 10013, parameter=parameter)
 
     async def test_change_feed(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         a = await create(api, "2026-01-01")
@@ -832,18 +795,18 @@ class TestGet:
         assert (await api.get(f"/absences/{created['id']}/")).json() == created
         by_post = await api.post(f"/absences/{created['id']}", json={})
         assert by_post.status_code == 200 and by_post.json() == created
-        problem(await api.post(f"/absences/{created['id']}", json={"status": 1}), 405, 10008)
+        assert_error(await api.post(f"/absences/{created['id']}", json={"status": 1}), 405, 10008)
         assert (await fetch(api, created["id"]))["status"] == 0
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get(f"/absences/{NEVER}"), 404, 17010)
-        problem(await api.post(f"/absences/{NEVER}", json={}), 404, 17010)
+        assert_error(await api.get(f"/absences/{NEVER}"), 404, 17010)
+        assert_error(await api.post(f"/absences/{NEVER}", json={}), 404, 17010)
 
     async def test_deleted(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         created = await create(api)
         assert (await api.delete(f"/absences/{created['id']}")).status_code == 200
-        problem(await api.get(f"/absences/{created['id']}"), 404, 17020)
-        problem(await api.post(f"/absences/{created['id']}", json={}), 404, 17020)
+        assert_error(await api.get(f"/absences/{created['id']}"), 404, 17020)
+        assert_error(await api.post(f"/absences/{created['id']}", json={}), 404, 17020)
 
     async def test_of_a_deleted_user(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         created = await create(api)
@@ -903,7 +866,7 @@ class TestUpdate:
     ) -> None:
         created = await create(api)
         response = await api.put(f"/absences/{created['id']}", json={"status": status})
-        problem(response, 400, 10011, pointer="/status")
+        assert_error(response, 400, 10011, pointer="/status")
         assert await fetch(api, created["id"]) == created
 
     async def test_read_modify_write(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
@@ -958,7 +921,7 @@ class TestUpdate:
         await make_user(api, "bob")
         created = await create(api, notes=None)
         response = await api.put(f"/absences/{created['id']}", json={"status": 1, **change})
-        problem(response, 400, 10012, pointer=pointer)
+        assert_error(response, 400, 10012, pointer=pointer)
         assert await fetch(api, created["id"]) == created
 
     async def test_every_refused_field_is_named(
@@ -966,7 +929,7 @@ class TestUpdate:
     ) -> None:
         created = await create(api)
         change = {"from": "2026-01-01", "to": "2026-01-02", "notes": "x", "status": 2}
-        errors = problems(await api.put(f"/absences/{created['id']}", json=change), 400)
+        errors = assert_errors(await api.put(f"/absences/{created['id']}", json=change), 400)
         assert {(e["code"], e["source"]["pointer"]) for e in errors} == {
             (10012, "/from"),
             (10012, "/to"),
@@ -982,12 +945,12 @@ class TestUpdate:
     ) -> None:
         created = await create(api)
         response = await api.put(f"/absences/{created['id']}", json={field: None})
-        problem(response, 400, 10011, pointer=f"/{field}")
+        assert_error(response, 400, 10011, pointer=f"/{field}")
 
     async def test_other_id_in_body(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         created = await create(api)
         response = await api.put(f"/absences/{created['id']}", json={"id": 2, "status": 1})
-        problem(response, 400, 10012, pointer="/id")
+        assert_error(response, 400, 10012, pointer="/id")
         assert await fetch(api, created["id"]) == created
 
     async def test_reviving_a_disapproved_absence_checks_overlaps(
@@ -998,7 +961,7 @@ class TestUpdate:
         await create(api, "2026-07-05", absence_type=SICK)
         for status in (0, 1):
             response = await api.put(f"/absences/{first['id']}", json={"status": status})
-            problem(response, 409, 17040)
+            assert_error(response, 409, 17040)
         assert (await fetch(api, first["id"]))["status"] == 2
         # Approving or disapproving a live one never conflicts with itself.
         other = await create(api, "2026-08-01", day_segment=1)
@@ -1017,10 +980,10 @@ class TestUpdate:
         assert (await set_status(api, created["id"], 1))["status"] == 1
 
     async def test_not_found_and_deleted(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
-        problem(await api.put(f"/absences/{NEVER}", json={"status": 1}), 404, 17010)
+        assert_error(await api.put(f"/absences/{NEVER}", json={"status": 1}), 404, 17010)
         created = await create(api)
         assert (await api.delete(f"/absences/{created['id']}")).status_code == 200
-        problem(await api.put(f"/absences/{created['id']}", json={"status": 1}), 404, 17020)
+        assert_error(await api.put(f"/absences/{created['id']}", json={"status": 1}), 404, 17020)
 
 
 # --- delete -----------------------------------------------------------------------------------
@@ -1039,7 +1002,7 @@ class TestDelete:
         assert '"deleted":true' in response.text
         check_documented(doc, deleted)
         assert await listed(api) == []
-        problem(await api.delete(f"/absences/{created['id']}"), 404, 17020)
+        assert_error(await api.delete(f"/absences/{created['id']}"), 404, 17020)
 
     @pytest.mark.parametrize("status", [1, 2])
     async def test_any_status(
@@ -1052,8 +1015,8 @@ class TestDelete:
         assert response.json()["status"] == status
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.delete(f"/absences/{NEVER}"), 404, 17010)
-        problem(await api.delete("/absences/x"), 404, 17010)
+        assert_error(await api.delete(f"/absences/{NEVER}"), 404, 17010)
+        assert_error(await api.delete("/absences/x"), 404, 17010)
 
     async def test_frees_the_days(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         created = await create(api, "2026-07-01", "2026-07-10")
@@ -1097,7 +1060,7 @@ class TestTenantIsolation:
     ) -> None:
         created = await create(api)
         assert (await api.delete(f"/absences/{created['id']}")).status_code == 200
-        problem(await other_api.get(f"/absences/{created['id']}"), 404, 17010)
+        assert_error(await other_api.get(f"/absences/{created['id']}"), 404, 17010)
 
     async def test_same_ids_stay_apart(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient, ann: dict[str, Any]

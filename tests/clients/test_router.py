@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from conftest import KEY, NEVER, assert_error, assert_errors, client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials
-from timetrack.errors import ALL_CODES
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
-NEVER = 987_654_321  # an id no test account ever reaches
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 FULL: dict[str, Any] = {
@@ -40,36 +36,6 @@ OPTIONAL = [k for k in FULL if k not in ("name", "enabled")]
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problems(response: httpx.Response, status: int) -> list[dict[str, Any]]:
-    """The envelope's errors, after checking the status and the envelope's shape."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert list(body) == ["errors"], body
-    errors: list[dict[str, Any]] = body["errors"]
-    assert errors
-    for item in errors:
-        assert item["status"] == status
-        assert isinstance(item["code"], int)
-        assert isinstance(item["title"], str) and item["title"]
-        assert isinstance(item["detail"], str) and item["detail"]
-        assert set(item) <= {"title", "status", "code", "detail", "source"}
-    return errors
-
-
-def problem(
-    response: httpx.Response, status: int, code: int, *, pointer: str | None = None
-) -> dict[str, Any]:
-    """The one error of the envelope, with its status, code and (if given) source pointer."""
-    errors = problems(response, status)
-    assert len(errors) == 1, errors
-    assert errors[0]["code"] == code, errors
-    assert errors[0]["title"] == ALL_CODES[code].title
-    if pointer is not None:
-        assert errors[0].get("source") == {"pointer": pointer}, errors
-    return errors[0]
 
 
 async def create(api: httpx.AsyncClient, name: str = "Acme", **fields: Any) -> dict[str, Any]:
@@ -99,49 +65,27 @@ async def create_project(api: httpx.AsyncClient, client_name: str, name: str = "
     return project_id
 
 
-def _client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    )
-
-
-@pytest.fixture
-async def wrong_secret(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """The right key of ``account`` with a secret that is not its own."""
-    async with _client(app, {KEY: account.api_key, SECRET: "tts_" + "x" * 43}) as client:
-        yield client
-
-
-@pytest.fixture
-async def unknown_key(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """A key no account has, with ``account``'s real secret."""
-    async with _client(app, {KEY: "ttk_unknown", SECRET: account.api_secret}) as client:
-        yield client
-
-
 # --- list -------------------------------------------------------------------------------------
 
 
 class TestListClients:
     async def test_anonymous(self, anon: httpx.AsyncClient) -> None:
-        problem(await anon.get("/clients"), 401, 10001)
+        assert_error(await anon.get("/clients"), 401, 10001)
 
     async def test_only_key(self, app: FastAPI, account: Credentials) -> None:
-        async with _client(app, {KEY: account.api_key}) as client:
-            problem(await client.get("/clients"), 401, 10001)
+        async with client(app, {KEY: account.api_key}) as caller:
+            assert_error(await caller.get("/clients"), 401, 10001)
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         await create(api)
         response = await wrong_secret.get("/clients")
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "Acme" not in response.text
 
     async def test_unknown_key(self, unknown_key: httpx.AsyncClient) -> None:
-        problem(await unknown_key.get("/clients"), 401, 10002)
+        assert_error(await unknown_key.get("/clients"), 401, 10002)
 
     async def test_empty(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/clients")
@@ -247,14 +191,20 @@ class TestListClients:
     @pytest.mark.parametrize("value", ["Ac\x00me", "\x00"])
     async def test_name_filter_with_nul(self, api: httpx.AsyncClient, value: str) -> None:
         await create(api)
-        err = problem(await api.get("/clients", params={"name": value}), 400, 10013)
-        assert err["source"] == {"parameter": "name"}
-        err = problem(await api.post("/clients", params={"name": value}, json={}), 400, 10013)
-        assert err["source"] == {"parameter": "name"}
+        assert_error(
+            await api.get("/clients", params={"name": value}), 400, 10013, parameter="name"
+        )
+        assert_error(
+            await api.post("/clients", params={"name": value}, json={}),
+            400,
+            10013,
+            parameter="name",
+        )
 
     async def test_name_filter_too_long(self, api: httpx.AsyncClient) -> None:
-        err = problem(await api.get("/clients", params={"name": "x" * 256}), 400, 10013)
-        assert err["source"] == {"parameter": "name"}
+        assert_error(
+            await api.get("/clients", params={"name": "x" * 256}), 400, 10013, parameter="name"
+        )
 
     async def test_body_on_get_is_ignored(self, api: httpx.AsyncClient) -> None:
         await create(api)
@@ -278,8 +228,7 @@ class TestListClients:
     async def test_bad_paging(
         self, api: httpx.AsyncClient, params: dict[str, Any], parameter: str
     ) -> None:
-        err = problem(await api.get("/clients", params=params), 400, 10013)
-        assert err["source"] == {"parameter": parameter}
+        assert_error(await api.get("/clients", params=params), 400, 10013, parameter=parameter)
 
     async def test_limit_bounds_accepted(self, api: httpx.AsyncClient) -> None:
         await create(api)
@@ -296,22 +245,22 @@ class TestListClients:
 
 class TestCreateClient:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
-        problem(await anon.post("/clients", json={"name": "Acme"}), 401, 10001)
+        assert_error(await anon.post("/clients", json={"name": "Acme"}), 401, 10001)
         assert await names(api) == []
 
     async def test_anonymous_with_malformed_body(self, anon: httpx.AsyncClient) -> None:
-        problem(await anon.post("/clients", content=b"{oops"), 401, 10001)
+        assert_error(await anon.post("/clients", content=b"{oops"), 401, 10001)
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
-        problem(await wrong_secret.post("/clients", json={"name": "Acme"}), 401, 10002)
+        assert_error(await wrong_secret.post("/clients", json={"name": "Acme"}), 401, 10002)
         assert await names(api) == []
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
-        problem(await unknown_key.post("/clients", json={"name": "Acme"}), 401, 10002)
+        assert_error(await unknown_key.post("/clients", json={"name": "Acme"}), 401, 10002)
         assert await names(api) == []
 
     async def test_minimal_with_defaults(self, api: httpx.AsyncClient) -> None:
@@ -398,9 +347,11 @@ class TestCreateClient:
         # 255-character limit (docs: "Limits"), so 128 of them are refused, 127 fit.
         body = await create(api, "ß" * 127)
         assert body["name"] == "ß" * 127
-        problem(await api.post("/clients", json={"name": "SS" * 127}), 409, 11030)
+        assert_error(
+            await api.post("/clients", json={"name": "SS" * 127}), 409, 11030, pointer="/name"
+        )
         response = await api.post("/clients", json={"name": "ß" * 128})
-        problem(response, 400, 10011, pointer="/name")
+        assert_error(response, 400, 10011, pointer="/name")
         assert await names(api) == ["ß" * 127]
 
     async def test_empty_strings_are_kept(self, api: httpx.AsyncClient) -> None:
@@ -469,7 +420,7 @@ class TestCreateClient:
         assert statuses == [201] + [409] * 7, [r.text for r in responses]
         for r in responses:
             if r.status_code == 409:
-                problem(r, 409, 11030, pointer="/name")
+                assert_error(r, 409, 11030, pointer="/name")
         assert len(await names(api)) == 1
 
     async def test_null_optionals(self, api: httpx.AsyncClient) -> None:
@@ -517,8 +468,10 @@ class TestCreateClient:
         assert paged.headers["X-Total-Count"] == "3"
 
     async def test_empty_body_list_bad_paging(self, api: httpx.AsyncClient) -> None:
-        problem(await api.post("/clients?limit=5000", json={}), 400, 10013)
-        problem(await api.post("/clients?page_number=-1", json={}), 400, 10013)
+        assert_error(await api.post("/clients?limit=5000", json={}), 400, 10013, parameter="limit")
+        assert_error(
+            await api.post("/clients?page_number=-1", json={}), 400, 10013, parameter="page_number"
+        )
 
     # --- conflicts -----------------------------------------------------------------------------
 
@@ -538,7 +491,7 @@ class TestCreateClient:
     async def test_duplicate_name(self, api: httpx.AsyncClient, first: str, second: str) -> None:
         original = await create(api, first)
         response = await api.post("/clients", json={"name": second, "notes": "dup"})
-        problem(response, 409, 11030, pointer="/name")
+        assert_error(response, 409, 11030, pointer="/name")
         listed = (await api.get("/clients")).json()
         assert listed == [original]
 
@@ -548,7 +501,7 @@ class TestCreateClient:
         new = await create(api, "ACME")
         assert new["id"] != old["id"]
         assert await names(api) == ["ACME"]
-        problem(await api.post("/clients", json={"name": "acme"}), 409, 11030)
+        assert_error(await api.post("/clients", json={"name": "acme"}), 409, 11030, pointer="/name")
 
     async def test_same_name_in_two_accounts(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
@@ -567,7 +520,7 @@ class TestCreateClient:
         response = await api.post(
             "/clients", content=raw, headers={"Content-Type": "application/json"}
         )
-        problem(response, 400, 10004)
+        assert_error(response, 400, 10004)
         assert await names(api) == []
 
     @pytest.mark.parametrize("raw", [b"[]", b'[{"name": "Acme"}]', b'"Acme"', b"5", b"null"])
@@ -575,16 +528,18 @@ class TestCreateClient:
         response = await api.post(
             "/clients", content=raw, headers={"Content-Type": "application/json"}
         )
-        problem(response, 400, 10005)
+        assert_error(response, 400, 10005)
         assert await names(api) == []
 
     async def test_missing_name(self, api: httpx.AsyncClient) -> None:
         response = await api.post("/clients", json={"notes": "no name"})
-        problem(response, 400, 10010, pointer="/name")
+        assert_error(response, 400, 10010, pointer="/name")
         assert await names(api) == []
 
     async def test_only_unknown_keys_is_a_create_without_name(self, api: httpx.AsyncClient) -> None:
-        problem(await api.post("/clients", json={"langauge": "de"}), 400, 10010, pointer="/name")
+        assert_error(
+            await api.post("/clients", json={"langauge": "de"}), 400, 10010, pointer="/name"
+        )
         assert await names(api) == []
 
     @pytest.mark.parametrize(
@@ -626,14 +581,14 @@ class TestCreateClient:
         self, api: httpx.AsyncClient, body: dict[str, Any], pointer: str
     ) -> None:
         response = await api.post("/clients", json=body)
-        problem(response, 400, 10011, pointer=pointer)
+        assert_error(response, 400, 10011, pointer=pointer)
         assert await names(api) == []
 
     async def test_every_problem_is_listed(self, api: httpx.AsyncClient) -> None:
         response = await api.post(
             "/clients", json={"name": 5, "email": "nope", "color": "blue", "enabled": "maybe"}
         )
-        errors = problems(response, 400)
+        errors = assert_errors(response, 400)
         assert {e["code"] for e in errors} == {10011}
         assert sorted(e["source"]["pointer"] for e in errors) == [
             "/color",
@@ -644,14 +599,19 @@ class TestCreateClient:
         assert await names(api) == []
 
     async def test_missing_and_invalid_together(self, api: httpx.AsyncClient) -> None:
-        errors = problems(await api.post("/clients", json={"email": "nope"}), 400)
+        errors = assert_errors(await api.post("/clients", json={"email": "nope"}), 400)
         by_pointer = {e["source"]["pointer"]: e["code"] for e in errors}
         assert by_pointer == {"/name": 10010, "/email": 10011}
 
     async def test_conflict_after_failed_create_leaves_nothing(
         self, api: httpx.AsyncClient
     ) -> None:
-        problem(await api.post("/clients", json={"name": "Acme", "color": "x"}), 400, 10011)
+        assert_error(
+            await api.post("/clients", json={"name": "Acme", "color": "x"}),
+            400,
+            10011,
+            pointer="/color",
+        )
         body = await create(api, "Acme")
         assert await names(api) == ["Acme"]
         assert body["color"] is None
@@ -664,7 +624,7 @@ class TestGetClient:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         client = await create(api)
         response = await anon.get(f"/clients/{client['id']}")
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert "Acme" not in response.text
 
     async def test_wrong_secret(
@@ -672,14 +632,14 @@ class TestGetClient:
     ) -> None:
         client = await create(api)
         response = await wrong_secret.get(f"/clients/{client['id']}")
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "Acme" not in response.text
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         client = await create(api)
-        problem(await unknown_key.get(f"/clients/{client['id']}"), 401, 10002)
+        assert_error(await unknown_key.get(f"/clients/{client['id']}"), 401, 10002)
 
     async def test_get(self, api: httpx.AsyncClient) -> None:
         created = await create(api, **{k: v for k, v in FULL.items() if k != "name"})
@@ -707,25 +667,25 @@ class TestGetClient:
         assert response.json() == created
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get(f"/clients/{NEVER}"), 404, 11010)
+        assert_error(await api.get(f"/clients/{NEVER}"), 404, 11010)
 
     async def test_largest_id_is_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get(f"/clients/{2**63 - 1}"), 404, 11010)
+        assert_error(await api.get(f"/clients/{2**63 - 1}"), 404, 11010)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         created = await create(api)
         await api.delete(f"/clients/{created['id']}")
-        problem(await api.get(f"/clients/{created['id']}"), 404, 11020)
-        problem(await api.get(f"/clients/{created['id']}/"), 404, 11020)
+        assert_error(await api.get(f"/clients/{created['id']}"), 404, 11020)
+        assert_error(await api.get(f"/clients/{created['id']}/"), 404, 11020)
 
     async def test_unknown_subpath(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get("/clients/1/projects"), 404, 10007)
+        assert_error(await api.get("/clients/1/projects"), 404, 10007)
 
     async def test_method_not_allowed(self, api: httpx.AsyncClient) -> None:
         created = await create(api)
-        problem(await api.patch(f"/clients/{created['id']}", json={}), 405, 10008)
-        problem(await api.delete("/clients"), 405, 10008)
-        problem(await api.put("/clients", json={}), 405, 10008)
+        assert_error(await api.patch(f"/clients/{created['id']}", json={}), 405, 10008)
+        assert_error(await api.delete("/clients"), 405, 10008)
+        assert_error(await api.put("/clients", json={}), 405, 10008)
         assert await names(api) == ["Acme"]
 
 
@@ -736,20 +696,20 @@ class TestGetClientByPost:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         client = await create(api)
         response = await anon.post(f"/clients/{client['id']}", json={})
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert "Acme" not in response.text
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         client = await create(api)
-        problem(await wrong_secret.post(f"/clients/{client['id']}", json={}), 401, 10002)
+        assert_error(await wrong_secret.post(f"/clients/{client['id']}", json={}), 401, 10002)
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         client = await create(api)
-        problem(await unknown_key.post(f"/clients/{client['id']}", json={}), 401, 10002)
+        assert_error(await unknown_key.post(f"/clients/{client['id']}", json={}), 401, 10002)
 
     @pytest.mark.parametrize("raw", [b"{}", b"", b" {  } \n"])
     async def test_empty_body_reads(self, api: httpx.AsyncClient, raw: bytes) -> None:
@@ -772,21 +732,21 @@ class TestGetClientByPost:
     ) -> None:
         created = await create(api)
         response = await api.post(f"/clients/{created['id']}", json={"notes": "changed?"})
-        problem(response, 405, 10008)
+        assert_error(response, 405, 10008)
         assert await fetch(api, created["id"]) == created
 
     async def test_malformed_body(self, api: httpx.AsyncClient) -> None:
         created = await create(api)
-        problem(await api.post(f"/clients/{created['id']}", content=b"{"), 400, 10004)
-        problem(await api.post(f"/clients/{created['id']}", content=b"[]"), 400, 10005)
+        assert_error(await api.post(f"/clients/{created['id']}", content=b"{"), 400, 10004)
+        assert_error(await api.post(f"/clients/{created['id']}", content=b"[]"), 400, 10005)
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.post(f"/clients/{NEVER}", json={}), 404, 11010)
+        assert_error(await api.post(f"/clients/{NEVER}", json={}), 404, 11010)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         created = await create(api)
         await api.delete(f"/clients/{created['id']}")
-        problem(await api.post(f"/clients/{created['id']}", json={}), 404, 11020)
+        assert_error(await api.post(f"/clients/{created['id']}", json={}), 404, 11020)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -795,7 +755,7 @@ class TestGetClientByPost:
 class TestUpdateClient:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         client = await create(api)
-        problem(await anon.put(f"/clients/{client['id']}", json={"notes": "x"}), 401, 10001)
+        assert_error(await anon.put(f"/clients/{client['id']}", json={"notes": "x"}), 401, 10001)
         assert await fetch(api, client["id"]) == client
 
     async def test_wrong_secret(
@@ -803,7 +763,7 @@ class TestUpdateClient:
     ) -> None:
         client = await create(api)
         response = await wrong_secret.put(f"/clients/{client['id']}", json={"notes": "x"})
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert await fetch(api, client["id"]) == client
 
     async def test_unknown_key(
@@ -811,7 +771,7 @@ class TestUpdateClient:
     ) -> None:
         client = await create(api)
         response = await unknown_key.put(f"/clients/{client['id']}", json={"notes": "x"})
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert await fetch(api, client["id"]) == client
 
     async def test_update_every_free_field(self, api: httpx.AsyncClient) -> None:
@@ -935,7 +895,7 @@ class TestUpdateClient:
         )
         # An explicit null is refused as invalid (10011) before any read-only comparison.
         code = 10011 if None in change.values() else 10012
-        problem(response, 400, code, pointer=pointer)
+        assert_error(response, 400, code, pointer=pointer)
         assert await fetch(api, client["id"]) == client
 
     async def test_changing_both_read_only_fields(self, api: httpx.AsyncClient) -> None:
@@ -943,7 +903,7 @@ class TestUpdateClient:
         response = await api.put(
             f"/clients/{client['id']}", json={"name": "Other", "enabled": False, "phone": "1"}
         )
-        errors = problems(response, 400)
+        errors = assert_errors(response, 400)
         assert {e["code"] for e in errors} == {10012}
         assert sorted(e["source"]["pointer"] for e in errors) == ["/enabled", "/name"]
         assert await fetch(api, client["id"]) == client
@@ -952,13 +912,13 @@ class TestUpdateClient:
     # --- missing records ------------------------------------------------------------------------
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.put(f"/clients/{NEVER}", json={"notes": "x"}), 404, 11010)
+        assert_error(await api.put(f"/clients/{NEVER}", json={"notes": "x"}), 404, 11010)
         assert await names(api) == []
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         client = await create(api)
         await api.delete(f"/clients/{client['id']}")
-        problem(await api.put(f"/clients/{client['id']}", json={"notes": "x"}), 404, 11020)
+        assert_error(await api.put(f"/clients/{client['id']}", json={"notes": "x"}), 404, 11020)
         assert await names(api) == []
 
     # --- bad input ------------------------------------------------------------------------------
@@ -966,13 +926,13 @@ class TestUpdateClient:
     @pytest.mark.parametrize("raw", [b"{", b'{"notes": }', b"\x00"])
     async def test_malformed_json(self, api: httpx.AsyncClient, raw: bytes) -> None:
         client = await create(api, notes="kept")
-        problem(await api.put(f"/clients/{client['id']}", content=raw), 400, 10004)
+        assert_error(await api.put(f"/clients/{client['id']}", content=raw), 400, 10004)
         assert await fetch(api, client["id"]) == client
 
     @pytest.mark.parametrize("raw", [b"[]", b'"x"', b"true", b"null"])
     async def test_body_not_an_object(self, api: httpx.AsyncClient, raw: bytes) -> None:
         client = await create(api, notes="kept")
-        problem(await api.put(f"/clients/{client['id']}", content=raw), 400, 10005)
+        assert_error(await api.put(f"/clients/{client['id']}", content=raw), 400, 10005)
         assert await fetch(api, client["id"]) == client
 
     @pytest.mark.parametrize(
@@ -995,7 +955,7 @@ class TestUpdateClient:
     ) -> None:
         client = await create(api, notes="kept", phone="1")
         response = await api.put(f"/clients/{client['id']}", json={"address": "new", **body})
-        problem(response, 400, 10011, pointer=pointer)
+        assert_error(response, 400, 10011, pointer=pointer)
         assert await fetch(api, client["id"]) == client
 
     async def test_unknown_keys_ignored_and_named(self, api: httpx.AsyncClient) -> None:
@@ -1016,21 +976,21 @@ class TestUpdateClient:
 class TestDeleteClient:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         client = await create(api)
-        problem(await anon.delete(f"/clients/{client['id']}"), 401, 10001)
+        assert_error(await anon.delete(f"/clients/{client['id']}"), 401, 10001)
         assert await fetch(api, client["id"]) == client
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         client = await create(api)
-        problem(await wrong_secret.delete(f"/clients/{client['id']}"), 401, 10002)
+        assert_error(await wrong_secret.delete(f"/clients/{client['id']}"), 401, 10002)
         assert await fetch(api, client["id"]) == client
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         client = await create(api)
-        problem(await unknown_key.delete(f"/clients/{client['id']}"), 401, 10002)
+        assert_error(await unknown_key.delete(f"/clients/{client['id']}"), 401, 10002)
         assert await fetch(api, client["id"]) == client
 
     async def test_delete(self, api: httpx.AsyncClient) -> None:
@@ -1044,7 +1004,7 @@ class TestDeleteClient:
             k: v for k, v in client.items() if k != "updatedAt"
         }
         assert UPDATED_AT.match(body["updatedAt"])
-        problem(await api.get(f"/clients/{client['id']}"), 404, 11020)
+        assert_error(await api.get(f"/clients/{client['id']}"), 404, 11020)
         listed = await api.get("/clients")
         assert listed.json() == [keep]
         assert listed.headers["X-Total-Count"] == "1"
@@ -1067,15 +1027,15 @@ class TestDeleteClient:
     async def test_delete_twice(self, api: httpx.AsyncClient) -> None:
         client = await create(api)
         assert (await api.delete(f"/clients/{client['id']}")).status_code == 200
-        problem(await api.delete(f"/clients/{client['id']}"), 404, 11020)
+        assert_error(await api.delete(f"/clients/{client['id']}"), 404, 11020)
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.delete(f"/clients/{NEVER}"), 404, 11010)
+        assert_error(await api.delete(f"/clients/{NEVER}"), 404, 11010)
 
     async def test_refused_while_a_project_references_it(self, api: httpx.AsyncClient) -> None:
         client = await create(api)
         project_id = await create_project(api, "Acme")
-        problem(await api.delete(f"/clients/{client['id']}"), 409, 11050)
+        assert_error(await api.delete(f"/clients/{client['id']}"), 409, 11050)
         assert await fetch(api, client["id"]) == client
         assert await names(api) == ["Acme"]
         assert (await api.delete(f"/projects/{project_id}")).status_code == 200
@@ -1088,7 +1048,7 @@ class TestDeleteClient:
         first = await create_project(api, "Acme", "One")
         await create_project(api, "Acme", "Two")
         assert (await api.delete(f"/projects/{first}")).status_code == 200
-        problem(await api.delete(f"/clients/{client['id']}"), 409, 11050)
+        assert_error(await api.delete(f"/clients/{client['id']}"), 409, 11050)
 
     async def test_project_moved_away_no_longer_blocks(self, api: httpx.AsyncClient) -> None:
         acme = await create(api, "Acme")
@@ -1097,7 +1057,7 @@ class TestDeleteClient:
         moved = await api.put(f"/projects/{project_id}", json={"clientName": "Globex"})
         assert moved.status_code == 200, moved.text
         assert (await api.delete(f"/clients/{acme['id']}")).status_code == 200
-        problem(await api.delete(f"/clients/{globex['id']}"), 409, 11050)
+        assert_error(await api.delete(f"/clients/{globex['id']}"), 409, 11050)
         assert await names(api) == ["Globex"]
 
     async def test_projects_of_other_clients_do_not_block(self, api: httpx.AsyncClient) -> None:
@@ -1116,9 +1076,9 @@ class TestDeleteClient:
                 api.post("/projects", json={"projectName": "P", "clientName": f"Race {round_}"}),
             )
             if deleted.status_code == 200:
-                problem(project, 400, 11040, pointer="/clientName")
+                assert_error(project, 400, 11040, pointer="/clientName")
             else:
-                problem(deleted, 409, 11050)
+                assert_error(deleted, 409, 11050)
                 assert project.status_code == 201, project.text
 
     async def test_other_accounts_projects_do_not_block(
@@ -1129,7 +1089,7 @@ class TestDeleteClient:
         assert theirs["id"] == client["id"]  # ids count per account
         await create_project(other_api, "Acme")
         assert (await api.delete(f"/clients/{client['id']}")).status_code == 200
-        problem(await other_api.delete(f"/clients/{theirs['id']}"), 409, 11050)
+        assert_error(await other_api.delete(f"/clients/{theirs['id']}"), 409, 11050)
 
 
 # --- tenant isolation -------------------------------------------------------------------------
@@ -1159,7 +1119,7 @@ class TestTenantIsolation:
         body = {"notes": "x"} if method == "PUT" else {}
         response = await other_api.request(method, f"/clients/{client['id']}", json=body)
         never = await self._never(other_api, method)
-        err = problem(response, never.status_code, never.json()["errors"][0]["code"])
+        err = assert_error(response, never.status_code, never.json()["errors"][0]["code"])
         assert err["code"] == 11010
         assert "Acme" not in response.text and "secret" not in response.text
         assert await fetch(api, client["id"]) == client
@@ -1172,7 +1132,7 @@ class TestTenantIsolation:
         assert (await api.delete(f"/clients/{client['id']}")).status_code == 200
         body = {"notes": "x"} if method == "PUT" else {}
         response = await other_api.request(method, f"/clients/{client['id']}", json=body)
-        problem(response, 404, 11010)  # not 11020: that would reveal the record exists
+        assert_error(response, 404, 11010)  # not 11020: that would reveal the record exists
 
     async def test_read_only_change_answers_like_a_missing_one(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
@@ -1188,7 +1148,7 @@ class TestTenantIsolation:
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
     ) -> None:
         client = await create(api, "Acme")
-        problem(await other_api.delete(f"/clients/{client['id']}"), 404, 11010)
+        assert_error(await other_api.delete(f"/clients/{client['id']}"), 404, 11010)
         assert await names(api) == ["Acme"]
 
     async def test_same_ids_in_two_accounts_stay_apart(
@@ -1211,8 +1171,10 @@ class TestTenantIsolation:
         await create(other_api, "ACME")
         assert await names(api) == ["Acme"]
         assert await names(other_api) == ["ACME"]
-        problem(await api.post("/clients", json={"name": "acme"}), 409, 11030)
-        problem(await other_api.post("/clients", json={"name": "acme"}), 409, 11030)
+        assert_error(await api.post("/clients", json={"name": "acme"}), 409, 11030, pointer="/name")
+        assert_error(
+            await other_api.post("/clients", json={"name": "acme"}), 409, 11030, pointer="/name"
+        )
 
     async def test_other_account_cannot_reference_client_by_name(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
@@ -1221,4 +1183,4 @@ class TestTenantIsolation:
         response = await other_api.post(
             "/projects", json={"projectName": "Web", "clientName": "Acme"}
         )
-        problem(response, 400, 11040, pointer="/clientName")
+        assert_error(response, 400, 11040, pointer="/clientName")

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import assert_error
 
 from timetrack.accounts.service import Credentials
 from timetrack.errors import ALL_CODES
@@ -46,36 +47,6 @@ PROJECT_NAME_TAKEN = 12030
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def assert_error(
-    r: httpx.Response,
-    status: int,
-    code: int,
-    *,
-    pointer: str | None = None,
-    parameter: str | None = None,
-) -> dict[str, Any]:
-    """``r`` is the envelope with exactly one error of ``code``; return that error."""
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == "application/json"
-    body = r.json()
-    assert list(body) == ["errors"], body
-    assert len(body["errors"]) == 1, body
-    error: dict[str, Any] = body["errors"][0]
-    expected_keys = {"title", "status", "code", "detail"}
-    if pointer is not None or parameter is not None:
-        expected_keys.add("source")
-    assert set(error) == expected_keys, error
-    assert error["code"] == code, error
-    assert error["status"] == status
-    assert error["title"] == ALL_CODES[code].title
-    assert isinstance(error["detail"], str) and error["detail"]
-    if pointer is not None:
-        assert error["source"] == {"pointer": pointer}
-    if parameter is not None:
-        assert error["source"] == {"parameter": parameter}
-    return error
 
 
 def wrong_secret(creds: Credentials) -> dict[str, str]:

@@ -4,54 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from conftest import NEVER, SECRET, assert_error, assert_errors, client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials
-from timetrack.errors import ALL_CODES
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
-NEVER = 987_654_321  # an id no test account ever reaches
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 TASK_KEYS = {"id", "name", "notes", "hourRate", "updatedAt"}
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problems(response: httpx.Response, status: int) -> list[dict[str, Any]]:
-    """The envelope's errors, after checking the status and the envelope's shape."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert list(body) == ["errors"], body
-    errors: list[dict[str, Any]] = body["errors"]
-    assert errors
-    for item in errors:
-        assert item["status"] == status
-        assert isinstance(item["code"], int)
-        assert isinstance(item["title"], str) and item["title"]
-        assert isinstance(item["detail"], str) and item["detail"]
-        assert set(item) <= {"title", "status", "code", "detail", "source"}
-    return errors
-
-
-def problem(
-    response: httpx.Response, status: int, code: int, *, pointer: str | None = None
-) -> dict[str, Any]:
-    """The one error of the envelope, with its status, code and (if given) source pointer."""
-    errors = problems(response, status)
-    assert len(errors) == 1, errors
-    assert errors[0]["code"] == code, errors
-    assert errors[0]["title"] == ALL_CODES[code].title
-    if pointer is not None:
-        assert errors[0].get("source") == {"pointer": pointer}, errors
-    return errors[0]
 
 
 async def create(api: httpx.AsyncClient, name: str = "Design", **fields: Any) -> dict[str, Any]:
@@ -74,49 +40,27 @@ async def names(api: httpx.AsyncClient, **params: Any) -> list[str]:
     return [t["name"] for t in response.json()]
 
 
-def _client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    )
-
-
-@pytest.fixture
-async def wrong_secret(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """The right key of ``account`` with a secret that is not its own."""
-    async with _client(app, {KEY: account.api_key, SECRET: "tts_" + "x" * 43}) as client:
-        yield client
-
-
-@pytest.fixture
-async def unknown_key(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """A key no account has, with ``account``'s real secret."""
-    async with _client(app, {KEY: "ttk_unknown", SECRET: account.api_secret}) as client:
-        yield client
-
-
 # --- list -------------------------------------------------------------------------------------
 
 
 class TestListTasks:
     async def test_anonymous(self, anon: httpx.AsyncClient) -> None:
-        problem(await anon.get("/tasks"), 401, 10001)
+        assert_error(await anon.get("/tasks"), 401, 10001)
 
     async def test_only_secret(self, app: FastAPI, account: Credentials) -> None:
-        async with _client(app, {SECRET: account.api_secret}) as client:
-            problem(await client.get("/tasks"), 401, 10001)
+        async with client(app, {SECRET: account.api_secret}) as caller:
+            assert_error(await caller.get("/tasks"), 401, 10001)
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         await create(api)
         response = await wrong_secret.get("/tasks")
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "Design" not in response.text
 
     async def test_unknown_key(self, unknown_key: httpx.AsyncClient) -> None:
-        problem(await unknown_key.get("/tasks"), 401, 10002)
+        assert_error(await unknown_key.get("/tasks"), 401, 10002)
 
     async def test_empty(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/tasks")
@@ -189,12 +133,12 @@ class TestListTasks:
     @pytest.mark.parametrize("value", ["De\x00sign", "\x00"])
     async def test_name_filter_with_nul(self, api: httpx.AsyncClient, value: str) -> None:
         await create(api)
-        err = problem(await api.get("/tasks", params={"name": value}), 400, 10013)
-        assert err["source"] == {"parameter": "name"}
+        assert_error(await api.get("/tasks", params={"name": value}), 400, 10013, parameter="name")
 
     async def test_name_filter_too_long(self, api: httpx.AsyncClient) -> None:
-        err = problem(await api.get("/tasks", params={"name": "x" * 256}), 400, 10013)
-        assert err["source"] == {"parameter": "name"}
+        assert_error(
+            await api.get("/tasks", params={"name": "x" * 256}), 400, 10013, parameter="name"
+        )
 
     async def test_body_on_get_is_ignored(self, api: httpx.AsyncClient) -> None:
         await create(api)
@@ -217,8 +161,7 @@ class TestListTasks:
     async def test_bad_paging(
         self, api: httpx.AsyncClient, params: dict[str, Any], parameter: str
     ) -> None:
-        err = problem(await api.get("/tasks", params=params), 400, 10013)
-        assert err["source"] == {"parameter": parameter}
+        assert_error(await api.get("/tasks", params=params), 400, 10013, parameter=parameter)
 
 
 # --- create (and the list-by-POST) ------------------------------------------------------------
@@ -226,19 +169,19 @@ class TestListTasks:
 
 class TestCreateTask:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
-        problem(await anon.post("/tasks", json={"name": "Design"}), 401, 10001)
+        assert_error(await anon.post("/tasks", json={"name": "Design"}), 401, 10001)
         assert await names(api) == []
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
-        problem(await wrong_secret.post("/tasks", json={"name": "Design"}), 401, 10002)
+        assert_error(await wrong_secret.post("/tasks", json={"name": "Design"}), 401, 10002)
         assert await names(api) == []
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
-        problem(await unknown_key.post("/tasks", json={"name": "Design"}), 401, 10002)
+        assert_error(await unknown_key.post("/tasks", json={"name": "Design"}), 401, 10002)
         assert await names(api) == []
 
     async def test_minimal(self, api: httpx.AsyncClient) -> None:
@@ -349,7 +292,7 @@ class TestCreateTask:
         assert sorted(r.status_code for r in responses) == [201] + [409] * 7
         for r in responses:
             if r.status_code == 409:
-                problem(r, 409, 13030, pointer="/name")
+                assert_error(r, 409, 13030, pointer="/name")
         assert len(await names(api)) == 1
 
     async def test_concurrent_distinct_names_get_distinct_ids(self, api: httpx.AsyncClient) -> None:
@@ -389,8 +332,10 @@ class TestCreateTask:
         assert response.status_code == 200
         assert [t["name"] for t in response.json()] == ["Design", "Web design"]
         assert response.headers["X-Total-Count"] == "2"
-        problem(await api.post("/tasks?limit=5000", json={}), 400, 10013)
-        problem(await api.post("/tasks?page_number=-1", json={}), 400, 10013)
+        assert_error(await api.post("/tasks?limit=5000", json={}), 400, 10013, parameter="limit")
+        assert_error(
+            await api.post("/tasks?page_number=-1", json={}), 400, 10013, parameter="page_number"
+        )
 
     # --- conflicts -----------------------------------------------------------------------------
 
@@ -408,7 +353,7 @@ class TestCreateTask:
     async def test_duplicate_name(self, api: httpx.AsyncClient, first: str, second: str) -> None:
         original = await create(api, first)
         response = await api.post("/tasks", json={"name": second, "hourRate": 5})
-        problem(response, 409, 13030, pointer="/name")
+        assert_error(response, 409, 13030, pointer="/name")
         assert (await api.get("/tasks")).json() == [original]
 
     async def test_deleted_name_can_be_reused(self, api: httpx.AsyncClient) -> None:
@@ -417,7 +362,7 @@ class TestCreateTask:
         new = await create(api, "design", hourRate=20)
         assert new["id"] != old["id"]
         assert (await api.get("/tasks")).json() == [new]
-        problem(await api.post("/tasks", json={"name": "DESIGN"}), 409, 13030)
+        assert_error(await api.post("/tasks", json={"name": "DESIGN"}), 409, 13030, pointer="/name")
 
     async def test_same_name_in_two_accounts(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
@@ -436,17 +381,17 @@ class TestCreateTask:
     @pytest.mark.parametrize("raw", [b"{", b'{"name": "Design"', b"{'name': 'x'}", b"\xc3\x28"])
     async def test_malformed_json(self, api: httpx.AsyncClient, raw: bytes) -> None:
         response = await api.post("/tasks", content=raw)
-        problem(response, 400, 10004)
+        assert_error(response, 400, 10004)
         assert await names(api) == []
 
     @pytest.mark.parametrize("raw", [b"[]", b'["Design"]', b'"Design"', b"1.5", b"false"])
     async def test_body_not_an_object(self, api: httpx.AsyncClient, raw: bytes) -> None:
-        problem(await api.post("/tasks", content=raw), 400, 10005)
+        assert_error(await api.post("/tasks", content=raw), 400, 10005)
         assert await names(api) == []
 
     async def test_missing_name(self, api: httpx.AsyncClient) -> None:
         response = await api.post("/tasks", json={"hourRate": 10, "notes": "no name"})
-        problem(response, 400, 10010, pointer="/name")
+        assert_error(response, 400, 10010, pointer="/name")
         assert await names(api) == []
 
     @pytest.mark.parametrize(
@@ -486,18 +431,18 @@ class TestCreateTask:
         self, api: httpx.AsyncClient, body: dict[str, Any], pointer: str
     ) -> None:
         response = await api.post("/tasks", json=body)
-        problem(response, 400, 10011, pointer=pointer)
+        assert_error(response, 400, 10011, pointer=pointer)
         assert await names(api) == []
 
     async def test_every_problem_is_listed(self, api: httpx.AsyncClient) -> None:
         response = await api.post("/tasks", json={"name": 5, "hourRate": "abc", "notes": 1})
-        errors = problems(response, 400)
+        errors = assert_errors(response, 400)
         assert {e["code"] for e in errors} == {10011}
         assert sorted(e["source"]["pointer"] for e in errors) == ["/hourRate", "/name", "/notes"]
         assert await names(api) == []
 
     async def test_missing_name_and_bad_rate(self, api: httpx.AsyncClient) -> None:
-        errors = problems(await api.post("/tasks", json={"hourRate": -5}), 400)
+        errors = assert_errors(await api.post("/tasks", json={"hourRate": -5}), 400)
         assert {e["source"]["pointer"]: e["code"] for e in errors} == {
             "/name": 10010,
             "/hourRate": 10011,
@@ -512,7 +457,7 @@ class TestGetTask:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         task = await create(api)
         response = await anon.get(f"/tasks/{task['id']}")
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert "Design" not in response.text
 
     async def test_wrong_secret(
@@ -520,14 +465,14 @@ class TestGetTask:
     ) -> None:
         task = await create(api)
         response = await wrong_secret.get(f"/tasks/{task['id']}")
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "Design" not in response.text
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         task = await create(api)
-        problem(await unknown_key.get(f"/tasks/{task['id']}"), 401, 10002)
+        assert_error(await unknown_key.get(f"/tasks/{task['id']}"), 401, 10002)
 
     async def test_get(self, api: httpx.AsyncClient) -> None:
         task = await create(api, notes="n", hourRate="42.42")
@@ -555,19 +500,19 @@ class TestGetTask:
         assert response.json() == task
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get(f"/tasks/{NEVER}"), 404, 13010)
-        problem(await api.get(f"/tasks/{2**63 - 1}"), 404, 13010)
+        assert_error(await api.get(f"/tasks/{NEVER}"), 404, 13010)
+        assert_error(await api.get(f"/tasks/{2**63 - 1}"), 404, 13010)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
         await api.delete(f"/tasks/{task['id']}")
-        problem(await api.get(f"/tasks/{task['id']}"), 404, 13020)
-        problem(await api.get(f"/tasks/{task['id']}/"), 404, 13020)
+        assert_error(await api.get(f"/tasks/{task['id']}"), 404, 13020)
+        assert_error(await api.get(f"/tasks/{task['id']}/"), 404, 13020)
 
     async def test_method_not_allowed(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
-        problem(await api.patch(f"/tasks/{task['id']}", json={"notes": "x"}), 405, 10008)
-        problem(await api.delete("/tasks/"), 405, 10008)
+        assert_error(await api.patch(f"/tasks/{task['id']}", json={"notes": "x"}), 405, 10008)
+        assert_error(await api.delete("/tasks/"), 405, 10008)
         assert await fetch(api, task["id"]) == task
 
 
@@ -578,20 +523,20 @@ class TestGetTaskByPost:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         task = await create(api)
         response = await anon.post(f"/tasks/{task['id']}", json={})
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert "Design" not in response.text
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         task = await create(api)
-        problem(await wrong_secret.post(f"/tasks/{task['id']}", json={}), 401, 10002)
+        assert_error(await wrong_secret.post(f"/tasks/{task['id']}", json={}), 401, 10002)
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         task = await create(api)
-        problem(await unknown_key.post(f"/tasks/{task['id']}", json={}), 401, 10002)
+        assert_error(await unknown_key.post(f"/tasks/{task['id']}", json={}), 401, 10002)
 
     @pytest.mark.parametrize("raw", [b"{}", b"", b"  "])
     async def test_empty_body_reads(self, api: httpx.AsyncClient, raw: bytes) -> None:
@@ -613,21 +558,21 @@ class TestGetTaskByPost:
     ) -> None:
         task = await create(api, hourRate=10)
         response = await api.post(f"/tasks/{task['id']}", json={"hourRate": 99})
-        problem(response, 405, 10008)
+        assert_error(response, 405, 10008)
         assert await fetch(api, task["id"]) == task
 
     async def test_malformed_body(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
-        problem(await api.post(f"/tasks/{task['id']}", content=b"{"), 400, 10004)
-        problem(await api.post(f"/tasks/{task['id']}", content=b"[1]"), 400, 10005)
+        assert_error(await api.post(f"/tasks/{task['id']}", content=b"{"), 400, 10004)
+        assert_error(await api.post(f"/tasks/{task['id']}", content=b"[1]"), 400, 10005)
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.post(f"/tasks/{NEVER}", json={}), 404, 13010)
+        assert_error(await api.post(f"/tasks/{NEVER}", json={}), 404, 13010)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
         await api.delete(f"/tasks/{task['id']}")
-        problem(await api.post(f"/tasks/{task['id']}", json={}), 404, 13020)
+        assert_error(await api.post(f"/tasks/{task['id']}", json={}), 404, 13020)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -636,7 +581,7 @@ class TestGetTaskByPost:
 class TestUpdateTask:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         task = await create(api, hourRate=10)
-        problem(await anon.put(f"/tasks/{task['id']}", json={"hourRate": 99}), 401, 10001)
+        assert_error(await anon.put(f"/tasks/{task['id']}", json={"hourRate": 99}), 401, 10001)
         assert await fetch(api, task["id"]) == task
 
     async def test_wrong_secret(
@@ -644,7 +589,7 @@ class TestUpdateTask:
     ) -> None:
         task = await create(api, hourRate=10)
         response = await wrong_secret.put(f"/tasks/{task['id']}", json={"hourRate": 99})
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert await fetch(api, task["id"]) == task
 
     async def test_unknown_key(
@@ -652,7 +597,7 @@ class TestUpdateTask:
     ) -> None:
         task = await create(api, hourRate=10)
         response = await unknown_key.put(f"/tasks/{task['id']}", json={"hourRate": 99})
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert await fetch(api, task["id"]) == task
 
     async def test_update(self, api: httpx.AsyncClient) -> None:
@@ -734,20 +679,20 @@ class TestUpdateTask:
             f"/tasks/{task['id']}", json={"name": name, "notes": "lost", "hourRate": 99}
         )
         # An explicit null is refused as invalid (10011) before any read-only comparison.
-        problem(response, 400, 10011 if name is None else 10012, pointer="/name")
+        assert_error(response, 400, 10011 if name is None else 10012, pointer="/name")
         assert await fetch(api, task["id"]) == task
         assert await names(api) == ["Design"]
 
     # --- missing records ------------------------------------------------------------------------
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.put(f"/tasks/{NEVER}", json={"hourRate": 1}), 404, 13010)
+        assert_error(await api.put(f"/tasks/{NEVER}", json={"hourRate": 1}), 404, 13010)
         assert await names(api) == []
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
         await api.delete(f"/tasks/{task['id']}")
-        problem(await api.put(f"/tasks/{task['id']}", json={"hourRate": 1}), 404, 13020)
+        assert_error(await api.put(f"/tasks/{task['id']}", json={"hourRate": 1}), 404, 13020)
         assert await names(api) == []
 
     # --- bad input ------------------------------------------------------------------------------
@@ -755,13 +700,13 @@ class TestUpdateTask:
     @pytest.mark.parametrize("raw", [b"{", b'{"hourRate": 5', b"hourRate=5"])
     async def test_malformed_json(self, api: httpx.AsyncClient, raw: bytes) -> None:
         task = await create(api, hourRate=10)
-        problem(await api.put(f"/tasks/{task['id']}", content=raw), 400, 10004)
+        assert_error(await api.put(f"/tasks/{task['id']}", content=raw), 400, 10004)
         assert await fetch(api, task["id"]) == task
 
     @pytest.mark.parametrize("raw", [b"[]", b"5", b"null", b'"x"'])
     async def test_body_not_an_object(self, api: httpx.AsyncClient, raw: bytes) -> None:
         task = await create(api, hourRate=10)
-        problem(await api.put(f"/tasks/{task['id']}", content=raw), 400, 10005)
+        assert_error(await api.put(f"/tasks/{task['id']}", content=raw), 400, 10005)
         assert await fetch(api, task["id"]) == task
 
     @pytest.mark.parametrize(
@@ -785,7 +730,7 @@ class TestUpdateTask:
     ) -> None:
         task = await create(api, notes="kept", hourRate=10)
         response = await api.put(f"/tasks/{task['id']}", json={"notes": "new", **body})
-        problem(response, 400, 10011, pointer=pointer)
+        assert_error(response, 400, 10011, pointer=pointer)
         assert await fetch(api, task["id"]) == task
 
     async def test_unknown_keys_ignored_and_named(self, api: httpx.AsyncClient) -> None:
@@ -806,21 +751,21 @@ class TestUpdateTask:
 class TestDeleteTask:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         task = await create(api)
-        problem(await anon.delete(f"/tasks/{task['id']}"), 401, 10001)
+        assert_error(await anon.delete(f"/tasks/{task['id']}"), 401, 10001)
         assert await fetch(api, task["id"]) == task
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         task = await create(api)
-        problem(await wrong_secret.delete(f"/tasks/{task['id']}"), 401, 10002)
+        assert_error(await wrong_secret.delete(f"/tasks/{task['id']}"), 401, 10002)
         assert await fetch(api, task["id"]) == task
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         task = await create(api)
-        problem(await unknown_key.delete(f"/tasks/{task['id']}"), 401, 10002)
+        assert_error(await unknown_key.delete(f"/tasks/{task['id']}"), 401, 10002)
         assert await fetch(api, task["id"]) == task
 
     async def test_delete(self, api: httpx.AsyncClient) -> None:
@@ -834,7 +779,7 @@ class TestDeleteTask:
             k: v for k, v in task.items() if k != "updatedAt"
         }
         assert UPDATED_AT.match(body["updatedAt"])
-        problem(await api.get(f"/tasks/{task['id']}"), 404, 13020)
+        assert_error(await api.get(f"/tasks/{task['id']}"), 404, 13020)
         listed = await api.get("/tasks")
         assert listed.json() == [keep]
         assert listed.headers["X-Total-Count"] == "1"
@@ -857,10 +802,10 @@ class TestDeleteTask:
     async def test_delete_twice(self, api: httpx.AsyncClient) -> None:
         task = await create(api)
         assert (await api.delete(f"/tasks/{task['id']}")).status_code == 200
-        problem(await api.delete(f"/tasks/{task['id']}"), 404, 13020)
+        assert_error(await api.delete(f"/tasks/{task['id']}"), 404, 13020)
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.delete(f"/tasks/{NEVER}"), 404, 13010)
+        assert_error(await api.delete(f"/tasks/{NEVER}"), 404, 13010)
 
 
 # --- tenant isolation -------------------------------------------------------------------------
@@ -886,7 +831,7 @@ class TestTenantIsolation:
         body = {"hourRate": 1} if method == "PUT" else {}
         response = await other_api.request(method, f"/tasks/{task['id']}", json=body)
         never = await other_api.request(method, f"/tasks/{NEVER}", json=body)
-        err = problem(response, never.status_code, never.json()["errors"][0]["code"])
+        err = assert_error(response, never.status_code, never.json()["errors"][0]["code"])
         assert err["code"] == 13010
         assert "Design" not in response.text and "secret" not in response.text
         assert await fetch(api, task["id"]) == task
@@ -899,7 +844,7 @@ class TestTenantIsolation:
         assert (await api.delete(f"/tasks/{task['id']}")).status_code == 200
         body = {"hourRate": 1} if method == "PUT" else {}
         response = await other_api.request(method, f"/tasks/{task['id']}", json=body)
-        problem(response, 404, 13010)  # not 13020: that would reveal the record exists
+        assert_error(response, 404, 13010)  # not 13020: that would reveal the record exists
 
     async def test_read_only_change_answers_like_a_missing_one(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
@@ -931,5 +876,7 @@ class TestTenantIsolation:
         await create(other_api, "DESIGN")
         assert await names(api) == ["Design"]
         assert await names(other_api) == ["DESIGN"]
-        problem(await api.post("/tasks", json={"name": "design"}), 409, 13030)
-        problem(await other_api.post("/tasks", json={"name": "design"}), 409, 13030)
+        assert_error(await api.post("/tasks", json={"name": "design"}), 409, 13030, pointer="/name")
+        assert_error(
+            await other_api.post("/tasks", json={"name": "design"}), 409, 13030, pointer="/name"
+        )

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from conftest import assert_error, assert_errors
 
 from .test_router import (
     CLIENT_UNKNOWN,
@@ -33,7 +34,6 @@ from .test_router import (
     add_project,
     add_task,
     add_user,
-    assert_error,
     basics,
     create,
     fetch,
@@ -80,9 +80,7 @@ async def bulk(api: httpx.AsyncClient, items: Any, **headers: str) -> list[dict[
 
 def errors(response: httpx.Response) -> list[tuple[int, str]]:
     """(code, pointer) of every problem of a 400."""
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == "application/json"
-    return [(e["code"], e["source"]["pointer"]) for e in response.json()["errors"]]
+    return [(e["code"], e["source"]["pointer"]) for e in assert_errors(response, 400)]
 
 
 async def audit_of_entries(api: httpx.AsyncClient) -> list[dict[str, Any]]:

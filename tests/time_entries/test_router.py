@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import assert_error
 
 from timetrack import crud
-from timetrack.errors import ALL_CODES
 
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 NEVER = 987_654_321  # an id no test account ever reaches
@@ -79,36 +79,6 @@ ENTRY_WORKED_INCONSISTENT = 15032
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def assert_error(
-    r: httpx.Response,
-    status: int,
-    code: int,
-    *,
-    pointer: str | None = None,
-    parameter: str | None = None,
-) -> dict[str, Any]:
-    """``r`` is the envelope with exactly one error of ``code``; return that error."""
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == "application/json"
-    body = r.json()
-    assert list(body) == ["errors"], body
-    assert len(body["errors"]) == 1, body
-    error: dict[str, Any] = body["errors"][0]
-    expected_keys = {"title", "status", "code", "detail"}
-    if pointer is not None or parameter is not None:
-        expected_keys.add("source")
-    assert set(error) == expected_keys, error
-    assert error["code"] == code, error
-    assert error["status"] == status
-    assert error["title"] == ALL_CODES[code].title
-    assert isinstance(error["detail"], str) and error["detail"]
-    if pointer is not None:
-        assert error["source"] == {"pointer": pointer}, error
-    if parameter is not None:
-        assert error["source"] == {"parameter": parameter}, error
-    return error
 
 
 async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import assert_error, client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
-from timetrack.errors import ALL_CODES
 
 PASSWORD = "s3cret-pass"
 BERLIN = "Europe/Berlin"
@@ -47,27 +47,6 @@ STORED = (
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def assert_error(
-    r: httpx.Response,
-    status: int,
-    code: int,
-    *,
-    pointer: str | None = None,
-    parameter: str | None = None,
-) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    errors = r.json()["errors"]
-    assert len(errors) == 1, errors
-    error: dict[str, Any] = errors[0]
-    assert error["code"] == code, error
-    assert error["title"] == ALL_CODES[code].title
-    if pointer is not None:
-        assert error["source"] == {"pointer": pointer}, error
-    if parameter is not None:
-        assert error["source"] == {"parameter": parameter}, error
-    return error
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -497,7 +476,7 @@ class TestZones:
     async def test_account_zone_is_the_default(self, app: FastAPI, database: Database) -> None:
         async with database.transaction(write=True) as tx:
             creds = await create_account(tx, f"t-{uuid.uuid4().hex[:12]}", timezone=TOKYO)
-        async with _client(app, creds) as api:
+        async with client(app, creds) as api:
             await basics(api, alice=None)
             entry = await book(api, "2025-03-04T09:00:00Z", workedMinutes=60)
             assert (entry["timeZone"], entry["fromUtc"]) == (TOKYO, "2025-03-04T00:00:00.000Z")
@@ -563,14 +542,6 @@ class TestZones:
         listed = (await api.get("/project_time_entries")).text
         assert listed.startswith('[{"id":')
         assert '"from":"2025-03-04T09:00:00.000Z","to":"2025-03-04T17:30:00.000Z"' in listed
-
-
-def _client(app: FastAPI, creds: Credentials) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers={"X-TimeTrack-Api-Key": creds.api_key, "X-TimeTrack-Api-Secret": creds.api_secret},
-    )
 
 
 # --- range filters ----------------------------------------------------------------------------

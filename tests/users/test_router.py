@@ -13,15 +13,12 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from argon2.exceptions import VerifyMismatchError
+from conftest import KEY, NEVER, SECRET, assert_error, assert_errors, client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
-from timetrack.errors import ALL_CODES
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
-NEVER = 987_654_321  # an id no test account ever reaches
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 USER_KEYS = {
     "id",
@@ -47,36 +44,6 @@ TO = "2025-03-04T10:30:00.000Z"
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problems(response: httpx.Response, status: int) -> list[dict[str, Any]]:
-    """The envelope's errors, after checking the status and the envelope's shape."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert list(body) == ["errors"], body
-    errors: list[dict[str, Any]] = body["errors"]
-    assert errors
-    for item in errors:
-        assert item["status"] == status
-        assert isinstance(item["code"], int)
-        assert isinstance(item["title"], str) and item["title"]
-        assert isinstance(item["detail"], str) and item["detail"]
-        assert set(item) <= {"title", "status", "code", "detail", "source"}
-    return errors
-
-
-def problem(
-    response: httpx.Response, status: int, code: int, *, pointer: str | None = None
-) -> dict[str, Any]:
-    """The one error of the envelope, with its status, code and (if given) source pointer."""
-    errors = problems(response, status)
-    assert len(errors) == 1, errors
-    assert errors[0]["code"] == code, errors
-    assert errors[0]["title"] == ALL_CODES[code].title
-    if pointer is not None:
-        assert errors[0].get("source") == {"pointer": pointer}, errors
-    return errors[0]
 
 
 def no_password(response: httpx.Response, *secrets: str) -> None:
@@ -157,36 +124,14 @@ def entry_body(user: str, *, field: str = "user") -> dict[str, Any]:
     return {field: user, "clientName": "Acme", "projectName": "Web", "from": FROM, "to": TO}
 
 
-def _client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    )
-
-
-@pytest.fixture
-async def wrong_secret(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """The right key of ``account`` with a secret that is not its own."""
-    async with _client(app, {KEY: account.api_key, SECRET: "tts_" + "x" * 43}) as client:
-        yield client
-
-
-@pytest.fixture
-async def unknown_key(app: FastAPI, account: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    """A key no account has, with ``account``'s real secret."""
-    async with _client(app, {KEY: "ttk_unknown", SECRET: account.api_secret}) as client:
-        yield client
-
-
 @pytest.fixture
 async def berlin_api(app: FastAPI, database: Database) -> AsyncIterator[httpx.AsyncClient]:
     """A client of a fresh account whose time zone is Europe/Berlin (as conftest's
     ``new_account`` makes them; conftest is not importable as a module)."""
     async with database.transaction(write=True) as tx:
         creds = await create_account(tx, f"t-{uuid.uuid4().hex[:12]}", timezone="Europe/Berlin")
-    async with _client(app, {KEY: creds.api_key, SECRET: creds.api_secret}) as client:
-        yield client
+    async with client(app, {KEY: creds.api_key, SECRET: creds.api_secret}) as caller:
+        yield caller
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -194,19 +139,19 @@ async def berlin_api(app: FastAPI, database: Database) -> AsyncIterator[httpx.As
 
 class TestListUsers:
     async def test_anonymous(self, anon: httpx.AsyncClient) -> None:
-        problem(await anon.get("/users"), 401, 10001)
-        problem(await anon.get("/users/"), 401, 10001)
+        assert_error(await anon.get("/users"), 401, 10001)
+        assert_error(await anon.get("/users/"), 401, 10001)
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         await create(api)
         response = await wrong_secret.get("/users")
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "alice" not in response.text
 
     async def test_unknown_key(self, unknown_key: httpx.AsyncClient) -> None:
-        problem(await unknown_key.get("/users"), 401, 10002)
+        assert_error(await unknown_key.get("/users"), 401, 10002)
 
     async def test_empty(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/users")
@@ -249,7 +194,7 @@ class TestListUsers:
         assert 'rel="prev"' in response.headers["Link"]
         first = await api.get("/users", params={"limit": 1000, "page": 1})
         assert [u["username"] for u in first.json()] == [f"u{i}" for i in range(5)]
-        problem(await api.get("/users", params={"limit": 1001}), 400, 10013)
+        assert_error(await api.get("/users", params={"limit": 1001}), 400, 10013, parameter="limit")
 
     async def test_username_filter_is_case_insensitive_substring(
         self, api: httpx.AsyncClient
@@ -303,10 +248,15 @@ class TestListUsers:
         assert await usernames(api, email="ß" * 125 + "@example.com") == []
 
     async def test_filter_too_long(self, api: httpx.AsyncClient) -> None:
-        err = problem(await api.get("/users", params={"username": "x" * 256}), 400, 10013)
-        assert err["source"] == {"parameter": "username"}
-        err = problem(await api.get("/users", params={"email": "x" * 255}), 400, 10013)
-        assert err["source"] == {"parameter": "email"}
+        assert_error(
+            await api.get("/users", params={"username": "x" * 256}),
+            400,
+            10013,
+            parameter="username",
+        )
+        assert_error(
+            await api.get("/users", params={"email": "x" * 255}), 400, 10013, parameter="email"
+        )
 
 
 # --- create (and the list-by-POST) ------------------------------------------------------------
@@ -315,21 +265,21 @@ class TestListUsers:
 class TestCreateUser:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         response = await anon.post("/users", json=user_body())
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         secrets_absent(response, PASSWORD)
-        problem(await anon.post("/users/", json=user_body()), 401, 10001)
+        assert_error(await anon.post("/users/", json=user_body()), 401, 10001)
         assert await usernames(api) == []
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
-        problem(await wrong_secret.post("/users", json=user_body()), 401, 10002)
+        assert_error(await wrong_secret.post("/users", json=user_body()), 401, 10002)
         assert await usernames(api) == []
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
-        problem(await unknown_key.post("/users", json=user_body()), 401, 10002)
+        assert_error(await unknown_key.post("/users", json=user_body()), 401, 10002)
         assert await usernames(api) == []
 
     async def test_minimal_and_defaults(self, api: httpx.AsyncClient) -> None:
@@ -552,7 +502,7 @@ class TestCreateUser:
         body = user_body()
         del body["password"]
         response = await api.post("/users", json=body)
-        problem(response, 400, 10010, pointer="/password")
+        assert_error(response, 400, 10010, pointer="/password")
         assert await usernames(api) == []
 
     @pytest.mark.parametrize(
@@ -574,7 +524,7 @@ class TestCreateUser:
     )
     async def test_invalid_password(self, api: httpx.AsyncClient, password: Any) -> None:
         response = await api.post("/users", json=user_body(password=password))
-        problem(response, 400, 10011, pointer="/password")
+        assert_error(response, 400, 10011, pointer="/password")
         if isinstance(password, str) and password.strip():
             secrets_absent(response, password)
         secrets_absent(response, PASSWORD)
@@ -594,7 +544,7 @@ class TestCreateUser:
             secrets_absent(response, secret)
         await create(api)
         taken = await api.post("/users", json=user_body(password=secret))
-        problem(taken, 409, 14030, pointer="/username")
+        assert_error(taken, 409, 14030, pointer="/username")
         secrets_absent(taken, secret)
         assert await usernames(api) == ["alice"]
 
@@ -636,7 +586,7 @@ class TestCreateUser:
     ) -> None:
         original = await create(api, first, email="first@example.com")
         response = await api.post("/users", json=user_body(second, email="other@example.com"))
-        problem(response, 409, 14030, pointer="/username")
+        assert_error(response, 409, 14030, pointer="/username")
         no_password(response)
         assert (await api.get("/users")).json() == [original]
 
@@ -646,7 +596,7 @@ class TestCreateUser:
     async def test_duplicate_email(self, api: httpx.AsyncClient, second: str) -> None:
         original = await create(api, "alice")
         response = await api.post("/users", json=user_body("bob", email=second))
-        problem(response, 409, 14031, pointer="/email")
+        assert_error(response, 409, 14031, pointer="/email")
         no_password(response)
         assert (await api.get("/users")).json() == [original]
 
@@ -656,13 +606,13 @@ class TestCreateUser:
         new = await create(api, "ALICE", email="Alice@Example.com", firstName="New")
         assert new["id"] != old["id"]
         assert (await api.get("/users")).json() == [new]
-        problem(
+        assert_error(
             await api.post("/users", json=user_body("alice", email="x@example.com")),
             409,
             14030,
             pointer="/username",
         )
-        problem(
+        assert_error(
             await api.post("/users", json=user_body("bob", email="alice@example.com")),
             409,
             14031,
@@ -688,7 +638,7 @@ class TestCreateUser:
         assert sorted(r.status_code for r in responses) == [201] + [409] * 5
         for r in responses:
             if r.status_code == 409:
-                problem(r, 409, 14030, pointer="/username")
+                assert_error(r, 409, 14030, pointer="/username")
         assert len(await usernames(api)) == 1
 
     async def test_concurrent_duplicate_emails(self, api: httpx.AsyncClient) -> None:
@@ -701,19 +651,19 @@ class TestCreateUser:
         assert sorted(r.status_code for r in responses) == [201] + [409] * 5
         for r in responses:
             if r.status_code == 409:
-                problem(r, 409, 14031, pointer="/email")
+                assert_error(r, 409, 14031, pointer="/email")
         assert len(await usernames(api)) == 1
 
     # --- bad input -----------------------------------------------------------------------------
 
     @pytest.mark.parametrize("raw", [b"{", b'{"username": "alice"', b"username=alice"])
     async def test_malformed_json(self, api: httpx.AsyncClient, raw: bytes) -> None:
-        problem(await api.post("/users", content=raw), 400, 10004)
+        assert_error(await api.post("/users", content=raw), 400, 10004)
         assert await usernames(api) == []
 
     @pytest.mark.parametrize("raw", [b"[]", b'["alice"]', b'"alice"', b"1", b"null"])
     async def test_body_not_an_object(self, api: httpx.AsyncClient, raw: bytes) -> None:
-        problem(await api.post("/users", content=raw), 400, 10005)
+        assert_error(await api.post("/users", content=raw), 400, 10005)
         assert await usernames(api) == []
 
     @pytest.mark.parametrize("field", ["username", "firstName", "lastName", "email", "password"])
@@ -721,12 +671,12 @@ class TestCreateUser:
         body = user_body()
         del body[field]
         response = await api.post("/users", json=body)
-        problem(response, 400, 10010, pointer=f"/{field}")
+        assert_error(response, 400, 10010, pointer=f"/{field}")
         secrets_absent(response, PASSWORD)
         assert await usernames(api) == []
 
     async def test_every_missing_field_is_listed(self, api: httpx.AsyncClient) -> None:
-        errors = problems(await api.post("/users", json={"admin": True}), 400)
+        errors = assert_errors(await api.post("/users", json={"admin": True}), 400)
         assert {e["source"]["pointer"]: e["code"] for e in errors} == {
             "/username": 10010,
             "/firstName": 10010,
@@ -739,7 +689,7 @@ class TestCreateUser:
     async def test_missing_and_invalid_together(self, api: httpx.AsyncClient) -> None:
         body = user_body(timeZone="Mars/Olympus", language="english")
         del body["email"]
-        errors = problems(await api.post("/users", json=body), 400)
+        errors = assert_errors(await api.post("/users", json=body), 400)
         assert {e["source"]["pointer"]: e["code"] for e in errors} == {
             "/email": 10010,
             "/timeZone": 10011,
@@ -803,7 +753,7 @@ class TestCreateUser:
         self, api: httpx.AsyncClient, fields: dict[str, Any], pointer: str
     ) -> None:
         response = await api.post("/users", json={**user_body(), **fields})
-        problem(response, 400, 10011, pointer=pointer)
+        assert_error(response, 400, 10011, pointer=pointer)
         secrets_absent(response, PASSWORD)
         assert await usernames(api) == []
 
@@ -815,7 +765,7 @@ class TestGetUser:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         user = await create(api)
         response = await anon.get(f"/users/{user['id']}")
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert "alice" not in response.text
 
     async def test_wrong_secret(
@@ -823,14 +773,14 @@ class TestGetUser:
     ) -> None:
         user = await create(api)
         response = await wrong_secret.get(f"/users/{user['id']}")
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "alice" not in response.text
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         user = await create(api)
-        problem(await unknown_key.get(f"/users/{user['id']}"), 401, 10002)
+        assert_error(await unknown_key.get(f"/users/{user['id']}"), 401, 10002)
 
     async def test_get(self, api: httpx.AsyncClient) -> None:
         user = await create(api, personalNumber="7", hourRate="42.42")
@@ -860,14 +810,14 @@ class TestGetUser:
         assert response.json() == user
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get(f"/users/{NEVER}"), 404, 14010)
-        problem(await api.get(f"/users/{2**63 - 1}"), 404, 14010)
+        assert_error(await api.get(f"/users/{NEVER}"), 404, 14010)
+        assert_error(await api.get(f"/users/{2**63 - 1}"), 404, 14010)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         user = await create(api)
         await api.delete(f"/users/{user['id']}")
-        problem(await api.get(f"/users/{user['id']}"), 404, 14020)
-        problem(await api.get(f"/users/{user['id']}/"), 404, 14020)
+        assert_error(await api.get(f"/users/{user['id']}"), 404, 14020)
+        assert_error(await api.get(f"/users/{user['id']}/"), 404, 14020)
 
 
 # --- POST /users/{id}: a read -----------------------------------------------------------------
@@ -877,20 +827,20 @@ class TestGetUserByPost:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         user = await create(api)
         response = await anon.post(f"/users/{user['id']}", json={})
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert "alice" not in response.text
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         user = await create(api)
-        problem(await wrong_secret.post(f"/users/{user['id']}", json={}), 401, 10002)
+        assert_error(await wrong_secret.post(f"/users/{user['id']}", json={}), 401, 10002)
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         user = await create(api)
-        problem(await unknown_key.post(f"/users/{user['id']}", json={}), 401, 10002)
+        assert_error(await unknown_key.post(f"/users/{user['id']}", json={}), 401, 10002)
 
     @pytest.mark.parametrize("raw", [b"{}", b"", b"  "])
     async def test_empty_body_reads(self, api: httpx.AsyncClient, raw: bytes) -> None:
@@ -916,18 +866,18 @@ class TestGetUserByPost:
         response = await api.post(
             f"/users/{user['id']}", json={"firstName": "Eve", "password": NEW_PASSWORD}
         )
-        problem(response, 405, 10008)
+        assert_error(response, 405, 10008)
         secrets_absent(response, NEW_PASSWORD)
         assert await fetch(api, user["id"]) == user
         assert await stored_hash(database, account, user["id"]) == before
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.post(f"/users/{NEVER}", json={}), 404, 14010)
+        assert_error(await api.post(f"/users/{NEVER}", json={}), 404, 14010)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         user = await create(api)
         await api.delete(f"/users/{user['id']}")
-        problem(await api.post(f"/users/{user['id']}", json={}), 404, 14020)
+        assert_error(await api.post(f"/users/{user['id']}", json={}), 404, 14020)
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -937,7 +887,7 @@ class TestUpdateUser:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         user = await create(api)
         response = await anon.put(f"/users/{user['id']}", json={"firstName": "Eve"})
-        problem(response, 401, 10001)
+        assert_error(response, 401, 10001)
         assert await fetch(api, user["id"]) == user
 
     async def test_wrong_secret(
@@ -945,7 +895,7 @@ class TestUpdateUser:
     ) -> None:
         user = await create(api)
         response = await wrong_secret.put(f"/users/{user['id']}", json={"firstName": "Eve"})
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert await fetch(api, user["id"]) == user
 
     async def test_unknown_key(
@@ -953,7 +903,7 @@ class TestUpdateUser:
     ) -> None:
         user = await create(api)
         response = await unknown_key.put(f"/users/{user['id']}", json={"firstName": "Eve"})
-        problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert await fetch(api, user["id"]) == user
 
     async def test_update_every_writable_field(self, api: httpx.AsyncClient) -> None:
@@ -1101,7 +1051,7 @@ class TestUpdateUser:
         response = await api.put(
             f"/users/{user['id']}", json={"password": password, "firstName": "Eve"}
         )
-        problem(response, 400, 10011, pointer="/password")
+        assert_error(response, 400, 10011, pointer="/password")
         if isinstance(password, str) and password.strip():
             secrets_absent(response, password)
         assert await fetch(api, user["id"]) == user
@@ -1152,7 +1102,12 @@ class TestUpdateUser:
         response = await api.put(f"/users/{user['id']}", json={"enabled": False, "lastName": "Z"})
         assert response.status_code == 200, response.text
         assert response.json()["enabled"] is False
-        problem(await api.put(f"/users/{user['id']}", json={"enabled": True}), 400, 10012)
+        assert_error(
+            await api.put(f"/users/{user['id']}", json={"enabled": True}),
+            400,
+            10012,
+            pointer="/enabled",
+        )
         assert (await fetch(api, user["id"]))["enabled"] is False
 
     @pytest.mark.parametrize(
@@ -1184,7 +1139,7 @@ class TestUpdateUser:
             f"/users/{user['id']}",
             json={**fields, "firstName": "Lost", "hourRate": 99, "password": NEW_PASSWORD},
         )
-        problem(response, 400, code, pointer=pointer)
+        assert_error(response, 400, code, pointer=pointer)
         secrets_absent(response, NEW_PASSWORD)
         assert await fetch(api, user["id"]) == user
         assert await stored_hash(database, account, user["id"]) == before
@@ -1193,7 +1148,7 @@ class TestUpdateUser:
     async def test_both_read_only_fields_are_reported(self, api: httpx.AsyncClient) -> None:
         user = await create(api)
         response = await api.put(f"/users/{user['id']}", json={"username": "x", "enabled": False})
-        errors = problems(response, 400)
+        errors = assert_errors(response, 400)
         assert {e["source"]["pointer"]: e["code"] for e in errors} == {
             "/username": 10012,
             "/enabled": 10012,
@@ -1203,7 +1158,7 @@ class TestUpdateUser:
     async def test_other_id_in_body(self, api: httpx.AsyncClient) -> None:
         user = await create(api)
         response = await api.put(f"/users/{user['id']}", json={"id": user["id"] + 1})
-        problem(response, 400, 10012, pointer="/id")
+        assert_error(response, 400, 10012, pointer="/id")
         assert await fetch(api, user["id"]) == user
 
     # --- e-mail uniqueness ---------------------------------------------------------------------
@@ -1215,7 +1170,7 @@ class TestUpdateUser:
         response = await api.put(
             f"/users/{alice['id']}", json={"email": email, "firstName": "Lost"}
         )
-        problem(response, 409, 14031, pointer="/email")
+        assert_error(response, 409, 14031, pointer="/email")
         no_password(response)
         assert await fetch(api, alice["id"]) == alice
         assert await fetch(api, bob["id"]) == bob
@@ -1253,12 +1208,12 @@ class TestUpdateUser:
     # --- missing records ------------------------------------------------------------------------
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.put(f"/users/{NEVER}", json={"firstName": "X"}), 404, 14010)
+        assert_error(await api.put(f"/users/{NEVER}", json={"firstName": "X"}), 404, 14010)
 
     async def test_deleted(self, api: httpx.AsyncClient) -> None:
         user = await create(api)
         await api.delete(f"/users/{user['id']}")
-        problem(await api.put(f"/users/{user['id']}", json={"firstName": "X"}), 404, 14020)
+        assert_error(await api.put(f"/users/{user['id']}", json={"firstName": "X"}), 404, 14020)
         assert await usernames(api) == []
 
     # --- bad input ------------------------------------------------------------------------------
@@ -1266,13 +1221,13 @@ class TestUpdateUser:
     @pytest.mark.parametrize("raw", [b"{", b'{"firstName": "X"', b"firstName=X"])
     async def test_malformed_json(self, api: httpx.AsyncClient, raw: bytes) -> None:
         user = await create(api)
-        problem(await api.put(f"/users/{user['id']}", content=raw), 400, 10004)
+        assert_error(await api.put(f"/users/{user['id']}", content=raw), 400, 10004)
         assert await fetch(api, user["id"]) == user
 
     @pytest.mark.parametrize("raw", [b"[]", b"5", b"null"])
     async def test_body_not_an_object(self, api: httpx.AsyncClient, raw: bytes) -> None:
         user = await create(api)
-        problem(await api.put(f"/users/{user['id']}", content=raw), 400, 10005)
+        assert_error(await api.put(f"/users/{user['id']}", content=raw), 400, 10005)
         assert await fetch(api, user["id"]) == user
 
     @pytest.mark.parametrize(
@@ -1309,7 +1264,7 @@ class TestUpdateUser:
     ) -> None:
         user = await create(api, personalNumber="P-1", hourRate=10)
         response = await api.put(f"/users/{user['id']}", json={"lastName": "Lost", **fields})
-        problem(response, 400, 10011, pointer=pointer)
+        assert_error(response, 400, 10011, pointer=pointer)
         assert await fetch(api, user["id"]) == user
 
     async def test_unknown_keys_ignored_and_named(self, api: httpx.AsyncClient) -> None:
@@ -1330,21 +1285,21 @@ class TestUpdateUser:
 class TestDeleteUser:
     async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
         user = await create(api)
-        problem(await anon.delete(f"/users/{user['id']}"), 401, 10001)
+        assert_error(await anon.delete(f"/users/{user['id']}"), 401, 10001)
         assert await fetch(api, user["id"]) == user
 
     async def test_wrong_secret(
         self, api: httpx.AsyncClient, wrong_secret: httpx.AsyncClient
     ) -> None:
         user = await create(api)
-        problem(await wrong_secret.delete(f"/users/{user['id']}"), 401, 10002)
+        assert_error(await wrong_secret.delete(f"/users/{user['id']}"), 401, 10002)
         assert await fetch(api, user["id"]) == user
 
     async def test_unknown_key(
         self, api: httpx.AsyncClient, unknown_key: httpx.AsyncClient
     ) -> None:
         user = await create(api)
-        problem(await unknown_key.delete(f"/users/{user['id']}"), 401, 10002)
+        assert_error(await unknown_key.delete(f"/users/{user['id']}"), 401, 10002)
         assert await fetch(api, user["id"]) == user
 
     async def test_delete(self, api: httpx.AsyncClient) -> None:
@@ -1359,7 +1314,7 @@ class TestDeleteUser:
             k: v for k, v in user.items() if k != "updatedAt"
         }
         assert UPDATED_AT.match(body["updatedAt"])
-        problem(await api.get(f"/users/{user['id']}"), 404, 14020)
+        assert_error(await api.get(f"/users/{user['id']}"), 404, 14020)
         listed = await api.get("/users")
         assert listed.json() == [keep]
         assert listed.headers["X-Total-Count"] == "1"
@@ -1391,10 +1346,10 @@ class TestDeleteUser:
     async def test_delete_twice(self, api: httpx.AsyncClient) -> None:
         user = await create(api)
         assert (await api.delete(f"/users/{user['id']}")).status_code == 200
-        problem(await api.delete(f"/users/{user['id']}"), 404, 14020)
+        assert_error(await api.delete(f"/users/{user['id']}"), 404, 14020)
 
     async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        problem(await api.delete(f"/users/{NEVER}"), 404, 14010)
+        assert_error(await api.delete(f"/users/{NEVER}"), 404, 14010)
 
     @pytest.mark.parametrize("field", ["user", "username"])
     async def test_deleted_user_cannot_be_booked(self, api: httpx.AsyncClient, field: str) -> None:
@@ -1408,7 +1363,7 @@ class TestDeleteUser:
 
         for name in ("alice", "ALICE"):
             response = await api.post("/project_time_entries", json=entry_body(name, field=field))
-            problem(response, 400, 14040, pointer=f"/{field}")
+            assert_error(response, 400, 14040, pointer=f"/{field}")
         # Their existing entries stay.
         listed = await api.get("/project_time_entries")
         assert listed.status_code == 200, listed.text
@@ -1497,8 +1452,12 @@ class TestChangeFeed:
 
     @pytest.mark.parametrize("value", ["yesterday", "2025-13-01", "2025-01-01T25:00:00Z"])
     async def test_bad_updated_since(self, api: httpx.AsyncClient, value: str) -> None:
-        err = problem(await api.get("/users", params={"updatedSince": value}), 400, 10013)
-        assert err["source"] == {"parameter": "updatedSince"}
+        assert_error(
+            await api.get("/users", params={"updatedSince": value}),
+            400,
+            10013,
+            parameter="updatedSince",
+        )
 
 
 # --- tenant isolation -------------------------------------------------------------------------
@@ -1526,7 +1485,7 @@ class TestTenantIsolation:
         body = {"firstName": "Mallory"} if method == "PUT" else {}
         response = await other_api.request(method, f"/users/{user['id']}", json=body)
         never = await other_api.request(method, f"/users/{NEVER}", json=body)
-        err = problem(response, never.status_code, never.json()["errors"][0]["code"])
+        err = assert_error(response, never.status_code, never.json()["errors"][0]["code"])
         assert err["code"] == 14010
         assert "alice" not in response.text and "secret" not in response.text
         assert await fetch(api, user["id"]) == user
@@ -1539,7 +1498,7 @@ class TestTenantIsolation:
         assert (await api.delete(f"/users/{user['id']}")).status_code == 200
         body = {"firstName": "Mallory"} if method == "PUT" else {}
         response = await other_api.request(method, f"/users/{user['id']}", json=body)
-        problem(response, 404, 14010)  # not 14020: that would reveal the record exists
+        assert_error(response, 404, 14010)  # not 14020: that would reveal the record exists
 
     @pytest.mark.parametrize(
         "body",
@@ -1585,8 +1544,8 @@ class TestTenantIsolation:
         await project(other_api)
         response = await other_api.post("/project_time_entries", json=entry_body("alice"))
         unknown = await other_api.post("/project_time_entries", json=entry_body("nobody"))
-        problem(response, 400, 14040, pointer="/user")
-        problem(unknown, 400, 14040, pointer="/user")
+        assert_error(response, 400, 14040, pointer="/user")
+        assert_error(unknown, 400, 14040, pointer="/user")
         assert response.json()["errors"][0]["title"] == unknown.json()["errors"][0]["title"]
         assert (await other_api.get("/project_time_entries")).json() == []
         assert (await api.get("/project_time_entries")).json() == []

@@ -36,17 +36,15 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from conftest import KEY, SECRET, assert_error, client
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
 
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database, Tx, _SqliteTx
-from timetrack.errors import ALL_CODES
 from timetrack.postgres import _PgTx
 from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
 BERLIN = ZoneInfo("Europe/Berlin")
 JANUARY = {"from": "2025-01-01", "to": "2025-01-31"}
 VAC, HDL, HO, SICK = 1, 2, 4, 5  # ids of the default absence types of a new account
@@ -77,25 +75,6 @@ DAY_KEYS = {
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _client(app: FastAPI, creds: Credentials | None = None) -> httpx.AsyncClient:
-    headers = {KEY: creds.api_key, SECRET: creds.api_secret} if creds else {}
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    )
-
-
-def problem(response: httpx.Response, status: int, code: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    errors = response.json()["errors"]
-    assert errors[0]["code"] == code, errors
-    assert errors[0]["status"] == status
-    assert errors[0]["title"] == ALL_CODES[code].title
-    item: dict[str, Any] = errors[0]
-    return item
 
 
 def ok(response: httpx.Response) -> list[dict[str, Any]]:
@@ -254,7 +233,7 @@ async def bavarian_account(database: Database) -> Credentials:
 async def example(app: FastAPI, database: Database) -> AsyncIterator[Example]:
     """anna's January 2025 (see the module docstring); ben has no data at all."""
     creds = await bavarian_account(database)
-    async with _client(app, creds) as api:
+    async with client(app, creds) as api:
         ben = await add_user(api, "ben")  # created first: the order is by name, not by id
         anna = await add_user(api, "anna")
         acc = creds.account.id
@@ -731,29 +710,42 @@ class TestBadInput:
     async def test_from_and_to_are_required(self, api: httpx.AsyncClient) -> None:
         for path in ("/work_reports", "/work_reports/grouped"):
             extra = {"groupBy": "month"} if path.endswith("grouped") else {}
-            item = problem(await api.get(path, params={"to": "2025-01-31", **extra}), 400, 10013)
-            assert item["source"] == {"parameter": "from"}
-            item = problem(await api.get(path, params={"from": "2025-01-01", **extra}), 400, 10013)
-            assert item["source"] == {"parameter": "to"}
+            assert_error(
+                await api.get(path, params={"to": "2025-01-31", **extra}),
+                400,
+                10013,
+                parameter="from",
+            )
+            assert_error(
+                await api.get(path, params={"from": "2025-01-01", **extra}),
+                400,
+                10013,
+                parameter="to",
+            )
 
     async def test_malformed_dates(self, api: httpx.AsyncClient) -> None:
         for bad in ("2025-1-01", "2025-02-30", "2025-01-01T24:00:00Z", "yesterday", ""):
-            item = problem(
-                await api.get("/work_reports", params={"from": bad, "to": "2025-01-31"}), 400, 10013
+            assert_error(
+                await api.get("/work_reports", params={"from": bad, "to": "2025-01-31"}),
+                400,
+                10013,
+                parameter="from",
             )
-            assert item["source"] == {"parameter": "from"}
-        item = problem(
+        assert_error(
             await api.get("/work_reports", params={"from": "2025-01-01", "to": "x" * 41}),
             400,
             10013,
+            parameter="to",
         )
-        assert item["source"] == {"parameter": "to"}
 
     async def test_reversed_range(self, api: httpx.AsyncClient) -> None:
         params = {"from": "2025-01-02", "to": "2025-01-01"}
-        problem(await api.get("/work_reports", params=params), 400, 19011)
-        problem(
-            await api.get("/work_reports/grouped", params={**params, "groupBy": "week"}), 400, 19011
+        assert_error(await api.get("/work_reports", params=params), 400, 19011, parameter="to")
+        assert_error(
+            await api.get("/work_reports/grouped", params={**params, "groupBy": "week"}),
+            400,
+            19011,
+            parameter="to",
         )
 
     async def test_at_most_366_days(self, api: httpx.AsyncClient) -> None:
@@ -763,11 +755,12 @@ class TestBadInput:
         )
         assert ok(leap_year) and leap_year.headers["X-Total-Count"] == "366"
         too_long = {"from": "2024-01-01", "to": "2025-01-01"}  # 367 days
-        problem(await api.get("/work_reports", params=too_long), 400, 19010)
-        problem(
+        assert_error(await api.get("/work_reports", params=too_long), 400, 19010, parameter="to")
+        assert_error(
             await api.get("/work_reports/grouped", params={**too_long, "groupBy": "year"}),
             400,
             19010,
+            parameter="to",
         )
         year = await api.get(
             "/work_reports/grouped",
@@ -780,10 +773,12 @@ class TestBadInput:
     async def test_unknown_username(self, api: httpx.AsyncClient) -> None:
         await add_user(api, "alice")
         for path, extra in (("/work_reports", {}), ("/work_reports/grouped", {"groupBy": "week"})):
-            item = problem(
-                await api.get(path, params={**JANUARY, "username": "nobody", **extra}), 400, 14040
+            assert_error(
+                await api.get(path, params={**JANUARY, "username": "nobody", **extra}),
+                400,
+                14040,
+                parameter="username",
             )
-            assert item["source"] == {"parameter": "username"}
 
     async def test_user_id_filter(self, api: httpx.AsyncClient) -> None:
         alice, bob = await add_user(api, "alice"), await add_user(api, "bob")
@@ -797,36 +792,58 @@ class TestBadInput:
             assert ok(await api.get(path, params=other)) == []
             response = await api.get(path, params={**day, "userId": 999, **extra})
             assert ok(response) == [] and response.headers["X-Total-Count"] == "0"
-            problem(await api.get(path, params={**day, "userId": "bob", **extra}), 400, 10013)
+            assert_error(
+                await api.get(path, params={**day, "userId": "bob", **extra}),
+                400,
+                10013,
+                parameter="userId",
+            )
 
     async def test_a_deleted_user_is_unknown_and_not_listed(self, api: httpx.AsyncClient) -> None:
         gone = await add_user(api, "gone")
         await add_user(api, "kept")
         assert (await api.delete(f"/users/{gone}")).status_code == 200
-        problem(await api.get("/work_reports", params={**JANUARY, "username": "gone"}), 400, 14040)
+        assert_error(
+            await api.get("/work_reports", params={**JANUARY, "username": "gone"}),
+            400,
+            14040,
+            parameter="username",
+        )
         records = ok(await api.get("/work_reports", params=JANUARY))
         assert {r["username"] for r in records} == {"kept"}
 
     async def test_group_by(self, api: httpx.AsyncClient) -> None:
         for params in ({}, {"groupBy": "day"}, {"groupBy": ""}):
-            item = problem(
-                await api.get("/work_reports/grouped", params={**JANUARY, **params}), 400, 10013
+            assert_error(
+                await api.get("/work_reports/grouped", params={**JANUARY, **params}),
+                400,
+                10013,
+                parameter="groupBy",
             )
-            assert item["source"] == {"parameter": "groupBy"}
 
     async def test_paging_parameters(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get("/work_reports", params={**JANUARY, "limit": 1001}), 400, 10013)
-        problem(await api.get("/work_reports", params={**JANUARY, "page_number": -1}), 400, 10013)
+        assert_error(
+            await api.get("/work_reports", params={**JANUARY, "limit": 1001}),
+            400,
+            10013,
+            parameter="limit",
+        )
+        assert_error(
+            await api.get("/work_reports", params={**JANUARY, "page_number": -1}),
+            400,
+            10013,
+            parameter="page_number",
+        )
 
     async def test_post_with_a_body_is_refused(self, api: httpx.AsyncClient) -> None:
         for path in ("/work_reports", "/work_reports/grouped/"):
             params = {**JANUARY, "groupBy": "week"}
-            problem(await api.post(path, params=params, json={"username": "x"}), 405, 10008)
+            assert_error(await api.post(path, params=params, json={"username": "x"}), 405, 10008)
 
     async def test_other_methods(self, api: httpx.AsyncClient) -> None:
-        problem(await api.put("/work_reports", params=JANUARY, json={}), 405, 10008)
-        problem(await api.delete("/work_reports", params=JANUARY), 405, 10008)
-        problem(await api.get("/work_reports/1"), 404, 10007)
+        assert_error(await api.put("/work_reports", params=JANUARY, json={}), 405, 10008)
+        assert_error(await api.delete("/work_reports", params=JANUARY), 405, 10008)
+        assert_error(await api.get("/work_reports/1"), 404, 10007)
 
     async def test_no_country_means_no_holidays(self, api: httpx.AsyncClient) -> None:
         await add_user(api, "alice")
@@ -893,17 +910,20 @@ class TestTimestampBounds:
         # 01:00 UTC on 2 January is still 1 January in New York.
         backwards = {"from": "2025-01-02T01:00:00+00:00", "to": "2025-01-01"}
         # No users yet: checked in the account's zone (UTC).
-        problem(await api.get("/work_reports", params=backwards), 400, 19011)
+        assert_error(await api.get("/work_reports", params=backwards), 400, 19011, parameter="to")
         await add_user(api, "alice")
         await add_user(api, "bob", "America/New_York")
         assert ok(await api.get("/work_reports", params={**backwards, "username": "bob"}))
-        problem(await api.get("/work_reports", params=backwards), 400, 19011)
+        assert_error(await api.get("/work_reports", params=backwards), 400, 19011, parameter="to")
         # A leap year in UTC; in New York it starts on 31 December 2023: 367 days.
         leap = {"from": "2024-01-01T00:00:00+00:00", "to": "2024-12-31"}
         assert ok(await api.get("/work_reports", params={**leap, "username": "alice"}))
-        problem(await api.get("/work_reports", params=leap), 400, 19010)
-        problem(
-            await api.get("/work_reports/grouped", params={**leap, "groupBy": "year"}), 400, 19010
+        assert_error(await api.get("/work_reports", params=leap), 400, 19010, parameter="to")
+        assert_error(
+            await api.get("/work_reports/grouped", params={**leap, "groupBy": "year"}),
+            400,
+            19010,
+            parameter="to",
         )
 
 
@@ -911,10 +931,10 @@ class TestAuth:
     async def test_credentials_required(self, anon: httpx.AsyncClient) -> None:
         weekly = {**JANUARY, "groupBy": "week"}
         for path in ("/work_reports", "/work_reports/", "/work_reports/grouped"):
-            problem(await anon.get(path, params=weekly), 401, 10001)
-            problem(await anon.post(path, params=weekly, json={}), 401, 10001)
+            assert_error(await anon.get(path, params=weekly), 401, 10001)
+            assert_error(await anon.post(path, params=weekly, json={}), 401, 10001)
         wrong = {KEY: "ttk_nope", SECRET: "tts_nope"}
-        problem(await anon.get("/work_reports", params=JANUARY, headers=wrong), 401, 10002)
+        assert_error(await anon.get("/work_reports", params=JANUARY, headers=wrong), 401, 10002)
 
 
 class TestTenantIsolation:
@@ -922,18 +942,20 @@ class TestTenantIsolation:
         self, example: Example, other_api: httpx.AsyncClient
     ) -> None:
         for name in ("anna", "ben"):
-            problem(
+            assert_error(
                 await other_api.get("/work_reports", params={**JANUARY, "username": name}),
                 400,
                 14040,
+                parameter="username",
             )
-            problem(
+            assert_error(
                 await other_api.get(
                     "/work_reports/grouped",
                     params={**JANUARY, "username": name, "groupBy": "month"},
                 ),
                 400,
                 14040,
+                parameter="username",
             )
 
     async def test_another_account_sees_only_its_own_users(
@@ -961,7 +983,7 @@ class TestTenantIsolation:
     ) -> None:
         """Ids count per account: rows with the very same ids in a second account stay apart."""
         creds = await bavarian_account(database)
-        async with _client(app, creds) as other:
+        async with client(app, creds) as other:
             user = await add_user(other, "carl")
             async with database.transaction(write=True) as tx:
                 await add_attendance(

@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import assert_error
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
-from timetrack.errors import ALL_CODES
 
 KEY = "X-TimeTrack-Api-Key"
 SECRET = "X-TimeTrack-Api-Secret"
@@ -51,33 +51,6 @@ WAITING, APPROVED, DISAPPROVED = 0, 1, 2
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problem(
-    response: httpx.Response,
-    status: int,
-    code: int,
-    *,
-    pointer: str | None = None,
-    parameter: str | None = None,
-) -> dict[str, Any]:
-    """The one error of the envelope, with its status, code and (if given) source."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert list(body) == ["errors"], body
-    errors: list[dict[str, Any]] = body["errors"]
-    assert len(errors) == 1, errors
-    error = errors[0]
-    assert error["status"] == status
-    assert error["code"] == code, errors
-    assert error["title"] == ALL_CODES[code].title
-    assert isinstance(error["detail"], str) and error["detail"]
-    if pointer is not None:
-        assert error.get("source") == {"pointer": pointer}, errors
-    if parameter is not None:
-        assert error.get("source") == {"parameter": parameter}, errors
-    return error
 
 
 async def create_user(api: httpx.AsyncClient, username: str = "alice") -> dict[str, Any]:
@@ -140,13 +113,13 @@ async def user(api: httpx.AsyncClient) -> dict[str, Any]:
 )
 async def test_requires_credentials(anon: httpx.AsyncClient, method: str, path: str) -> None:
     response = await anon.request(method, path, json={"validFrom": "2026-01-01"})
-    problem(response, 401, 10001)
+    assert_error(response, 401, 10001)
 
 
 async def test_wrong_secret(app: FastAPI, account: Credentials) -> None:
-    async with client_of(app, {KEY: account.api_key, SECRET: "tts_wrong"}) as client:
-        problem(await client.get("/users/1/working_time_models"), 401, 10002)
-        problem(await client.get("/users/1/leave_balance"), 401, 10002)
+    async with client_of(app, {KEY: account.api_key, SECRET: "tts_wrong"}) as caller:
+        assert_error(await caller.get("/users/1/working_time_models"), 401, 10002)
+        assert_error(await caller.get("/users/1/leave_balance"), 401, 10002)
 
 
 # --- create -----------------------------------------------------------------------------------
@@ -256,7 +229,7 @@ class TestCreate:
     ) -> None:
         body = {"validFrom": "2026-01-01", field: value}
         response = await api.post(models_path(user["id"]), json=body)
-        problem(response, 400, 10011, pointer=f"/{field}")
+        assert_error(response, 400, 10011, pointer=f"/{field}")
         assert (await api.get(models_path(user["id"]))).json() == []
 
     @pytest.mark.parametrize(
@@ -281,7 +254,7 @@ class TestCreate:
 
     async def test_valid_from_required(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
         response = await api.post(models_path(user["id"]), json={"mondaySeconds": 3600})
-        problem(response, 400, 10010, pointer="/validFrom")
+        assert_error(response, 400, 10010, pointer="/validFrom")
 
     async def test_all_problems_at_once(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
         response = await api.post(
@@ -303,16 +276,16 @@ class TestCreate:
         response = await api.post(
             models_path(user["id"]), content=body, headers={"content-type": "application/json"}
         )
-        problem(response, 400, 10005)
+        assert_error(response, 400, 10005)
 
     async def test_malformed_json(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
         response = await api.post(models_path(user["id"]), content=b"{validFrom")
-        problem(response, 400, 10004)
+        assert_error(response, 400, 10004)
 
     async def test_duplicate_valid_from(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
         first = await create_model(api, user["id"], validFrom="2026-07-01")
         response = await api.post(models_path(user["id"]), json={"validFrom": "2026-07-01"})
-        problem(response, 409, 14052, pointer="/validFrom")
+        assert_error(response, 409, 14052, pointer="/validFrom")
         # Another user may have a model from the same date.
         bob = await create_user(api, "bob")
         await create_model(api, bob["id"], validFrom="2026-07-01")
@@ -325,18 +298,18 @@ class TestCreate:
     @pytest.mark.parametrize("user_id", [str(NEVER), "abc", "0", "-1", "1.5", str(2**63)])
     async def test_unknown_user(self, api: httpx.AsyncClient, user_id: str) -> None:
         response = await api.post(models_path(user_id), json={"validFrom": "2026-01-01"})
-        problem(response, 404, 14010)
+        assert_error(response, 404, 14010)
 
     async def test_deleted_user(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
         await create_model(api, user["id"])
         assert (await api.delete(f"/users/{user['id']}")).status_code == 200
         path = models_path(user["id"])
-        problem(await api.post(path, json={"validFrom": "2027-01-01"}), 404, 14020)
-        problem(await api.get(path), 404, 14020)
-        problem(await api.get(f"{path}/1"), 404, 14020)
-        problem(await api.put(f"{path}/1", json={"mondaySeconds": 1}), 404, 14020)
-        problem(await api.delete(f"{path}/1"), 404, 14020)
-        problem(await api.get(f"/users/{user['id']}/leave_balance"), 404, 14020)
+        assert_error(await api.post(path, json={"validFrom": "2027-01-01"}), 404, 14020)
+        assert_error(await api.get(path), 404, 14020)
+        assert_error(await api.get(f"{path}/1"), 404, 14020)
+        assert_error(await api.put(f"{path}/1", json={"mondaySeconds": 1}), 404, 14020)
+        assert_error(await api.delete(f"{path}/1"), 404, 14020)
+        assert_error(await api.get(f"/users/{user['id']}/leave_balance"), 404, 14020)
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -370,7 +343,7 @@ class TestList:
         assert [m["validFrom"] for m in response.json()] == ["2026-03-01"]
         assert response.headers["x-total-count"] == "3"
         assert 'rel="prev"' in response.headers["link"]
-        problem(
+        assert_error(
             await api.get(models_path(user["id"]), params={"limit": 1001}),
             400,
             10013,
@@ -418,16 +391,16 @@ class TestOne:
         ):
             assert response.status_code == 200, response.text
             assert response.json() == model
-        problem(await api.post(path, json={"mondaySeconds": 1}), 405, 10008)
+        assert_error(await api.post(path, json={"mondaySeconds": 1}), 405, 10008)
 
     @pytest.mark.parametrize("model_id", [str(NEVER), "abc", "0"])
     async def test_unknown_model(
         self, api: httpx.AsyncClient, user: dict[str, Any], model_id: str
     ) -> None:
         path = f"{models_path(user['id'])}/{model_id}"
-        problem(await api.get(path), 404, 14050)
-        problem(await api.put(path, json={"mondaySeconds": 1}), 404, 14050)
-        problem(await api.delete(path), 404, 14050)
+        assert_error(await api.get(path), 404, 14050)
+        assert_error(await api.put(path, json={"mondaySeconds": 1}), 404, 14050)
+        assert_error(await api.delete(path), 404, 14050)
 
     async def test_model_of_another_user(
         self, api: httpx.AsyncClient, user: dict[str, Any]
@@ -435,9 +408,9 @@ class TestOne:
         model = await create_model(api, user["id"])
         bob = await create_user(api, "bob")
         path = f"{models_path(bob['id'])}/{model['id']}"
-        problem(await api.get(path), 404, 14050)
-        problem(await api.put(path, json={"mondaySeconds": 1}), 404, 14050)
-        problem(await api.delete(path), 404, 14050)
+        assert_error(await api.get(path), 404, 14050)
+        assert_error(await api.put(path, json={"mondaySeconds": 1}), 404, 14050)
+        assert_error(await api.delete(path), 404, 14050)
         assert (await api.get(f"{models_path(user['id'])}/{model['id']}")).json() == model
 
     async def test_update_changes_only_what_is_sent(
@@ -466,7 +439,7 @@ class TestOne:
         response = await api.put(path, json={**model, "saturdaySeconds": 7200})
         assert response.status_code == 200, response.text
         assert response.json()["saturdaySeconds"] == 7200
-        problem(await api.put(path, json={"id": model["id"] + 1}), 400, 10012, pointer="/id")
+        assert_error(await api.put(path, json={"id": model["id"] + 1}), 400, 10012, pointer="/id")
 
     async def test_update_nothing(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
         model = await create_model(api, user["id"])
@@ -480,7 +453,9 @@ class TestOne:
         first = await create_model(api, user["id"], validFrom="2026-01-01")
         second = await create_model(api, user["id"], validFrom="2026-07-01")
         path = f"{models_path(user['id'])}/{second['id']}"
-        problem(await api.put(path, json={"validFrom": "2026-01-01"}), 409, 14052)
+        assert_error(
+            await api.put(path, json={"validFrom": "2026-01-01"}), 409, 14052, pointer="/validFrom"
+        )
         response = await api.put(path, json={"validFrom": "2025-12-01"})
         assert response.status_code == 200, response.text
         listed = (await api.get(models_path(user["id"]))).json()
@@ -502,7 +477,7 @@ class TestOne:
     ) -> None:
         model = await create_model(api, user["id"])
         path = f"{models_path(user['id'])}/{model['id']}"
-        problem(await api.put(path, json={field: value}), 400, 10011, pointer=f"/{field}")
+        assert_error(await api.put(path, json={field: value}), 400, 10011, pointer=f"/{field}")
         assert (await api.get(path)).json() == model
 
     async def test_delete(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
@@ -515,16 +490,18 @@ class TestOne:
         assert {k: v for k, v in deleted.items() if k not in ("deleted", "updatedAt")} == {
             k: v for k, v in model.items() if k != "updatedAt"
         }
-        problem(await api.get(path), 404, 14051)
-        problem(await api.post(path), 404, 14051)
-        problem(await api.put(path, json={"mondaySeconds": 1}), 404, 14051)
-        problem(await api.delete(path), 404, 14051)
+        assert_error(await api.get(path), 404, 14051)
+        assert_error(await api.post(path), 404, 14051)
+        assert_error(await api.put(path, json={"mondaySeconds": 1}), 404, 14051)
+        assert_error(await api.delete(path), 404, 14051)
 
     async def test_other_methods(self, api: httpx.AsyncClient, user: dict[str, Any]) -> None:
         model = await create_model(api, user["id"])
-        problem(await api.patch(models_path(user["id"]), json={}), 405, 10008)
-        problem(await api.patch(f"{models_path(user['id'])}/{model['id']}", json={}), 405, 10008)
-        problem(await api.put(f"/users/{user['id']}/leave_balance", json={}), 405, 10008)
+        assert_error(await api.patch(models_path(user["id"]), json={}), 405, 10008)
+        assert_error(
+            await api.patch(f"{models_path(user['id'])}/{model['id']}", json={}), 405, 10008
+        )
+        assert_error(await api.put(f"/users/{user['id']}/leave_balance", json={}), 405, 10008)
 
 
 # --- tenant isolation -------------------------------------------------------------------------
@@ -546,13 +523,13 @@ class TestTenantIsolation:
             await other_api.delete(one),
             await other_api.get(f"/users/{user['id']}/leave_balance"),
         ):
-            problem(response, 404, 14010)
+            assert_error(response, 404, 14010)
             assert "alice" not in response.text
         # ...and a user of its own with the same id sees none of the first account's models.
         theirs = await create_user(other_api, "alice")
         assert theirs["id"] == user["id"]
         assert (await other_api.get(path)).json() == []
-        problem(await other_api.get(one), 404, 14050)
+        assert_error(await other_api.get(one), 404, 14050)
         assert (await api.get(one)).json() == model
 
 
@@ -570,8 +547,8 @@ async def bavaria(database: Database) -> Credentials:
 
 @pytest.fixture
 async def by_api(app: FastAPI, bavaria: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_of(app, {KEY: bavaria.api_key, SECRET: bavaria.api_secret}) as client:
-        yield client
+    async with client_of(app, {KEY: bavaria.api_key, SECRET: bavaria.api_secret}) as caller:
+        yield caller
 
 
 class Absences:
@@ -647,13 +624,13 @@ class TestLeaveBalance:
         read_by_post = await api.post(balance_path(user["id"]) + "/", content=b"{}")
         assert read_by_post.status_code == 200
         assert read_by_post.json()["year"] == body["year"]
-        problem(await api.post(balance_path(user["id"]), json={"year": 2026}), 405, 10008)
+        assert_error(await api.post(balance_path(user["id"]), json={"year": 2026}), 405, 10008)
 
     @pytest.mark.parametrize("year", ["1969", "2200", "abc", "2026.5", "", "-2026"])
     async def test_invalid_year(
         self, api: httpx.AsyncClient, user: dict[str, Any], year: str
     ) -> None:
-        problem(await api.get(balance_path(user["id"], year)), 400, 10013, parameter="year")
+        assert_error(await api.get(balance_path(user["id"], year)), 400, 10013, parameter="year")
 
     @pytest.mark.parametrize("year", [1970, 2199])
     async def test_year_limits(
@@ -664,8 +641,8 @@ class TestLeaveBalance:
         assert response.json()["year"] == year
 
     async def test_unknown_user(self, api: httpx.AsyncClient) -> None:
-        problem(await api.get(balance_path(NEVER, 2026)), 404, 14010)
-        problem(await api.get(balance_path("abc")), 404, 14010)
+        assert_error(await api.get(balance_path(NEVER, 2026)), 404, 14010)
+        assert_error(await api.get(balance_path("abc")), 404, 14010)
 
     async def test_hand_computed_year_in_bavaria(
         self, by_api: httpx.AsyncClient, bavaria: Credentials, database: Database
