@@ -1,5 +1,6 @@
 """One record of every resource with full CRUD, for tests that run the same checks on all of
-them (ETags and If-Match, Idempotency-Key): how to create one, and a change to make to it.
+them (the contract in tests/contract/, ETags and If-Match, Idempotency-Key, ...): how to create
+one, a change to make to it, and the codes of its 404s.
 
 Each kind makes what its records need (a user, a client and project) in the test's fresh
 account and answers the collection's path, relative to the API base.
@@ -70,6 +71,9 @@ class Kind:
     # Two different changes, each of which really changes the record.
     update: dict[str, Any]
     other_update: dict[str, Any]
+    # The codes of a 404: an id the account never had, and one of its deleted records.
+    not_found: int
+    deleted: int
 
     def __str__(self) -> str:
         return self.name
@@ -81,12 +85,14 @@ def _kind(
     create: dict[str, Any],
     update: dict[str, Any],
     other_update: dict[str, Any],
+    not_found: int,
+    deleted: int,
 ) -> Kind:
     async def prepare(api: httpx.AsyncClient) -> str:
         await needs(api)
         return f"/{name}"
 
-    return Kind(name, prepare, create, update, other_update)
+    return Kind(name, prepare, create, update, other_update, not_found, deleted)
 
 
 async def _working_time_models(api: httpx.AsyncClient) -> str:
@@ -95,15 +101,17 @@ async def _working_time_models(api: httpx.AsyncClient) -> str:
 
 
 KINDS = [
-    _kind("clients", _none, {"name": "Globex"}, {"notes": "one"}, {"notes": "two"}),
+    _kind("clients", _none, {"name": "Globex"}, {"notes": "one"}, {"notes": "two"}, 11010, 11020),
     _kind(
         "projects",
         _acme,
         {"clientName": CLIENT, "projectName": "Shop"},
         {"notes": "one"},
         {"hourRate": 80},
+        12010,
+        12020,
     ),
-    _kind("tasks", _none, {"name": "Design"}, {"notes": "one"}, {"hourRate": 50}),
+    _kind("tasks", _none, {"name": "Design"}, {"notes": "one"}, {"hourRate": 50}, 13010, 13020),
     _kind(
         "users",
         _none,
@@ -116,6 +124,8 @@ KINDS = [
         },
         {"firstName": "Robert"},
         {"lastName": "Sample"},
+        14010,
+        14020,
     ),
     _kind(
         "project_time_entries",
@@ -129,6 +139,8 @@ KINDS = [
         },
         {"details": "one"},
         {"to": "2026-03-02T11:00:00.000Z"},
+        15010,
+        15020,
     ),
     _kind(
         "attendances",
@@ -136,6 +148,8 @@ KINDS = [
         {"user": USER, "from": "2026-03-02T08:00:00.000Z", "to": "2026-03-02T12:00:00.000Z"},
         {"notes": "one"},
         {"breakMinutes": 30},
+        16010,
+        16020,
     ),
     _kind(
         "absence_types",
@@ -143,6 +157,8 @@ KINDS = [
         {"name": "Training", "shortName": "TR"},
         {"color": "#123456"},
         {"shortName": "TRN"},
+        17110,
+        17120,
     ),
     _kind(
         "absences",
@@ -150,6 +166,8 @@ KINDS = [
         {"username": USER, "from": "2026-03-02", "to": "2026-03-03", "absenceType": 1},
         {"status": 1},
         {"status": 2},
+        17010,
+        17020,
     ),
     Kind(
         "working_time_models",
@@ -157,6 +175,8 @@ KINDS = [
         {"validFrom": "2026-01-01"},
         {"mondaySeconds": 3600},
         {"vacationDaysPerYear": 25},
+        14050,
+        14051,
     ),
 ]
 
