@@ -99,5 +99,6 @@ async def test_other_methods_are_not_allowed(api: httpx.AsyncClient, kind: Kind)
     collection, path, record = await _one(api, kind)
     assert_error(await api.patch(path, json=kind.update), 405, METHOD_NOT_ALLOWED)
     assert_error(await api.delete(collection), 405, METHOD_NOT_ALLOWED)
+    assert_error(await api.delete(f"{collection}/"), 405, METHOD_NOT_ALLOWED)
     assert_error(await api.put(collection, json=kind.update), 405, METHOD_NOT_ALLOWED)
     assert (await api.get(path)).json() == record

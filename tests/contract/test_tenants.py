@@ -55,3 +55,19 @@ async def test_another_accounts_writes_do_not_show_in_lists(
         assert response.status_code == 200, response.text
         assert response.json() == before.json()
         assert response.headers["X-Total-Count"] == before.headers["X-Total-Count"]
+
+
+@by_kind
+async def test_the_same_id_in_two_accounts_names_two_records(
+    api: httpx.AsyncClient, other_api: httpx.AsyncClient, kind: Kind
+) -> None:
+    collection = await kind.prepare(api)
+    mine = await _created(api, collection, kind)
+    record = (await api.get(f"{collection}/{mine}")).json()
+    theirs = await kind.prepare(other_api)
+    assert await _created(other_api, theirs, kind) == mine  # ids count per account
+    changed = await other_api.put(f"{theirs}/{mine}", json=kind.update)
+    assert changed.status_code == 200, changed.text
+    assert (await other_api.delete(f"{theirs}/{mine}")).status_code == 200
+    assert (await api.get(f"{collection}/{mine}")).json() == record
+    assert [r["id"] for r in (await api.get(collection)).json()].count(mine) == 1
