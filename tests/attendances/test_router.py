@@ -56,7 +56,6 @@ ATTENDANCE: dict[str, Any] = {
 AUTH_MISSING = 10001
 MALFORMED_JSON = 10004
 BODY_NOT_OBJECT = 10005
-METHOD_NOT_ALLOWED = 10008
 FIELD_REQUIRED = 10010
 FIELD_INVALID = 10011
 FIELD_READ_ONLY = 10012
@@ -163,12 +162,6 @@ def without(item: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 
 class TestCreate:
-    async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        assert_error(await anon.post("/attendances", json=ATTENDANCE), 401, AUTH_MISSING)
-        assert_error(await anon.post("/attendances/", json=ATTENDANCE), 401, AUTH_MISSING)
-        assert await everything(api) == []
-
     async def test_minimal(self, api: httpx.AsyncClient) -> None:
         user = await add_user(api)
         response = await api.post("/attendances", json=ATTENDANCE)
@@ -712,51 +705,10 @@ class TestClockOut:
         assert body["toUtc"] == "2025-03-04T16:00:00.000Z"
 
 
-# --- read -------------------------------------------------------------------------------------
-
-
-class TestGet:
-    async def test_get_and_get_by_post(self, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        body = await create(api)
-        for response in (
-            await api.get(f"/attendances/{body['id']}"),
-            await api.get(f"/attendances/{body['id']}/"),
-            await api.post(f"/attendances/{body['id']}"),
-            await api.post(f"/attendances/{body['id']}", json={}),
-        ):
-            assert response.status_code == 200, response.text
-            assert response.json() == body
-
-    async def test_post_with_a_body_is_not_an_update(self, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        body = await create(api)
-        response = await api.post(f"/attendances/{body['id']}", json={"notes": "x"})
-        assert_error(response, 405, METHOD_NOT_ALLOWED)
-        assert await fetch(api, body["id"]) == body
-
-    @pytest.mark.parametrize("raw_id", [str(NEVER), "0", "-1", "abc", "1.5", "9" * 30])
-    async def test_not_found(self, api: httpx.AsyncClient, raw_id: str) -> None:
-        assert_error(await api.get(f"/attendances/{raw_id}"), 404, NOT_FOUND)
-
-    async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        body = await create(api)
-        assert_error(await anon.get(f"/attendances/{body['id']}"), 401, AUTH_MISSING)
-        assert_error(await anon.get("/attendances"), 401, AUTH_MISSING)
-
-
 # --- update -----------------------------------------------------------------------------------
 
 
 class TestUpdate:
-    async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        body = await create(api)
-        response = await anon.put(f"/attendances/{body['id']}", json={"notes": "x"})
-        assert_error(response, 401, AUTH_MISSING)
-        assert await fetch(api, body["id"]) == body
-
     async def test_partial_update_keeps_the_rest(self, api: httpx.AsyncClient) -> None:
         await add_user(api)
         body = await create(api, notes="old", latitudeStart=1, breakMinutes=30)
@@ -920,33 +872,11 @@ class TestUpdate:
             ignored = response.headers["X-Ignored-Fields"].split(", ")
             assert set(ignored) == {"id", "userId", "timeZone", "fromUtc", "toUtc", "updatedAt"}
 
-    async def test_empty_update_changes_nothing(self, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        body = await create(api)
-        response = await api.put(f"/attendances/{body['id']}", json={})
-        assert response.status_code == 200, response.text
-        assert response.json() == body
-
-    async def test_unknown_and_deleted(self, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        body = await create(api)
-        response = await api.put(f"/attendances/{NEVER}", json={"notes": "x"})
-        assert_error(response, 404, NOT_FOUND)
-        assert (await api.delete(f"/attendances/{body['id']}")).status_code == 200
-        response = await api.put(f"/attendances/{body['id']}", json={"notes": "x"})
-        assert_error(response, 404, DELETED)
-
 
 # --- delete -----------------------------------------------------------------------------------
 
 
 class TestDelete:
-    async def test_anonymous(self, anon: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        body = await create(api)
-        assert_error(await anon.delete(f"/attendances/{body['id']}"), 401, AUTH_MISSING)
-        assert await listed(api) == [body]
-
     async def test_soft_delete(self, api: httpx.AsyncClient) -> None:
         await add_user(api)
         body = await create(api, notes="keep me")
@@ -971,10 +901,6 @@ class TestDelete:
         assert (await api.delete(f"/attendances/{running['id']}")).status_code == 200
         assert (await clock_in(api, "2025-03-04T10:00:00Z")).status_code == 201
 
-    async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        assert_error(await api.delete(f"/attendances/{NEVER}"), 404, NOT_FOUND)
-        assert_error(await api.delete("/attendances/abc"), 404, NOT_FOUND)
-
     async def test_attendances_outlive_their_user(self, api: httpx.AsyncClient) -> None:
         user = await add_user(api)
         body = await create(api)
@@ -997,10 +923,6 @@ async def three(api: httpx.AsyncClient) -> list[dict[str, Any]]:
 
 
 class TestList:
-    async def test_anonymous(self, anon: httpx.AsyncClient) -> None:
-        assert_error(await anon.get("/attendances"), 401, AUTH_MISSING)
-        assert_error(await anon.post("/attendances", json={}), 401, AUTH_MISSING)
-
     async def test_empty(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/attendances")
         assert response.status_code == 200
@@ -1124,22 +1046,6 @@ class TestList:
 
 
 class TestTenantIsolation:
-    @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
-    async def test_ids_answer_like_unknown_ones(
-        self, api: httpx.AsyncClient, other_api: httpx.AsyncClient, method: str
-    ) -> None:
-        await add_user(api)
-        body = await create(api, notes="secret notes")
-        gone = await create(api, **span(5, "09:00", "10:00"))
-        assert (await api.delete(f"/attendances/{gone['id']}")).status_code == 200
-        change = {"notes": "mine now"} if method == "PUT" else {}
-        for attendance_id in (body["id"], gone["id"]):
-            response = await other_api.request(method, f"/attendances/{attendance_id}", json=change)
-            # 16010, never 16020: that would reveal the record exists.
-            assert_error(response, 404, NOT_FOUND)
-            assert "secret" not in response.text and "alice" not in response.text
-        assert await fetch(api, body["id"]) == body
-
     async def test_usernames_answer_like_unknown_ones(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
     ) -> None:

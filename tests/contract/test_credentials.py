@@ -43,14 +43,26 @@ async def test_every_route_refuses_bad_credentials_and_changes_nothing(
     async with client(app, headers(account)) as stranger:
         for method, url, body in [
             ("GET", collection, None),
+            ("GET", f"{collection}/", None),
             ("POST", collection, {}),
             ("POST", collection, kind.create),
+            ("POST", f"{collection}/", kind.create),
             ("GET", path, None),
+            ("GET", f"{path}/", None),
             ("POST", path, {}),
             ("PUT", path, kind.update),
+            ("PUT", f"{path}/", kind.update),
             ("DELETE", path, None),
+            ("DELETE", f"{path}/", None),
+            # Credentials come first: before the query, the path's id and the body are read.
+            ("GET", f"{collection}?limit=5000", None),
+            ("GET", f"{collection}/abc", None),
+            ("POST", collection, b"{not json"),
         ]:
-            response = await stranger.request(method, url, json=body)
+            if isinstance(body, bytes):
+                response = await stranger.request(method, url, content=body)
+            else:
+                response = await stranger.request(method, url, json=body)
             assert_error(response, 401, code)
             assert not [s for s in secrets if s in response.text], (method, url)
     assert (await api.get(path)).json() == record

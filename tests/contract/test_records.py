@@ -59,7 +59,8 @@ async def test_an_id_the_account_never_had_is_not_found(api: httpx.AsyncClient, 
         path = f"{collection}/{record_id}"
         for method, body in [("GET", None), ("POST", {}), ("PUT", kind.update), ("DELETE", None)]:
             response = await api.request(method, path, json=body)
-            assert_error(response, 404, kind.not_found)
+            error = assert_error(response, 404, kind.not_found)
+            assert str(record_id) in error["detail"]
 
 
 @by_kind

@@ -37,9 +37,12 @@ async def test_another_accounts_ids_answer_like_missing_ones(
     record = (await api.get(f"{collection}/{live}")).json()
     theirs = await kind.prepare(other_api)
     for method in ("GET", "POST", "PUT", "DELETE"):
-        for record_id in (live, gone, NEVER):
+        never = await _send(other_api, kind, method, f"{theirs}/{NEVER}")
+        assert_error(never, 404, kind.not_found)
+        for record_id in (live, gone):
             response = await _send(other_api, kind, method, f"{theirs}/{record_id}")
-            assert_error(response, 404, kind.not_found)
+            # The very answer a missing id gets: nothing of the record, not even its deletion.
+            assert response.text == never.text.replace(str(NEVER), str(record_id))
     assert (await api.get(f"{collection}/{live}")).json() == record
 
 
