@@ -23,6 +23,7 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import BaseModel
 
 from timetrack import migrate
 from timetrack.accounts.service import Credentials, create_account
@@ -229,6 +230,24 @@ async def unknown_key(app: FastAPI, account: Credentials) -> AsyncIterator[httpx
     """A key no account has, with ``account``'s real secret."""
     async with client(app, {KEY: "ttk_unknown", SECRET: account.api_secret}) as caller:
         yield caller
+
+
+@pytest.fixture
+async def doc(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document, as ``/openapi.json`` serves it."""
+    async with client(app, base_url="http://testserver") as root:
+        response = await root.get("/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def assert_documented(doc: dict[str, Any], model: type[BaseModel], item: dict[str, Any]) -> None:
+    """``item`` has the keys the document gives the read model ``model``, and validates
+    against it."""
+    schema = doc["components"]["schemas"][model.__name__]
+    assert set(schema["required"]) <= set(item) <= set(schema["properties"]), item
+    model.model_validate(item, strict=True, by_alias=True, by_name=False)
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import KEY, NEVER, SECRET, assert_error, assert_errors, client
-from fastapi import FastAPI
+from conftest import NEVER, assert_documented, assert_error, assert_errors
 
 from timetrack.absences.schemas import AbsenceRead
-from timetrack.accounts.service import Credentials
 
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 ABSENCE_KEYS = {
@@ -113,65 +111,6 @@ async def ann(api: httpx.AsyncClient) -> dict[str, Any]:
     return await make_user(api, "ann")
 
 
-@pytest.fixture
-async def doc(app: FastAPI) -> dict[str, Any]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as root:
-        response = await root.get("/openapi.json")
-    assert response.status_code == 200
-    document: dict[str, Any] = response.json()
-    return document
-
-
-def check_documented(doc: dict[str, Any], item: dict[str, Any]) -> None:
-    """``item`` has the documented keys, and validates against the read model."""
-    schema = doc["components"]["schemas"]["AbsenceRead"]
-    assert set(schema["required"]) <= set(item) <= set(schema["properties"]), item
-    AbsenceRead.model_validate(item, strict=True, by_alias=True, by_name=False)
-
-
-# --- authentication ---------------------------------------------------------------------------
-
-ENDPOINTS = [
-    ("GET", "/absences", None),
-    ("POST", "/absences", {}),
-    ("POST", "/absences", body_of()),
-    ("GET", "/absences/1", None),
-    ("POST", "/absences/1", {}),
-    ("PUT", "/absences/1", {"status": 1}),
-    ("DELETE", "/absences/1", None),
-]
-
-
-class TestAuthentication:
-    @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
-    @pytest.mark.parametrize("who", ["anon", "only_key", "wrong_secret", "unknown_key"])
-    async def test_refused(
-        self,
-        app: FastAPI,
-        account: Credentials,
-        api: httpx.AsyncClient,
-        ann: dict[str, Any],
-        who: str,
-        method: str,
-        path: str,
-        body: dict[str, Any] | None,
-    ) -> None:
-        record = await create(api, notes="private")
-        headers = {
-            "anon": {},
-            "only_key": {KEY: account.api_key},
-            "wrong_secret": {KEY: account.api_key, SECRET: "tts_" + "x" * 43},
-            "unknown_key": {KEY: "ttk_unknown", SECRET: account.api_secret},
-        }[who]
-        async with client(app, headers) as caller:
-            response = await caller.request(method, path, json=body)
-        assert_error(response, 401, 10001 if who in ("anon", "only_key") else 10002)
-        assert "private" not in response.text and "ann" not in response.text
-        assert await listed(api) == [record]
-
-
 # --- create -----------------------------------------------------------------------------------
 
 
@@ -203,7 +142,7 @@ class TestCreate:
         assert "X-Ignored-Fields" not in response.headers
         assert await fetch(api, 1) == created
         assert await listed(api) == [created]
-        check_documented(doc, created)
+        assert_documented(doc, AbsenceRead, created)
 
     async def test_raw_json(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         await create(api, "2026-02-03", "2026-02-04", SICK)
@@ -477,10 +416,6 @@ class TestCreate:
             assert (await api.post("/absences", json=body)).status_code in (400, 409)
         assert await ids(api) == [1]
         assert (await create(api, "2026-08-01"))["id"] == 2
-
-    async def test_malformed(self, api: httpx.AsyncClient) -> None:
-        assert_error(await api.post("/absences", content=b"{"), 400, 10004)
-        assert_error(await api.post("/absences", content=b"[]"), 400, 10005)
 
 
 # --- overlaps ---------------------------------------------------------------------------------
@@ -789,25 +724,6 @@ class TestList:
 
 
 class TestGet:
-    async def test_get_and_post_read(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
-        created = await create(api)
-        assert await fetch(api, created["id"]) == created
-        assert (await api.get(f"/absences/{created['id']}/")).json() == created
-        by_post = await api.post(f"/absences/{created['id']}", json={})
-        assert by_post.status_code == 200 and by_post.json() == created
-        assert_error(await api.post(f"/absences/{created['id']}", json={"status": 1}), 405, 10008)
-        assert (await fetch(api, created["id"]))["status"] == 0
-
-    async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        assert_error(await api.get(f"/absences/{NEVER}"), 404, 17010)
-        assert_error(await api.post(f"/absences/{NEVER}", json={}), 404, 17010)
-
-    async def test_deleted(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
-        created = await create(api)
-        assert (await api.delete(f"/absences/{created['id']}")).status_code == 200
-        assert_error(await api.get(f"/absences/{created['id']}"), 404, 17020)
-        assert_error(await api.post(f"/absences/{created['id']}", json={}), 404, 17020)
-
     async def test_of_a_deleted_user(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         created = await create(api)
         assert (await api.delete(f"/users/{ann['id']}")).status_code == 200
@@ -836,7 +752,7 @@ class TestUpdate:
         assert updated["updatedAt"] > created["updatedAt"]
         assert f'"status":{stored}' in response.text
         assert await fetch(api, created["id"]) == updated
-        check_documented(doc, updated)
+        assert_documented(doc, AbsenceRead, updated)
 
     async def test_every_transition(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         created = await create(api)
@@ -848,15 +764,6 @@ class TestUpdate:
     ) -> None:
         created = await create(api)
         assert await set_status(api, created["id"], 0) == created
-
-    @pytest.mark.parametrize("raw", [b"{}", b""])
-    async def test_empty_body_changes_nothing(
-        self, api: httpx.AsyncClient, ann: dict[str, Any], raw: bytes
-    ) -> None:
-        created = await create(api)
-        response = await api.put(f"/absences/{created['id']}", content=raw)
-        assert response.status_code == 200
-        assert response.json() == created
 
     @pytest.mark.parametrize(
         "status", [3, -1, 10, "3", "approved", "", True, None, 1.5, [1], " 1 ", "01", "+1"]
@@ -979,12 +886,6 @@ class TestUpdate:
         assert (await api.delete(f"/users/{ann['id']}")).status_code == 200
         assert (await set_status(api, created["id"], 1))["status"] == 1
 
-    async def test_not_found_and_deleted(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
-        assert_error(await api.put(f"/absences/{NEVER}", json={"status": 1}), 404, 17010)
-        created = await create(api)
-        assert (await api.delete(f"/absences/{created['id']}")).status_code == 200
-        assert_error(await api.put(f"/absences/{created['id']}", json={"status": 1}), 404, 17020)
-
 
 # --- delete -----------------------------------------------------------------------------------
 
@@ -1000,7 +901,7 @@ class TestDelete:
         assert deleted["deleted"] is True
         assert deleted == {**created, "deleted": True, "updatedAt": deleted["updatedAt"]}
         assert '"deleted":true' in response.text
-        check_documented(doc, deleted)
+        assert_documented(doc, AbsenceRead, deleted)
         assert await listed(api) == []
         assert_error(await api.delete(f"/absences/{created['id']}"), 404, 17020)
 
@@ -1013,10 +914,6 @@ class TestDelete:
         response = await api.delete(f"/absences/{created['id']}")
         assert response.status_code == 200
         assert response.json()["status"] == status
-
-    async def test_not_found(self, api: httpx.AsyncClient) -> None:
-        assert_error(await api.delete(f"/absences/{NEVER}"), 404, 17010)
-        assert_error(await api.delete("/absences/x"), 404, 17010)
 
     async def test_frees_the_days(self, api: httpx.AsyncClient, ann: dict[str, Any]) -> None:
         created = await create(api, "2026-07-01", "2026-07-10")
@@ -1037,38 +934,3 @@ class TestTenantIsolation:
             response = await other_api.get("/absences", params=params)
             assert response.json() == []
             assert response.headers["X-Total-Count"] == "0"
-
-    @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE"])
-    async def test_record_answers_like_a_missing_one(
-        self,
-        api: httpx.AsyncClient,
-        other_api: httpx.AsyncClient,
-        ann: dict[str, Any],
-        method: str,
-    ) -> None:
-        created = await create(api, notes="secret notes")
-        body = {"status": 1} if method == "PUT" else {}
-        response = await other_api.request(method, f"/absences/{created['id']}", json=body)
-        never = await other_api.request(method, f"/absences/{NEVER}", json=body)
-        assert response.status_code == never.status_code == 404
-        assert response.json()["errors"][0]["code"] == never.json()["errors"][0]["code"] == 17010
-        assert "secret" not in response.text and "ann" not in response.text
-        assert await fetch(api, created["id"]) == created
-
-    async def test_deleted_record_answers_like_a_missing_one(
-        self, api: httpx.AsyncClient, other_api: httpx.AsyncClient, ann: dict[str, Any]
-    ) -> None:
-        created = await create(api)
-        assert (await api.delete(f"/absences/{created['id']}")).status_code == 200
-        assert_error(await other_api.get(f"/absences/{created['id']}"), 404, 17010)
-
-    async def test_same_ids_stay_apart(
-        self, api: httpx.AsyncClient, other_api: httpx.AsyncClient, ann: dict[str, Any]
-    ) -> None:
-        await make_user(other_api, "ann")
-        mine = await create(api)
-        theirs = await create(other_api)  # the same user name and days: another account
-        assert mine["id"] == theirs["id"] == 1
-        await set_status(other_api, 1, 1)
-        assert (await other_api.delete("/absences/1")).status_code == 200
-        assert await fetch(api, 1) == mine
