@@ -176,39 +176,6 @@ class TestListClients:
             await api.get("/clients", params={"name": "x" * 256}), 400, 10013, parameter="name"
         )
 
-    async def test_body_on_get_is_ignored(self, api: httpx.AsyncClient) -> None:
-        await create(api)
-        response = await api.request("GET", "/clients", content=b"not json at all")
-        assert response.status_code == 200
-        assert [c["name"] for c in response.json()] == ["Acme"]
-
-    @pytest.mark.parametrize(
-        ("params", "parameter"),
-        [
-            ({"limit": 5000}, "limit"),
-            ({"limit": 1001}, "limit"),
-            ({"limit": -1}, "limit"),
-            ({"limit": "ten"}, "limit"),
-            ({"page_number": -1}, "page_number"),
-            ({"page_number": "x"}, "page_number"),
-            ({"page_number": 2**70}, "page_number"),
-            ({"page": 0}, "page"),
-        ],
-    )
-    async def test_bad_paging(
-        self, api: httpx.AsyncClient, params: dict[str, Any], parameter: str
-    ) -> None:
-        assert_error(await api.get("/clients", params=params), 400, 10013, parameter=parameter)
-
-    async def test_limit_bounds_accepted(self, api: httpx.AsyncClient) -> None:
-        await create(api)
-        full = await api.get("/clients", params={"limit": 1000})
-        assert [c["name"] for c in full.json()] == ["Acme"]
-        none = await api.get("/clients", params={"limit": 0})
-        assert none.status_code == 200
-        assert none.json() == []
-        assert none.headers["X-Total-Count"] == "1"
-
 
 # --- create (and the list-by-POST the vendor's curl examples do) ------------------------------
 
@@ -394,12 +361,6 @@ class TestCreateClient:
         paged = await api.post("/clients?name=acme&limit=1&page_number=1", json={})
         assert [c["name"] for c in paged.json()] == ["ACME Two"]
         assert paged.headers["X-Total-Count"] == "3"
-
-    async def test_empty_body_list_bad_paging(self, api: httpx.AsyncClient) -> None:
-        assert_error(await api.post("/clients?limit=5000", json={}), 400, 10013, parameter="limit")
-        assert_error(
-            await api.post("/clients?page_number=-1", json={}), 400, 10013, parameter="page_number"
-        )
 
     # --- conflicts -----------------------------------------------------------------------------
 

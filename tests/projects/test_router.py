@@ -247,13 +247,6 @@ class TestListProjects:
         assert r.headers["X-Total-Count"] == "3"
         assert await names(api, "?projectName=web") == []
 
-    async def test_body_on_get_is_ignored(
-        self, api: httpx.AsyncClient, catalogue: dict[str, dict[str, Any]]
-    ) -> None:
-        r = await api.request("GET", "/projects", json={"projectName": "Ignored", "x": 1})
-        assert r.status_code == 200, r.text
-        assert [p["projectName"] for p in r.json()] == ALL_NAMES
-
     @pytest.mark.parametrize("parameter", ["projectName", "clientName"])
     async def test_filter_with_nul(
         self, api: httpx.AsyncClient, catalogue: dict[str, Any], parameter: str
@@ -378,32 +371,6 @@ class TestListProjectsPaging:
 
     async def test_limit_1000(self, api: httpx.AsyncClient, catalogue: dict[str, Any]) -> None:
         assert await names(api, "?limit=1000") == ALL_NAMES
-
-    @pytest.mark.parametrize(
-        ("query", "parameter"),
-        [
-            ("limit=5000", "limit"),
-            ("limit=1001", "limit"),
-            ("limit=-1", "limit"),
-            ("limit=abc", "limit"),
-            ("limit=1.5", "limit"),
-            ("limit=", "limit"),
-            ("page_number=-1", "page_number"),
-            ("page_number=x", "page_number"),
-            ("page_number=99999999999999999999", "page_number"),
-            ("page=0", "page"),
-            ("page=-3", "page"),
-            ("page=first", "page"),
-        ],
-    )
-    async def test_bad_paging(
-        self, api: httpx.AsyncClient, catalogue: dict[str, Any], query: str, parameter: str
-    ) -> None:
-        r = await api.get(f"/projects?{query}")
-        assert_error(r, 400, PARAMETER_INVALID, parameter=parameter)
-        # the POST-read form validates the same way
-        r = await api.post(f"/projects?{query}", json={})
-        assert_error(r, 400, PARAMETER_INVALID, parameter=parameter)
 
 
 class TestListProjectsByPost:
