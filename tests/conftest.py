@@ -41,6 +41,10 @@ KEY = "X-TimeTrack-Api-Key"
 SECRET = "X-TimeTrack-Api-Secret"
 NEVER = 987_654_321  # an id no test account ever reaches
 API_BASE = "http://testserver/api/v2/ext"
+# The wire's own error codes, shared by every resource (src/timetrack/errors.py).
+AUTH_MISSING, AUTH_INVALID = 10001, 10002
+MALFORMED_JSON, BODY_NOT_OBJECT, METHOD_NOT_ALLOWED = 10004, 10005, 10008
+FIELD_REQUIRED, FIELD_INVALID, FIELD_READ_ONLY, PARAMETER_INVALID = 10010, 10011, 10012, 10013
 
 
 @dataclass

@@ -23,6 +23,11 @@ async def _ok(response: httpx.Response, status: int = 201) -> dict[str, Any]:
     return body
 
 
+async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST ``body`` to ``path``, which must create: the new record."""
+    return await _ok(await api.post(path, json=body))
+
+
 async def make_user(api: httpx.AsyncClient, username: str = USER) -> dict[str, Any]:
     return await _ok(
         await api.post(

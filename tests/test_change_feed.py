@@ -16,19 +16,13 @@ from typing import Any
 import httpx
 import pytest
 from conftest import assert_error
+from records import created
 
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 TICK = 0.01  # between writes that need distinct millisecond timestamps
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await api.post(path, json=body)
-    assert response.status_code == 201, response.text
-    record: dict[str, Any] = response.json()
-    return record
 
 
 def parse_utc(text: str) -> datetime:

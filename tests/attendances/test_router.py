@@ -16,8 +16,18 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import assert_error
+from conftest import (
+    AUTH_MISSING,
+    BODY_NOT_OBJECT,
+    FIELD_INVALID,
+    FIELD_READ_ONLY,
+    FIELD_REQUIRED,
+    MALFORMED_JSON,
+    PARAMETER_INVALID,
+    assert_error,
+)
 from pydantic import BaseModel, ConfigDict
+from records import created
 
 from timetrack.attendances import service
 from timetrack.attendances.schemas import AttendanceRead
@@ -53,13 +63,6 @@ ATTENDANCE: dict[str, Any] = {
 }
 
 # Codes (src/timetrack/errors.py).
-AUTH_MISSING = 10001
-MALFORMED_JSON = 10004
-BODY_NOT_OBJECT = 10005
-FIELD_REQUIRED = 10010
-FIELD_INVALID = 10011
-FIELD_READ_ONLY = 10012
-PARAMETER_INVALID = 10013
 USER_UNKNOWN = 14040
 NOT_FOUND = 16010
 DELETED = 16020
@@ -73,13 +76,6 @@ CLOCK_OUT_BEFORE_IN = 16043
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await api.post(path, json=body)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 async def add_user(

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from cli_support import Cli, cli_api, cli_runner, point_cli_at
 from conftest import scratch_postgres
+from records import created
 
 from timetrack.accounts.service import Credentials
 from timetrack.audit import service as audit_service
@@ -33,13 +34,6 @@ async def log(api: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = response.json()
     assert response.headers["X-Total-Count"] == str(len(entries))
     return entries
-
-
-async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await api.post(path, json=body)
-    assert response.status_code == 201, response.text
-    item: dict[str, Any] = response.json()
-    return item
 
 
 def user_body(username: str = "alice", **fields: Any) -> dict[str, Any]:

@@ -10,10 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import assert_error
+from conftest import BODY_NOT_OBJECT, MALFORMED_JSON, assert_error
 from records import KINDS, Kind, create
 
-MALFORMED_JSON, BODY_NOT_OBJECT = 10004, 10005
 JSON = {"Content-Type": "application/json"}
 MALFORMED = [b"{", b'{"a": 1,}', b"name=Acme", b"\xff\xfe", b"\x00"]
 NOT_OBJECTS = [b"[]", b"[{}]", b'"x"', b"5", b"true", b"null"]

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import assert_error
+from conftest import PARAMETER_INVALID, assert_error
 from records import KINDS, Kind, create
 
-PARAMETER_INVALID = 10013
 REFUSED = [
     ("limit=5000", "limit"),
     ("limit=1001", "limit"),

@@ -9,10 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import NEVER, assert_error
+from conftest import BODY_NOT_OBJECT, MALFORMED_JSON, METHOD_NOT_ALLOWED, NEVER, assert_error
 from records import KINDS, Kind, create
-
-MALFORMED_JSON, BODY_NOT_OBJECT, METHOD_NOT_ALLOWED = 10004, 10005, 10008
 
 by_kind = pytest.mark.parametrize("kind", KINDS, ids=str)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import assert_error
+from conftest import FIELD_INVALID, FIELD_REQUIRED, PARAMETER_INVALID, assert_error
 
 from timetrack.errors import ALL_CODES
 
@@ -31,9 +31,6 @@ PROJECT_KEYS = {
 }
 
 # Codes (src/timetrack/errors.py).
-FIELD_REQUIRED = 10010
-FIELD_INVALID = 10011
-PARAMETER_INVALID = 10013
 CLIENT_UNKNOWN = 11040
 PROJECT_DELETED = 12020
 PROJECT_NAME_TAKEN = 12030

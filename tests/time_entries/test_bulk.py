@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from conftest import assert_error, assert_errors
+from conftest import FIELD_INVALID, FIELD_REQUIRED, MALFORMED_JSON, assert_error, assert_errors
 
 from .test_router import (
     CLIENT_UNKNOWN,
@@ -24,9 +24,6 @@ from .test_router import (
     ENTRY_KEYS,
     ENTRY_NOT_FOUND,
     ENTRY_WORKED_INCONSISTENT,
-    FIELD_INVALID,
-    FIELD_REQUIRED,
-    MALFORMED_JSON,
     PROJECT_UNKNOWN,
     TASK_UNKNOWN,
     USER_UNKNOWN,

@@ -15,7 +15,16 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import assert_error
+from conftest import (
+    BODY_NOT_OBJECT,
+    FIELD_INVALID,
+    FIELD_READ_ONLY,
+    FIELD_REQUIRED,
+    MALFORMED_JSON,
+    PARAMETER_INVALID,
+    assert_error,
+)
+from records import created
 
 from timetrack import crud
 
@@ -60,12 +69,6 @@ ENTRY: dict[str, Any] = {
 }
 
 # Codes (src/timetrack/errors.py).
-MALFORMED_JSON = 10004
-BODY_NOT_OBJECT = 10005
-FIELD_REQUIRED = 10010
-FIELD_INVALID = 10011
-FIELD_READ_ONLY = 10012
-PARAMETER_INVALID = 10013
 CLIENT_UNKNOWN = 11040
 PROJECT_UNKNOWN = 12040
 TASK_UNKNOWN = 13040
@@ -78,13 +81,6 @@ ENTRY_WORKED_INCONSISTENT = 15032
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await api.post(path, json=body)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 async def add_client(api: httpx.AsyncClient, name: str = "Acme") -> dict[str, Any]:

@@ -20,8 +20,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import assert_error, client
+from conftest import FIELD_INVALID, PARAMETER_INVALID, assert_error, client
 from fastapi import FastAPI
+from records import created
 
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
@@ -31,8 +32,6 @@ BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
 TOKYO = "Asia/Tokyo"
 
-FIELD_INVALID = 10011
-PARAMETER_INVALID = 10013
 ENTRY_END_BEFORE_START = 15030
 ENTRY_WORKED_INCONSISTENT = 15032
 STORED = (
@@ -51,13 +50,6 @@ STORED = (
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await api.post(path, json=body)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 async def add_user(api: httpx.AsyncClient, username: str, zone: str | None) -> dict[str, Any]:
