@@ -16,7 +16,7 @@ import orjson
 import pytest
 from conftest import FIELD_INVALID, FIELD_REQUIRED, MALFORMED_JSON, assert_error, assert_errors
 
-from .test_router import (
+from .common import (
     CLIENT_UNKNOWN,
     ENTRY,
     ENTRY_BREAK_TOO_LONG,

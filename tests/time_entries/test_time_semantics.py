@@ -4,8 +4,8 @@ On the wire a timestamp ending in ``Z`` (or with no offset) is the user's local 
 explicit offset names an instant, converted into the user's zone. Responses write local wall
 clock as ``...T09:00:00.000Z`` and add ``fromUtc``/``toUtc``/``timeZone``. The database keeps
 the true instant (``start_at``/``end_at``), the wall-clock text (``start_local``/``end_local``)
-and the zone. Wall-clock times that do not name exactly one instant follow RFC 5545: a time in
-a spring-forward gap is read with the offset before the gap, an ambiguous fall-back time is its
+and the zone. Wall-clock times that do not name exactly one instant follow RFC 5545: a time in a
+spring-forward gap is read with the offset before the gap, an ambiguous fall-back time is its
 first occurrence.
 
 Europe/Berlin in 2025: clocks go 02:00 CET -> 03:00 CEST on 30 March (00:59:59 UTC is the last
