@@ -1,4 +1,4 @@
-"""Fixtures of this package's tests."""
+"""Fixtures of the tests in tests/timers/ (their helpers are in common.py)."""
 
 from __future__ import annotations
 
