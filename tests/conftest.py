@@ -148,13 +148,14 @@ async def other_account(database: Database) -> Credentials:
 
 
 def client(
-    app: FastAPI,
+    app: Any,  # any ASGI application: the app, or the app wrapped in middleware
     auth: Credentials | dict[str, str] | None = None,
     *,
     base_url: str = API_BASE,
 ) -> httpx.AsyncClient:
-    """A client of ``app`` at the API base: signed in as ``auth`` (an account's credentials),
-    or sending exactly the headers ``auth`` names, or anonymous."""
+    """An HTTP client of ``app`` in process, at the API base unless ``base_url`` says otherwise:
+    signed in as ``auth`` (an account's credentials), or sending exactly the headers ``auth``
+    names, or anonymous."""
     headers = auth_headers(auth) if isinstance(auth, Credentials) else dict(auth or {})
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url=base_url, headers=headers

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Backend, assert_error, auth_headers
+from conftest import Backend, assert_error, auth_headers, client
 from fastapi import FastAPI
 from pydantic import ValidationError
 from test_ignored_query import reads, records, sample, url_of
@@ -114,12 +114,8 @@ async def unlimited(
     """A client of an app without the per-key rate limit: the walk sends over a thousand
     requests."""
     app = create_app(backend.settings.model_copy(update={"rate_limit_enabled": False}), database)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url=f"http://testserver{API}",
-        headers=auth_headers(account),
-    ) as client:
-        yield client
+    async with client(app, auth_headers(account)) as caller:
+        yield caller
     await app.state.rate_limiter.aclose()
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Backend, assert_error, auth_headers
+from conftest import Backend, assert_error, auth_headers, client
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from records import CLIENT, PROJECT, make_project
@@ -202,11 +202,7 @@ async def world(backend: Backend, database: Database, account: Credentials) -> A
     """The test's account, through an app without the per-key rate limit: hundreds of writes
     a second would otherwise only test 429."""
     app = create_app(backend.settings.model_copy(update={"rate_limit_enabled": False}), database)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=auth_headers(account),
-    ) as api:
+    async with client(app, auth_headers(account)) as api:
         await make_project(api)
         yield World(api)
 

@@ -836,9 +836,7 @@ async def _snapshot(
 async def test_a_second_account_reads_changes_and_learns_nothing_of_the_first(
     walk_app: FastAPI, database: Database
 ) -> None:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=walk_app), base_url="http://testserver"
-    ) as root:
+    async with client(walk_app, base_url="http://testserver") as root:
         doc = (await root.get("/openapi.json")).json()
     operations, uncovered = _operations(doc)
     assert not uncovered, "operations the walk's rules do not cover:\n" + "\n".join(uncovered)

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import assert_error, assert_errors
+from conftest import assert_error, assert_errors, client
 from fastapi import FastAPI
 
 from timetrack import jsonbody
@@ -323,11 +323,7 @@ async def small_api(
         "X-TimeTrack-Api-Key": account.api_key,
         "X-TimeTrack-Api-Secret": account.api_secret,
     }
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    ) as caller:
+    async with client(app, headers) as caller:
         yield caller
 
 
@@ -392,9 +388,7 @@ class TestUnknownRoutesAndMethods:
         assert_error(await api.get(path), 404, 10007)
 
     async def test_unknown_route_outside_the_api(self, app: FastAPI) -> None:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as caller:
+        async with client(app, base_url="http://testserver") as caller:
             assert_error(await caller.get("/no/such/page"), 404, 10007)
             assert_error(await caller.get("/api/v2/ext"), 404, 10007)
 
@@ -583,9 +577,7 @@ class TestErrorEnvelope:
 
 class TestHealth:
     async def test_healthz_without_auth(self, app: FastAPI) -> None:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as caller:
+        async with client(app, base_url="http://testserver") as caller:
             response = await caller.get("/healthz")
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"

@@ -10,15 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import assert_error
+from conftest import KEY, NEVER, SECRET, assert_error, client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
-NEVER = 987_654_321
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 MODEL_KEYS = {
     "id",
@@ -80,14 +77,6 @@ async def create_model(api: httpx.AsyncClient, user_id: int, **fields: Any) -> d
     return body
 
 
-def client_of(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    )
-
-
 @pytest.fixture
 async def user(api: httpx.AsyncClient) -> dict[str, Any]:
     return await create_user(api)
@@ -117,7 +106,7 @@ async def test_requires_credentials(anon: httpx.AsyncClient, method: str, path: 
 
 
 async def test_wrong_secret(app: FastAPI, account: Credentials) -> None:
-    async with client_of(app, {KEY: account.api_key, SECRET: "tts_wrong"}) as caller:
+    async with client(app, {KEY: account.api_key, SECRET: "tts_wrong"}) as caller:
         assert_error(await caller.get("/users/1/working_time_models"), 401, 10002)
         assert_error(await caller.get("/users/1/leave_balance"), 401, 10002)
 
@@ -547,7 +536,7 @@ async def bavaria(database: Database) -> Credentials:
 
 @pytest.fixture
 async def by_api(app: FastAPI, bavaria: Credentials) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_of(app, {KEY: bavaria.api_key, SECRET: bavaria.api_secret}) as caller:
+    async with client(app, bavaria) as caller:
         yield caller
 
 
