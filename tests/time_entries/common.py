@@ -1,5 +1,6 @@
 """Helpers of the ``/project_time_entries`` tests (SPEC §1 wire conventions, §2 "Project time
-entries"). Time zones, DST and the time filters are in ``test_time_semantics.py``.
+entries"). Time zones, DST and the time filters are in test_daylight_saving.py, test_zones.py
+and test_range_filters.py.
 
 Every test runs on SQLite and PostgreSQL (tests/conftest.py), each in fresh accounts. Users here
 live in the account's default zone (UTC) unless a test says otherwise, so wall-clock and UTC
