@@ -1,4 +1,6 @@
-"""The change feed on every list (SPEC §3): ``updatedAt``, ``updatedSince``, ``includeDeleted``.
+"""The change feed on every list (SPEC §3): ``updatedAt``, ``updatedSince``, ``includeDeleted``,
+for every resource whose list starts empty (absence types start with six defaults and have a
+change-feed test of their own, tests/absence_types/test_list.py).
 
 A sync client keeps the newest ``updatedAt`` it has seen and asks for everything changed at or
 after it; with ``includeDeleted=true`` it also learns of deletions.
@@ -49,6 +51,7 @@ class Context:
     client: bool = False
     user: bool = False
     projects: set[str] | None = None
+    group_users: set[str] | None = None
 
     def next(self) -> int:
         self.count += 1
@@ -76,6 +79,21 @@ class Context:
             )
             self.user = True
         return "feeder"
+
+    async def group_user(self, group: str) -> str:
+        """A user named after ``group``, so that the user filters select a group's records."""
+        self.group_users = self.group_users or set()
+        if group not in self.group_users:
+            body = {
+                "username": group,
+                "firstName": "Group",
+                "lastName": "User",
+                "email": f"{group}@example.com",
+                "password": "correct horse battery",
+            }
+            await created(self.api, "/users", body)
+            self.group_users.add(group)
+        return group
 
     async def feed_project(self, name: str) -> str:
         self.projects = self.projects or set()
@@ -129,6 +147,22 @@ async def _entry(ctx: Context, group: str) -> dict[str, Any]:
     return await created(ctx.api, "/project_time_entries", body)
 
 
+async def _attendance(ctx: Context, group: str) -> dict[str, Any]:
+    day = ctx.next()  # later attendances start later: the list is ordered by start
+    body = {
+        "user": await ctx.group_user(group),
+        "from": f"2025-05-{day:02d}T08:00:00.000Z",
+        "to": f"2025-05-{day:02d}T12:00:00.000Z",
+    }
+    return await created(ctx.api, "/attendances", body)
+
+
+async def _absence(ctx: Context, group: str) -> dict[str, Any]:
+    day = f"2025-05-{ctx.next():02d}"
+    body = {"username": await ctx.group_user(group), "from": day, "to": day, "absenceType": 1}
+    return await created(ctx.api, "/absences", body)
+
+
 @dataclass(frozen=True)
 class Kind:
     path: str
@@ -147,6 +181,8 @@ KINDS = [
     Kind("/tasks", _task, {"notes": "changed"}, lambda g: {"name": g}),
     Kind("/users", _user, {"firstName": "Changed"}, lambda g: {"username": g}),
     Kind("/project_time_entries", _entry, {"details": "changed"}, lambda g: {"projectName": g}),
+    Kind("/attendances", _attendance, {"notes": "changed"}, lambda g: {"user": g}),
+    Kind("/absences", _absence, {"status": 1}, lambda g: {"username": g}),
 ]
 
 
