@@ -118,19 +118,6 @@ class TestList:
             assert_error(response, 400, PARAMETER_INVALID, parameter=parameter)
         assert await listed(api) == [keep]
 
-    async def test_paging(self, api: httpx.AsyncClient) -> None:
-        await add_user(api)
-        made = [await create(api, **span(day, "09:00", "10:00")) for day in (5, 3, 1, 4, 2)]
-        by_start = sorted(made, key=lambda a: a["from"])
-        response = await api.get("/attendances", params={"limit": 2, "page_number": 1})
-        assert response.json() == by_start[2:4]
-        assert response.headers["X-Total-Count"] == "5"
-        assert 'rel="next"' in response.headers["Link"]
-        assert 'rel="prev"' in response.headers["Link"]
-        assert (await api.get("/attendances", params={"limit": 2, "page": 3})).json() == by_start[
-            4:
-        ]
-
 
 class TestTenantIsolation:
     async def test_usernames_answer_like_unknown_ones(
