@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import client
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
 
@@ -23,10 +24,8 @@ METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 @pytest.fixture
 async def root(app: FastAPI) -> Any:
     """A client at the server root, without credentials."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
-        yield client
+    async with client(app, base_url="http://testserver") as caller:
+        yield caller
 
 
 @pytest.fixture
