@@ -6,6 +6,7 @@ Create Date: 2026-12-06 07:10:54.449204
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _auth_failures(*keys: str) -> None:
-    columns = [
+    columns: list[sa.Column[Any]] = [
         sa.Column("account_id", sa.BigInteger(), nullable=False),
         sa.Column("subject", sa.String(length=40), nullable=False),
         sa.Column("full_at", sa.BigInteger(), nullable=False),
