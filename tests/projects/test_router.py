@@ -27,6 +27,7 @@ PROJECT_KEYS = {
     "hourRate",
     "timeEstimated",
     "budgetEstimated",
+    "assignedUsers",
     "updatedAt",
 }
 
