@@ -151,6 +151,13 @@ KINDS = [
         {"status": 1},
         {"status": 2},
     ),
+    _kind(
+        "teams",
+        _user,
+        {"name": "Platform", "members": [USER]},
+        {"members": []},
+        {"name": "Platform Team"},
+    ),
     Kind(
         "working_time_models",
         _working_time_models,

@@ -147,6 +147,11 @@ async def _entry(ctx: Context, group: str) -> dict[str, Any]:
     return await created(ctx.api, "/project_time_entries", body)
 
 
+async def _team(ctx: Context, group: str) -> dict[str, Any]:
+    body = {"name": f"{group} {ctx.next()}", "members": [await ctx.feed_user()]}
+    return await created(ctx.api, "/teams", body)
+
+
 @dataclass(frozen=True)
 class Kind:
     path: str
@@ -165,6 +170,7 @@ KINDS = [
     Kind("/tasks", _task, {"notes": "changed"}, lambda g: {"name": g}),
     Kind("/users", _user, {"firstName": "Changed"}, lambda g: {"username": g}),
     Kind("/project_time_entries", _entry, {"details": "changed"}, lambda g: {"projectName": g}),
+    Kind("/teams", _team, {"members": []}, lambda g: {"name": g}),
 ]
 
 
