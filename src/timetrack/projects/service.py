@@ -31,16 +31,23 @@ from timetrack.projects.schemas import ProjectCreate, ProjectFilter, ProjectUpda
 from timetrack.users.lists import refuse, repeated, sorted_names, usernames_by_record, users_named
 from timetrack.wire import name_key
 
-_FROM = (
-    " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
-    " WHERE p.account_id = $1"
+_JOIN = " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
+_FROM = _JOIN + " WHERE p.account_id = $1"
+_COLUMNS = (
+    "SELECT p.id, p.name, p.enabled, p.notes, p.hour_rate, p.time_estimated, "
+    "p.budget_estimated, p.client_id, c.name AS client_name, p.updated_at, p.deleted_at"
 )
 # The account scope, written once: every read of projects starts here.
-_OWNED = (
-    "SELECT p.id, p.name, p.enabled, p.notes, p.hour_rate, p.time_estimated, "
-    "p.budget_estimated, p.client_id, c.name AS client_name, p.updated_at, p.deleted_at" + _FROM
-)
+_OWNED = _COLUMNS + _FROM
 _COUNT = "SELECT count(*)" + _FROM
+# One project with its assigned users, a row each, in one statement: a read of one record runs
+# outside a transaction (``handlers.read_one``), and two statements could see two versions.
+_ONE = (
+    f"{_COLUMNS}, u.username AS assigned{_JOIN} "
+    "LEFT JOIN project_members pm ON pm.account_id = p.account_id AND pm.project_id = p.id "
+    "LEFT JOIN users u ON u.account_id = pm.account_id AND u.id = pm.user_id "
+    "AND u.deleted_at IS NULL WHERE p.account_id = $1 AND p.id = $2"
+)
 # The live users assigned to projects (``assignedUsers``).
 _ASSIGNED = (
     "SELECT pm.project_id, u.username FROM project_members pm "
@@ -103,8 +110,12 @@ async def _with_assigned(tx: Tx, account_id: int, rows: Sequence[Row]) -> list[R
 
 
 async def _row(tx: Tx, account_id: int, project_id: int) -> Row | None:
-    row = await tx.fetchrow(f"{_OWNED} AND p.id = $2", account_id, project_id)
-    return None if row is None else (await _with_assigned(tx, account_id, [row]))[0]
+    rows = await tx.fetch(_ONE, account_id, project_id)
+    if not rows:
+        return None
+    row = {key: rows[0][key] for key in rows[0].keys() if key != "assigned"}  # noqa: SIM118
+    assigned = (r["assigned"] for r in rows if r["assigned"] is not None)
+    return {**row, "assigned_users": sorted_names(assigned)}
 
 
 async def get_project(tx: Tx, account_id: int, project_id: int) -> Row:

@@ -53,6 +53,14 @@ _PEOPLE = (
     "JOIN users u ON u.account_id = tm.account_id AND u.id = tm.user_id "
     "WHERE tm.account_id = $1 AND u.deleted_at IS NULL AND tm.team_id IN ({})"
 )
+# One team with its people, a row each, in one statement: a read of one record runs outside a
+# transaction (``handlers.read_one``), and two statements could see two versions.
+_ONE = (
+    "SELECT t.id, t.name, t.updated_at, t.deleted_at, tm.lead, u.username FROM teams t "
+    "LEFT JOIN team_members tm ON tm.account_id = t.account_id AND tm.team_id = t.id "
+    "LEFT JOIN users u ON u.account_id = tm.account_id AND u.id = tm.user_id "
+    "AND u.deleted_at IS NULL WHERE t.account_id = $1 AND t.id = $2"
+)
 # The teams a live user (by username_key) leads or belongs to.
 _OF_USER = (
     "id IN (SELECT tm.team_id FROM team_members tm JOIN users u ON u.account_id = tm.account_id "
@@ -99,8 +107,15 @@ async def list_teams(
 
 
 async def _row(tx: Tx, account_id: int, team_id: int) -> Row | None:
-    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, team_id)
-    return None if row is None else (await _with_people(tx, account_id, [row]))[0]
+    rows = await tx.fetch(_ONE, account_id, team_id)
+    if not rows:
+        return None
+    people = [r for r in rows if r["username"] is not None]
+    return {
+        **{key: rows[0][key] for key in ("id", "name", "updated_at", "deleted_at")},
+        "leads": sorted_names(r["username"] for r in people if r["lead"]),
+        "members": sorted_names(r["username"] for r in people if not r["lead"]),
+    }
 
 
 async def get_team(tx: Tx, account_id: int, team_id: int) -> Row:
