@@ -21,6 +21,8 @@ from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.attendances.router import router as attendances_router
 from timetrack.audit.router import router as audit_router
+from timetrack.auth.router import router as auth_router
+from timetrack.auth.sessions import PasswordCheck
 from timetrack.clients.router import router as clients_router
 from timetrack.config import Settings
 from timetrack.db import Database, DatabaseError, create_database
@@ -35,6 +37,7 @@ from timetrack.errors import (
     unavailable_response,
 )
 from timetrack.logs import REQUEST_ID
+from timetrack.policy import GRANT
 from timetrack.projects.router import router as projects_router
 from timetrack.ratelimit import create_rate_limiter
 from timetrack.tasks.router import router as tasks_router
@@ -189,6 +192,8 @@ class ResponseHeaders:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
+        # Each request starts with nothing granted, also when one task serves several (tests).
+        grant = GRANT.set(None)
         try:
             await self.app(scope, receive, send_with_headers)
         except ClientDisconnect:
@@ -216,6 +221,7 @@ class ResponseHeaders:
             await error_response([problem])(scope, receive, send_with_headers)
         finally:
             REQUEST_ID.reset(token)
+            GRANT.reset(grant)
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
@@ -260,6 +266,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.passwords = Passwords(
         time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
     )
+    app.state.login_check = PasswordCheck(app.state.passwords)
     routers = (
         clients_router,
         projects_router,
@@ -274,6 +281,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         work_reports_router,
         working_time_router,
         audit_router,
+        auth_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -65,6 +65,17 @@ IDEMPOTENCY_KEY_REUSED = _code(10031, 409, "Idempotency key reused with a differ
 IDEMPOTENCY_KEY_INVALID = _code(10032, 400, "Invalid Idempotency-Key header")
 RATE_LIMITED = _code(10040, 429, "Too many requests")
 AUTH_THROTTLED = _code(10041, 429, "Too many failed authentications")
+# Who may do what (policy.py): a person's role, a personal key's scopes and addresses.
+ROLE_FORBIDS = _code(10050, 403, "Not allowed for your role")
+SCOPE_MISSING = _code(10051, 403, "API key scope does not cover this route")
+KEY_ADDRESS_REFUSED = _code(10052, 403, "API key not allowed from this address")
+KEY_REVOKED = _code(10053, 401, "API key revoked")
+KEY_EXPIRED = _code(10054, 401, "API key expired")
+USER_DISABLED = _code(10055, 403, "User disabled")
+# People signed in with a password (auth/).
+SESSION_INVALID = _code(10060, 401, "Session expired or signed out")
+CSRF_FAILED = _code(10061, 403, "CSRF token missing or wrong")
+LOGIN_FAILED = _code(10062, 401, "Wrong account, username or password")
 # Answered by the server's HTTP layer (httpserver.py), before any route: the request could not
 # be read as one, or not within the limits of a connection.
 HTTP_MALFORMED = _code(10100, 400, "Malformed HTTP request")

@@ -11,8 +11,11 @@ below (a test keeps them equal).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+
+from timetrack.errors import ROLE_FORBIDS, SCOPE_MISSING, AppError
 
 
 class Role(StrEnum):
@@ -56,7 +59,6 @@ class Resource(StrEnum):
     WORKING_TIME_MODELS = "working_time_models"
     WORK_REPORTS = "work_reports"
     LEAVE_BALANCE = "leave_balance"
-    REPORTS = "reports"
     AUDIT_LOG = "audit_log"
     API_KEYS = "api_keys"
 
@@ -73,7 +75,6 @@ PERSONAL = frozenset(
         Resource.WORKING_TIME_MODELS,
         Resource.WORK_REPORTS,
         Resource.LEAVE_BALANCE,
-        Resource.REPORTS,
         Resource.USERS,
         Resource.API_KEYS,
     }
@@ -88,7 +89,6 @@ ACTIONS: Mapping[Resource, tuple[Action, ...]] = {
     Resource.ABSENCES: (R, W, A),
     Resource.WORK_REPORTS: (R,),
     Resource.LEAVE_BALANCE: (R,),
-    Resource.REPORTS: (R,),
     Resource.AUDIT_LOG: (R,),
 }
 
@@ -119,7 +119,6 @@ def _person(lead: bool, external: bool) -> dict[Resource, Rights]:
         Resource.WORKING_TIME_MODELS: _row(mine),
         Resource.WORK_REPORTS: _row(mine),
         Resource.LEAVE_BALANCE: _row(mine),
-        Resource.REPORTS: _row(mine),
         Resource.AUDIT_LOG: _row(Reach.NONE),
         # One's own keys; an admin manages everybody's.
         Resource.API_KEYS: _row(Reach.OWN, Reach.OWN),
@@ -145,7 +144,7 @@ SCOPE_RESOURCES: Mapping[str, frozenset[Resource]] = {
     "time_entries": frozenset({Resource.TIME_ENTRIES, Resource.TIMER}),
     "attendances": frozenset({Resource.ATTENDANCES}),
     "absences": frozenset({Resource.ABSENCES, Resource.LEAVE_BALANCE}),
-    "reports": frozenset({Resource.REPORTS, Resource.WORK_REPORTS}),
+    "reports": frozenset({Resource.WORK_REPORTS}),
 }
 # Resources that only ``admin`` opens to a key, whatever else it holds: who may do what, and
 # what was done.
@@ -232,7 +231,9 @@ class Principal:
         if reach is Reach.NONE or self.user_id is None:
             return frozenset()
         if reach is Reach.TEAM:
-            return self.team_member_ids | {self.user_id}
+            team = self.team_member_ids | {self.user_id}
+            # A lead decides their members' requests, never their own.
+            return team - {self.user_id} if action is Action.APPROVE else team
         return frozenset({self.user_id})
 
 
@@ -251,7 +252,126 @@ def role_of(*, admin: bool, team_lead: bool, external: bool) -> Role:
 
 
 def table() -> Iterator[tuple[Resource, Action, dict[Role, Reach]]]:
-    """The policy by resource and action, each with every role's reach (for docs/permissions.md)."""
+    """The policy by resource and action, each with every role's reach."""
     for resource in Resource:
         for action in ACTIONS[resource]:
             yield resource, action, {role: POLICY[role][resource][action] for role in Role}
+
+
+REACH_WORDS = {Reach.NONE: "-", Reach.OWN: "own", Reach.TEAM: "team", Reach.ALL: "all"}
+
+
+def markdown_table() -> str:
+    """The policy as docs/api.md prints it ("Permissions"; a test keeps the two equal)."""
+    roles = list(Role)
+    lines = [
+        "| resource | action | " + " | ".join(role.value for role in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for resource, action, reaches in table():
+        cells = " | ".join(REACH_WORDS[reaches[role]] for role in roles)
+        lines.append(f"| `{resource.value}` | {action.value} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- the current request's grant ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a request was allowed: its route's resource and action, for this principal."""
+
+    principal: Principal
+    resource: Resource
+    action: Action
+
+
+# Set by the route's permission check (auth/permissions.py), reset for every request by
+# app.ResponseHeaders; unset outside requests (the CLI acts for the whole account).
+GRANT: ContextVar[Grant | None] = ContextVar("timetrack_grant", default=None)
+
+
+def owners(resource: Resource, action: Action) -> frozenset[int] | None:
+    """The users whose records of ``resource`` the current request may ``action``: None for
+    all of them (the account key, an admin, or no request at all), else their ids."""
+    grant = GRANT.get()
+    return None if grant is None else grant.principal.user_ids(resource, action)
+
+
+def granted_owners() -> frozenset[int] | None:
+    """:func:`owners` for what the current route was allowed: the users a name or id the
+    request sends may refer to (any other answers like a user that does not exist)."""
+    grant = GRANT.get()
+    return None if grant is None else grant.principal.user_ids(grant.resource, grant.action)
+
+
+def owner_condition(column: str, reach: frozenset[int] | None) -> str | None:
+    """An SQL condition keeping the rows of the users in ``reach`` (None: everybody's, no
+    condition). The ids are integers the database gave, written into the statement: the
+    account key's statements stay exactly as they were, and a person's are few."""
+    if reach is None:
+        return None
+    if not reach:
+        return "1 = 0"
+    return f"{column} IN ({', '.join(str(int(i)) for i in sorted(reach))})"
+
+
+def owner_sql(column: str) -> str:
+    """`` AND`` :func:`owner_condition` for the current route's grant ("" when unrestricted),
+    to append to a statement that reads one record or one user."""
+    condition = owner_condition(column, granted_owners())
+    return "" if condition is None else f" AND {condition}"
+
+
+def refuse_unless_reached(principal: Principal, resource: Resource, action: Action) -> None:
+    """403 when the principal reaches no record of ``resource`` to ``action``: 10051 when the
+    role would and a key's scopes do not, else 10050."""
+    if principal.reach(resource, action) is not Reach.NONE:
+        return
+    if POLICY[principal.role][resource][action] is not Reach.NONE:
+        raise AppError.of(
+            SCOPE_MISSING,
+            f"this API key's scopes do not include {action.value} on {resource.value}",
+        )
+    raise AppError.of(
+        ROLE_FORBIDS, f"a {principal.role.value} may not {action.value} {resource.value}"
+    )
+
+
+def require(resource: Resource, action: Action) -> None:
+    """Ask, within a route, for more than its permission allowed (a POST on a collection may
+    read, and asks to write once it has a body; changing an absence's status asks to
+    approve). The request's grant becomes the new one."""
+    grant = GRANT.get()
+    if grant is None:
+        return
+    refuse_unless_reached(grant.principal, resource, action)
+    GRANT.set(Grant(grant.principal, resource, action))
+
+
+def assigned_projects_of() -> int | None:
+    """The user whose assigned projects are all the current request may see of the catalogue
+    (an external user's), or None when it sees every project."""
+    grant = GRANT.get()
+    if grant is None:
+        return None
+    principal = grant.principal
+    if principal.reach(Resource.PROJECTS, Action.READ) is Reach.OWN:
+        return principal.user_id
+    return None
+
+
+def assigned_sql(column: str, *, of_clients: bool = False) -> str:
+    """For an external user, `` AND column IN (…)`` keeping the projects they are assigned to
+    (``of_clients``: the clients of those projects); "" for everybody else. ``$1`` is the
+    account id, as in every statement of ours."""
+    user_id = assigned_projects_of()
+    if user_id is None:
+        return ""
+    member = f"m.account_id = $1 AND m.user_id = {int(user_id)}"
+    if of_clients:
+        return (
+            f" AND {column} IN (SELECT ap.client_id FROM project_members m JOIN projects ap "
+            f"ON ap.account_id = m.account_id AND ap.id = m.project_id WHERE {member})"
+        )
+    return f" AND {column} IN (SELECT m.project_id FROM project_members m WHERE {member})"

@@ -14,10 +14,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from timetrack import idempotency, opdocs, preconditions
-from timetrack.accounts.auth import AccountDep
+from timetrack import idempotency, opdocs, policy, preconditions
+from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
+from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_BOOLEAN
+from timetrack.columns import WireColumns
 from timetrack.crud import Feed
 from timetrack.db import Row, Tx
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError, ErrorCode
@@ -97,7 +99,8 @@ class Resource(Generic[Create, Update, Filter]):
     create: Callable[[Tx, int, Create], Awaitable[Row]]
     update: Callable[[Tx, int, int, Update], Awaitable[Row]]
     delete: Callable[[Tx, int, int], Awaitable[Row]]
-    to_wire: Callable[[Row], dict[str, Any]]
+    # What the reads select and the answers show (``read_model`` must document the same fields).
+    columns: WireColumns
     not_found: ErrorCode
     deleted: ErrorCode
     # The specific codes an operation ("create", "update", "delete") can answer beyond the
@@ -117,6 +120,10 @@ class Resource(Generic[Create, Update, Filter]):
     # Fields of which a create needs one, all optional by themselves (``user``/``username``).
     create_needs_one_of: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if (mismatch := self.columns.mismatch(self.read_model)) is not None:
+            raise TypeError(f"{self.plural}: {mismatch}")
+
     def router(self) -> APIRouter:
         """The list, create, get, update and delete routes, with the read-by-POST forms.
 
@@ -133,6 +140,11 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         opdocs.ONE_OF_REQUIRED[res.create_model.__name__] = res.create_needs_one_of
     # Filled by ``res.filters``, so a ``Filter`` (a type alias cannot name the type variable).
     FiltersDep = Annotated[ListFilter, Depends(res.filters)]
+    # What the policy calls the resource; a POST on the collection reads (with an empty body)
+    # before it may write, so it is allowed to read and asks for writing once it has a body.
+    subject = policy.Resource(res.plural)
+    Reads = Annotated[Account, Depends(allowed(subject, policy.Action.READ))]
+    Writes = Annotated[Account, Depends(allowed(subject, policy.Action.WRITE))]
 
     async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
         """The record an update or delete starts from, for the audit log (None: the write
@@ -147,9 +159,9 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
     ) -> dict[str, Any]:
         """The record's wire form, once the write is in the audit log (in the same transaction).
         An update that applied nothing changed nothing, and is not recorded."""
-        item = res.to_wire(row)
+        item = res.columns.to_wire(row)
         if action != "update" or before is None or audit.changed(before, row):
-            old = None if before is None else res.to_wire(before)
+            old = None if before is None else res.columns.to_wire(before)
             await audit.record_request(
                 tx, request, account_id, action, res.plural, row["id"], before=old, after=item
             )
@@ -159,7 +171,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         """412 unless ``If-Match`` (when sent) names the record's current version."""
 
         async def wire() -> dict[str, Any]:
-            return res.to_wire(await res.get(tx, account_id, record_id))
+            return res.columns.to_wire(await res.get(tx, account_id, record_id))
 
         await preconditions.require_if_match(
             request,
@@ -171,18 +183,19 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         )
 
     async def list_records(
-        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
+        request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         async with read(request) as tx:
             rows, total = await res.list(tx, account.id, page, feed, cast(Filter, filters))
-        return list_response(request, [res.to_wire(r) for r in rows], total, page)
+        return list_response(request, [res.columns.to_wire(r) for r in rows], total, page)
 
     async def create_record(
-        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
+        request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         data = await read_object(request)
         if not data:
             return await list_records(request, account, page, filters, feed)
+        policy.require(subject, policy.Action.WRITE)
         body, ignored = parse_body(res.create_model, data)
         if res.prepare_create is not None:
             body = await res.prepare_create(request, body)
@@ -194,18 +207,18 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
             item = await audited(request, tx, account.id, "create", row)
             return await idempotency.keep(tx, request, created_response(request, item, ignored))
 
-    async def get_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def get_record(request: Request, account: Reads, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         async with read_one(request) as tx:  # every resource's get is one statement
             row = await res.get(tx, account.id, record_id)
-            return preconditions.not_modified(request, object_response(res.to_wire(row)))
+            return preconditions.not_modified(request, object_response(res.columns.to_wire(row)))
 
-    async def get_record_by_post(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def get_record_by_post(request: Request, account: Reads, id: RecordId) -> Response:
         if await read_object(request):
             raise AppError.of(METHOD_NOT_ALLOWED, "POST on a record only reads; update with PUT")
         return await get_record(request, account, id)
 
-    async def update_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def update_record(request: Request, account: Writes, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         data = await read_object(request)
         refuse_other_id(data, record_id)
@@ -219,7 +232,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
             item = await audited(request, tx, account.id, "update", row, before)
             return object_response(item, ignored=ignored)
 
-    async def delete_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def delete_record(request: Request, account: Writes, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         async with write(request) as tx:
             await if_match(request, tx, account.id, record_id)

@@ -82,13 +82,15 @@ async def test_a_matching_key_acts_as_its_user_with_its_scopes(
     verdict = await service.authenticate(database, new.key, new.secret, "127.0.0.1")
     holder = verdict.holder
     assert holder is not None and verdict.refused is None
-    assert (holder.account_id, holder.user_id, holder.username) == (
+    assert (holder.account.id, holder.user_id, holder.username) == (
         account.account.id,
         user["id"],
         "alice",
     )
     assert holder.role is Role.USER and holder.scopes == {"time_entries:write"}
-    assert (await service.authenticate(database, new.key, "tts_wrong", None)).holder is None
+    wrong = await service.authenticate(database, new.key, "tts_wrong", None)
+    assert wrong.holder is None and wrong.refused is None
+    assert (wrong.account_id, wrong.subject) == (account.account.id, f"key:{new.row['id']}")
     unknown = await service.authenticate(database, "ttp_unknown", new.secret, None)
     assert unknown == service.KeyVerdict(None)
 
@@ -112,7 +114,8 @@ async def test_a_matching_key_is_refused(
                 account.account.id,
             )
     verdict = await service.authenticate(database, new.key, new.secret, "192.0.2.1")
-    assert verdict == service.KeyVerdict(None, why)
+    assert verdict.holder is None and verdict.refused == why
+    assert (verdict.account_id, verdict.key_id) == (account.account.id, new.row["id"])
 
 
 async def test_an_expiry_in_the_past_is_refused(

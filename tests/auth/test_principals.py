@@ -11,7 +11,7 @@ from timetrack.auth import principals
 from timetrack.auth.sessions import SignedIn
 from timetrack.crud import now
 from timetrack.db import Database
-from timetrack.policy import CredentialKind, Principal, Role, account_key_principal
+from timetrack.policy import CredentialKind, Role
 
 
 async def _team(
@@ -69,9 +69,7 @@ async def test_only_a_team_lead_gets_team_members_loaded(
         principal = await principals.of_session(database, person)
         assert principal.kind is CredentialKind.SESSION and principal.scopes is None
         assert principal.team_member_ids == expected
-    holder = KeyHolder(
-        account.account.id, True, 5, lead, "lead", Role.TEAM_LEAD, frozenset({"read"}), None
-    )
+    holder = KeyHolder(account.account, 5, lead, "lead", Role.TEAM_LEAD, frozenset({"read"}), None)
     keyed = await principals.of_key(database, holder)
     assert (keyed.kind, keyed.key_id, keyed.scopes) == (
         CredentialKind.PERSONAL_KEY,
@@ -79,11 +77,3 @@ async def test_only_a_team_lead_gets_team_members_loaded(
         frozenset({"read"}),
     )
     assert keyed.team_member_ids == {lead, member}
-
-
-def test_the_audit_actor_names_the_credential_precisely() -> None:
-    assert principals.actor(account_key_principal(1), "ttk_abcd") == "api-key:ttk_abcd…"
-    keyed = Principal(1, CredentialKind.PERSONAL_KEY, Role.USER, 7, "alice", frozenset(), 12)
-    assert principals.actor(keyed, "") == "personal-key:12 user:alice"
-    session = Principal(1, CredentialKind.SESSION, Role.USER, 7, "alice")
-    assert principals.actor(session, "") == "user:alice"

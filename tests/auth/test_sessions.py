@@ -20,10 +20,15 @@ LIFETIMES = sessions.Lifetimes(idle=timedelta(hours=1), absolute=timedelta(days=
 PASSWORDS = Passwords(time_cost=1, memory_kib=1024)
 
 
+async def _resume(database: Database, token: str) -> sessions.SignedIn | None:
+    found = await sessions.resume(database, token, LIFETIMES)
+    return None if found is None else found[0]
+
+
 async def _login(database: Database, creds: Credentials, username: str = "alice") -> str:
+    row = await sessions.find_login(database, creds.account.slug, username)
+    assert row is not None
     async with database.transaction(write=True) as tx:
-        row = await sessions.find_login(tx, creds.account.slug, username)
-        assert row is not None
         token, _ = await sessions.start(tx, row, LIFETIMES)
     return token
 
@@ -33,8 +38,10 @@ async def test_a_started_session_resumes_as_its_user_with_the_users_role(
 ) -> None:
     user = await make_user(api)
     token = await _login(database, account)
-    person = await sessions.resume(database, token, LIFETIMES)
-    assert person is not None
+    found = await sessions.resume(database, token, LIFETIMES)
+    assert found is not None
+    person, session_account = found
+    assert session_account == account.account
     assert (person.account_id, person.user_id, person.username) == (
         account.account.id,
         user["id"],
@@ -60,41 +67,46 @@ async def test_a_name_is_found_whatever_its_case_but_only_in_its_own_account(
     database: Database, account: Credentials, other_account: Credentials, api: httpx.AsyncClient
 ) -> None:
     await make_user(api)
-    async with database.transaction(write=False) as tx:
-        assert await sessions.find_login(tx, account.account.slug, "ALICE") is not None
-        assert await sessions.find_login(tx, other_account.account.slug, "alice") is None
+    assert await sessions.find_login(database, account.account.slug, "ALICE") is not None
+    assert await sessions.find_login(database, other_account.account.slug, "alice") is None
 
 
-@pytest.mark.parametrize(
-    "ending",
-    ["idle", "absolute", "user disabled", "user deleted", "account disabled", "logout"],
-)
+@pytest.mark.parametrize("ending", ["idle", "absolute", "logout"])
 async def test_a_session_ends(
     database: Database, account: Credentials, api: httpx.AsyncClient, ending: str
 ) -> None:
-    user = await make_user(api)
+    await make_user(api)
     token = await _login(database, account)
-    if ending == "user deleted":
-        assert (await api.delete(f"/users/{user['id']}")).status_code == 200
     async with database.transaction(write=True) as tx:
         if ending == "idle":
             await tx.execute("UPDATE sessions SET seen_at = $1", now() - timedelta(hours=2))
         elif ending == "absolute":
             await tx.execute("UPDATE sessions SET expires_at = created_at")
-        elif ending == "user disabled":
-            await tx.execute(
-                "UPDATE users SET enabled = $1 WHERE id = $2 AND account_id = $3",
-                False,
-                user["id"],
-                account.account.id,
-            )
-        elif ending == "account disabled":
-            await tx.execute(
-                "UPDATE accounts SET enabled = $1 WHERE id = $2", False, account.account.id
-            )
         elif ending == "logout":
             await sessions.end(tx, sessions.token_hash(token))
     assert await sessions.resume(database, token, LIFETIMES) is None
+
+
+@pytest.mark.parametrize("change", ["user disabled", "user deleted", "account disabled"])
+async def test_a_session_shows_when_its_user_or_account_is_no_longer_live(
+    database: Database, account: Credentials, api: httpx.AsyncClient, change: str
+) -> None:
+    user = await make_user(api)
+    token = await _login(database, account)
+    if change == "user deleted":
+        assert (await api.delete(f"/users/{user['id']}")).status_code == 200
+    async with database.transaction(write=True) as tx:
+        if change == "user disabled":
+            await tx.execute("UPDATE users SET enabled = $1 WHERE id = $2", False, user["id"])
+        elif change == "account disabled":
+            await tx.execute(
+                "UPDATE accounts SET enabled = $1 WHERE id = $2", False, account.account.id
+            )
+    found = await sessions.resume(database, token, LIFETIMES)
+    assert found is not None
+    person, session_account = found
+    assert person.user_live is (change == "account disabled")
+    assert session_account.enabled is (change != "account disabled")
 
 
 async def test_touch_moves_the_idle_expiry_at_most_once_a_minute(
@@ -102,19 +114,19 @@ async def test_touch_moves_the_idle_expiry_at_most_once_a_minute(
 ) -> None:
     await make_user(api)
     token = await _login(database, account)
-    person = await sessions.resume(database, token, LIFETIMES)
+    person = await _resume(database, token)
     assert person is not None
     async with database.transaction(write=True) as tx:
         await sessions.touch(tx, person)
-    again = await sessions.resume(database, token, LIFETIMES)
+    again = await _resume(database, token)
     assert again is not None and again.seen_at == person.seen_at
     async with database.transaction(write=True) as tx:
         await tx.execute("UPDATE sessions SET seen_at = $1", now() - timedelta(minutes=5))
-    stale = await sessions.resume(database, token, LIFETIMES)
+    stale = await _resume(database, token)
     assert stale is not None
     async with database.transaction(write=True) as tx:
         await sessions.touch(tx, stale)
-    fresh = await sessions.resume(database, token, LIFETIMES)
+    fresh = await _resume(database, token)
     assert fresh is not None and fresh.seen_at > stale.seen_at
 
 
@@ -123,9 +135,9 @@ async def test_ending_a_users_other_sessions_keeps_the_one_named(
 ) -> None:
     await make_user(api)
     kept, ended = await _login(database, account), await _login(database, account)
+    row = await sessions.find_login(database, account.account.slug, "alice")
+    assert row is not None
     async with database.transaction(write=True) as tx:
-        row = await sessions.find_login(tx, account.account.slug, "alice")
-        assert row is not None
         await sessions.end_others(tx, account.account.id, row["user_id"], sessions.token_hash(kept))
     assert await sessions.resume(database, kept, LIFETIMES) is not None
     assert await sessions.resume(database, ended, LIFETIMES) is None
@@ -136,8 +148,7 @@ async def test_an_unknown_name_is_checked_against_a_hash_of_the_same_cost(
 ) -> None:
     await make_user(api)
     check = sessions.PasswordCheck(PASSWORDS)
-    async with database.transaction(write=False) as tx:
-        row = await sessions.find_login(tx, account.account.slug, "alice")
+    row = await sessions.find_login(database, account.account.slug, "alice")
     assert await check.matches(row, "correct horse")
     assert not await check.matches(row, "wrong horse")
     assert not await check.matches(None, "correct horse")

@@ -9,11 +9,12 @@ the user's row first (SQLite serialises writers with BEGIN IMMEDIATE already).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
+from timetrack import policy
 from timetrack.absence_types.service import live_absence_type
 from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
 from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceUpdate
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Condition,
     Feed,
@@ -22,7 +23,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.day_ranges import per_zone_condition
 from timetrack.db import Row, Tx, next_id
@@ -34,12 +34,14 @@ from timetrack.errors import (
     ABSENCE_OVERLAP,
     FIELD_READ_ONLY,
     FIELD_REQUIRED,
+    ROLE_FORBIDS,
     USER_UNKNOWN,
     AppError,
     Problem,
 )
 from timetrack.filters import user_named
 from timetrack.paging import Page
+from timetrack.policy import Action, Resource
 from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import name_key
 
@@ -49,31 +51,28 @@ _FROM = (
     " JOIN absence_types t ON t.account_id = a.account_id AND t.id = a.absence_type_id"
     " WHERE a.account_id = $1"
 )
-# The account scope, written once: every read of absences starts here.
-_OWNED = (
-    "SELECT a.id, a.user_id, u.username, a.absence_type_id, t.short_name, t.color, t.plannable, "
-    "a.start_date, a.end_date, a.status, a.day_segment, a.notes, a.updated_at, a.deleted_at" + _FROM
+COLUMNS = WireColumns(
+    Column("a.id", "id"),
+    Column("u.username", "user"),
+    Column("a.user_id", "user_id"),
+    Column("a.start_date", "from", date.isoformat),
+    Column("a.end_date", "to", date.isoformat),
+    Column("a.status", "status"),
+    Column("a.absence_type_id", "absenceType"),
+    Column("t.short_name", "absenceTypeName"),
+    Column("t.color", "color"),
+    Column("t.plannable", "is_plannable"),
+    Column("a.day_segment", "day_segment"),
+    Column("a.notes", "notes"),
+    alias="a.",
 )
+# The account scope, written once: every read of absences starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 # Filters only touch the absences table, so the count needs no joins.
 _COUNT = "SELECT count(*) FROM absences a WHERE a.account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "user": row["username"],
-        "user_id": row["user_id"],
-        "from": row["start_date"].isoformat(),
-        "to": row["end_date"].isoformat(),
-        "status": row["status"],
-        "absenceType": row["absence_type_id"],
-        "absenceTypeName": row["short_name"],
-        "color": row["color"],
-        "is_plannable": row["plannable"],
-        "day_segment": row["day_segment"],
-        "notes": row["notes"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_absences(
@@ -117,11 +116,14 @@ async def list_absences(
         count_sql=_COUNT,
         order_by="a.id",
         alias="a.",
+        owner="user_id",
     )
 
 
 async def get_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, absence_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, absence_id
+    )
     return require_live(row, ABSENCE_NOT_FOUND, ABSENCE_DELETED, f"absence {absence_id}")
 
 
@@ -264,6 +266,7 @@ async def update_absence(tx: Tx, account_id: int, absence_id: int, body: Absence
     _refuse_changes(body, current)
     if body.status is None or body.status == current["status"]:
         return current
+    _may_decide(current)
     if current["status"] == DISAPPROVED:
         # Waiting or approved again: it counts for overlaps once more.
         await lock_user_writes(tx, account_id, current["user_id"])
@@ -280,11 +283,27 @@ async def update_absence(tx: Tx, account_id: int, absence_id: int, body: Absence
     return await get_absence(tx, account_id, absence_id)
 
 
+def _may_decide(absence: Row) -> None:
+    """Approving, disapproving or taking back a decision is a lead's or an admin's (policy:
+    approve), and a lead decides their members' absences, not their own."""
+    policy.require(Resource.ABSENCES, Action.APPROVE)
+    deciders = policy.owners(Resource.ABSENCES, Action.APPROVE)
+    if deciders is not None and absence["user_id"] not in deciders:
+        raise AppError.of(
+            ROLE_FORBIDS, "a team lead decides their members' absences, not their own"
+        )
+
+
 async def delete_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
-    await get_absence(tx, account_id, absence_id)
+    current = await get_absence(tx, account_id, absence_id)
+    if current["status"] != WAITING:
+        # A request still waiting may be withdrawn by its user; a decided one is the deciders'.
+        _may_decide(current)
     await soft_delete(
         tx, "absences", account_id, absence_id, ABSENCE_DELETED, f"absence {absence_id}"
     )
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, absence_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, absence_id
+    )
     assert row is not None
     return row

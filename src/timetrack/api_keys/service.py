@@ -14,10 +14,11 @@ import hmac
 import ipaddress
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from timetrack.accounts.service import hash_secret
+from timetrack.accounts.guesses import now_us_sql
+from timetrack.accounts.service import QUALIFIED, Account, hash_secret
 from timetrack.crud import now
 from timetrack.db import Database, Row, Tx, next_id
 from timetrack.policy import SCOPES, Role, role_of, unknown_scopes
@@ -169,8 +170,7 @@ async def rotate_secret(tx: Tx, account_id: int, key_id: int) -> str:
 class KeyHolder:
     """Who a personal key acts as, once key and secret matched and the key is usable."""
 
-    account_id: int
-    account_enabled: bool
+    account: Account
     key_id: int
     user_id: int
     username: str
@@ -181,48 +181,72 @@ class KeyHolder:
 
 @dataclass(frozen=True, slots=True)
 class KeyVerdict:
+    """What the lookup of a personal key found, as ``accounts.service.Verdict`` for the account
+    key: the holder when key and secret match and the key is usable, and the key's bucket of
+    wrong secrets (``accounts.guesses``), read in the same statement."""
+
     holder: KeyHolder | None
-    # Why a matching key was refused: "revoked", "expired", "address", "user"; None otherwise.
+    account_id: int | None = None  # the key's account, also when the secret is wrong
+    key_id: int | None = None
+    failures_full_at: int | None = None
+    now_us: int = 0
+    # Why a key whose secret matched is refused: "revoked", "expired", "user" (disabled or
+    # deleted), "address"; None otherwise.
     refused: str | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"key:{self.key_id}"
 
 
 async def authenticate(
     db: Database, api_key: str, api_secret: str, address: str | None
 ) -> KeyVerdict:
     row = await db.fetchrow(
-        "SELECT k.account_id, k.id, k.user_id, k.secret_hash, k.scopes, k.expires_at, "
-        "k.allowed_ips, k.last_used_at, k.deleted_at, u.username, u.admin, u.team_lead, "
-        "u.external, u.enabled AS user_enabled, u.deleted_at AS user_deleted_at, "
-        "a.enabled AS account_enabled "
+        f"SELECT {QUALIFIED}, k.id AS key_id, k.user_id, k.secret_hash, k.scopes, "
+        "k.expires_at, k.allowed_ips, k.last_used_at, k.deleted_at, u.username, u.admin, "
+        "u.team_lead, u.external, u.enabled AS user_enabled, u.deleted_at AS user_deleted_at, "
+        f"f.full_at AS failures_full_at, {now_us_sql(db.dialect)} AS now_us "
         "FROM api_keys k JOIN users u ON u.account_id = k.account_id AND u.id = k.user_id "
-        "JOIN accounts a ON a.id = k.account_id WHERE k.key = $1",
+        "JOIN accounts a ON a.id = k.account_id "
+        "LEFT JOIN auth_failures f ON f.account_id = k.account_id "
+        "AND f.subject = 'key:' || k.id WHERE k.key = $1",
         api_key,
     )
     # Compare even when the key is unknown, so timing does not tell keys apart.
     stored = row["secret_hash"] if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_secret(api_secret), stored)
-    if row is None or not matches:
+    if row is None:
         return KeyVerdict(None)
-    if row["deleted_at"] is not None:
-        return KeyVerdict(None, "revoked")
-    if row["expires_at"] is not None and row["expires_at"] <= now():
-        return KeyVerdict(None, "expired")
-    if not row["user_enabled"] or row["user_deleted_at"] is not None:
-        return KeyVerdict(None, "user")
-    if not allows(row["allowed_ips"], address):
-        return KeyVerdict(None, "address")
+    found = KeyVerdict(None, row["id"], row["key_id"], row["failures_full_at"], int(row["now_us"]))
+    if not matches:
+        return found
+    refused = _refusal(row, address)
+    if refused is not None:
+        return replace(found, refused=refused)
     role = role_of(admin=row["admin"], team_lead=row["team_lead"], external=row["external"])
     holder = KeyHolder(
-        row["account_id"],
-        row["account_enabled"],
-        row["id"],
+        Account.from_row(row),
+        row["key_id"],
         row["user_id"],
         row["username"],
         role,
         frozenset(row["scopes"].split()),
         row["last_used_at"],
     )
-    return KeyVerdict(holder)
+    return replace(found, holder=holder)
+
+
+def _refusal(row: Row, address: str | None) -> str | None:
+    if row["deleted_at"] is not None:
+        return "revoked"
+    if row["expires_at"] is not None and row["expires_at"] <= now():
+        return "expired"
+    if not row["user_enabled"] or row["user_deleted_at"] is not None:
+        return "user"
+    if not allows(row["allowed_ips"], address):
+        return "address"
+    return None
 
 
 async def mark_used(db: Database, holder: KeyHolder) -> None:
@@ -234,7 +258,7 @@ async def mark_used(db: Database, holder: KeyHolder) -> None:
         await tx.execute(
             "UPDATE api_keys SET last_used_at = $3 WHERE account_id = $1 AND id = $2 "
             "AND (last_used_at IS NULL OR last_used_at < $4)",
-            holder.account_id,
+            holder.account.id,
             holder.key_id,
             at,
             at - LAST_USED_RESOLUTION,

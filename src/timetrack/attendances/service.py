@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from timetrack import policy
 from timetrack.attendances.overlap import clocked_in_already, is_open_violation, refuse_overlap
 from timetrack.attendances.schemas import (
     AttendanceCreate,
@@ -30,6 +31,7 @@ from timetrack.attendances.schemas import (
     ClockIn,
     ClockOut,
 )
+from timetrack.columns import Column, WireColumns, optional
 from timetrack.crud import (
     Condition,
     Feed,
@@ -38,7 +40,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -68,12 +69,28 @@ from timetrack.times import wire_utc
 from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import name_key
 
+COLUMNS = WireColumns(
+    Column("a.id", "id"),
+    Column("u.username", "user"),
+    Column("a.user_id", "userId"),
+    Column("a.start_local", "from", wire_local_text),
+    Column("a.end_local", "to", optional(wire_local_text)),  # null while open
+    Column("a.notes", "notes"),
+    Column("a.manual", "manual"),
+    Column("a.worked_minutes", "workedMinutes"),
+    Column("a.break_minutes", "breakMinutes"),
+    Column("a.latitude_start", "latitudeStart", coordinate_text),
+    Column("a.longitude_start", "longitudeStart", coordinate_text),
+    Column("a.latitude_end", "latitudeEnd", coordinate_text),
+    Column("a.longitude_end", "longitudeEnd", coordinate_text),
+    Column("a.time_zone", "timeZone"),
+    Column("a.start_at", "fromUtc", wire_utc),
+    Column("a.end_at", "toUtc", optional(wire_utc)),
+    alias="a.",
+)
 # The account scope, written once: every read of attendances starts here.
 _OWNED = (
-    "SELECT a.id, a.user_id, u.username, a.start_at, a.end_at, a.start_local, a.end_local, "
-    "a.time_zone, a.worked_minutes, a.break_minutes, a.notes, a.manual, a.latitude_start, "
-    "a.longitude_start, a.latitude_end, a.longitude_end, a.updated_at, a.deleted_at"
-    " FROM attendances a"
+    f"SELECT {COLUMNS.select_list} FROM attendances a"
     " JOIN users u ON u.account_id = a.account_id AND u.id = a.user_id"
     " WHERE a.account_id = $1"
 )
@@ -93,27 +110,7 @@ _SPAN_CODES = SpanCodes(
 )
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    is_open = row["end_at"] is None
-    item = {
-        "id": row["id"],
-        "user": row["username"],
-        "userId": row["user_id"],
-        "from": wire_local_text(row["start_local"]),
-        "to": None if is_open else wire_local_text(row["end_local"]),
-        "notes": row["notes"],
-        "manual": row["manual"],
-        "workedMinutes": row["worked_minutes"],
-        "breakMinutes": row["break_minutes"],
-        "latitudeStart": coordinate_text(row["latitude_start"]),
-        "longitudeStart": coordinate_text(row["longitude_start"]),
-        "latitudeEnd": coordinate_text(row["latitude_end"]),
-        "longitudeEnd": coordinate_text(row["longitude_end"]),
-        "timeZone": row["time_zone"],
-        "fromUtc": wire_utc(row["start_at"]),
-        "toUtc": None if is_open else wire_utc(row["end_at"]),
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 def _open_columns(
@@ -141,7 +138,9 @@ def _columns(
 
 
 async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, attendance_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, attendance_id
+    )
     return require_live(
         row, ATTENDANCE_NOT_FOUND, ATTENDANCE_DELETED, f"attendance {attendance_id}"
     )
@@ -167,6 +166,7 @@ async def list_attendances(
         count_sql=_COUNT,
         order_by="a.start_local, a.id",
         alias="a.",
+        owner="user_id",
         live_count="attendances" if feed.only_live and query.unfiltered else None,
     )
 
@@ -382,6 +382,8 @@ async def delete_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
     await soft_delete(
         tx, "attendances", account_id, attendance_id, ATTENDANCE_DELETED, "attendance"
     )
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, attendance_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, attendance_id
+    )
     assert row is not None
     return row

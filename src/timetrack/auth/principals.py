@@ -31,14 +31,14 @@ async def _team(db: Database, account_id: int, user_id: int, role: Role) -> froz
 
 async def of_key(db: Database, holder: KeyHolder) -> Principal:
     return Principal(
-        holder.account_id,
+        holder.account.id,
         CredentialKind.PERSONAL_KEY,
         holder.role,
         user_id=holder.user_id,
         username=holder.username,
         scopes=holder.scopes,
         key_id=holder.key_id,
-        team_member_ids=await _team(db, holder.account_id, holder.user_id, holder.role),
+        team_member_ids=await _team(db, holder.account.id, holder.user_id, holder.role),
     )
 
 
@@ -51,13 +51,3 @@ async def of_session(db: Database, person: SignedIn) -> Principal:
         username=person.username,
         team_member_ids=await _team(db, person.account_id, person.user_id, person.role),
     )
-
-
-def actor(principal: Principal, account_key_prefix: str) -> str:
-    """The audit log's name for who acted: the account key by a prefix of it (never the whole
-    key, never the secret), a personal key by its id and owner, a session by its user."""
-    if principal.kind is CredentialKind.ACCOUNT_KEY:
-        return f"api-key:{account_key_prefix}…"
-    if principal.kind is CredentialKind.PERSONAL_KEY:
-        return f"personal-key:{principal.key_id} user:{principal.username}"
-    return f"user:{principal.username}"

@@ -13,6 +13,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from timetrack.accounts.guesses import now_us_sql
+from timetrack.accounts.service import QUALIFIED, Account
 from timetrack.crud import now
 from timetrack.db import Database, Row, Tx
 from timetrack.policy import Role, role_of
@@ -41,6 +43,8 @@ class SignedIn:
     id_hash: str
     # When ``seen_at`` was last written (idle expiry counts from there).
     seen_at: datetime
+    # False once the user is disabled or deleted: the session then opens nothing.
+    user_live: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +62,13 @@ def _role(row: Row) -> Role:
     return role_of(admin=row["admin"], team_lead=row["team_lead"], external=row["external"])
 
 
-async def find_login(tx: Tx, account_slug: str, username: str) -> Row | None:
-    """The account's live user of that name, with what a login needs to decide, or None."""
-    return await tx.fetchrow(
-        f"SELECT {_USER} FROM accounts a JOIN users u ON u.account_id = a.id "
+async def find_login(db: Database, account_slug: str, username: str) -> Row | None:
+    """The account's live user of that name, with what a login needs to decide (the user's
+    bucket of wrong passwords too, ``accounts.guesses``), or None."""
+    return await db.fetchrow(
+        f"SELECT {_USER}, f.full_at AS failures_full_at, {now_us_sql(db.dialect)} AS now_us "
+        "FROM accounts a JOIN users u ON u.account_id = a.id "
+        "LEFT JOIN auth_failures f ON f.account_id = a.id AND f.subject = 'user:' || u.id "
         "WHERE a.slug = $1 AND u.username_key = $2 AND u.deleted_at IS NULL",
         account_slug,
         name_key(username),
@@ -109,26 +116,22 @@ async def start(tx: Tx, row: Row, lifetimes: Lifetimes) -> tuple[str, SignedIn]:
     return token, person
 
 
-async def resume(db: Database, token: str, lifetimes: Lifetimes) -> SignedIn | None:
-    """The session of a cookie's token, if it is still live, and its user and account too."""
+async def resume(db: Database, token: str, lifetimes: Lifetimes) -> tuple[SignedIn, Account] | None:
+    """The session of a cookie's token and its account, while the session is live (None once
+    it has ended). Whether its user is still enabled is the caller's to check
+    (``SignedIn.user_live``), as the account's is."""
     row = await db.fetchrow(
-        f"SELECT s.csrf_token, s.seen_at, s.expires_at, s.id_hash, {_USER} FROM sessions s "
-        "JOIN users u ON u.account_id = s.account_id AND u.id = s.user_id "
+        f"SELECT s.csrf_token, s.seen_at, s.expires_at, s.id_hash, {_USER}, {QUALIFIED} "
+        "FROM sessions s JOIN users u ON u.account_id = s.account_id AND u.id = s.user_id "
         "JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1",
         token_hash(token),
     )
     if row is None:
         return None
     at = now()
-    if (
-        at >= row["expires_at"]
-        or at - row["seen_at"] >= lifetimes.idle
-        or not row["user_enabled"]
-        or row["user_deleted_at"] is not None
-        or not row["account_enabled"]
-    ):
+    if at >= row["expires_at"] or at - row["seen_at"] >= lifetimes.idle:
         return None
-    return SignedIn(
+    person = SignedIn(
         row["account_id"],
         row["user_id"],
         row["username"],
@@ -136,7 +139,9 @@ async def resume(db: Database, token: str, lifetimes: Lifetimes) -> SignedIn | N
         row["csrf_token"],
         row["id_hash"],
         row["seen_at"],
+        user_live=row["user_enabled"] and row["user_deleted_at"] is None,
     )
+    return person, Account.from_row(row)
 
 
 async def touch(tx: Tx, person: SignedIn) -> None:

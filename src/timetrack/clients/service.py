@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from timetrack import policy
 from timetrack.clients.schemas import ClientCreate, ClientUpdate
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
     Filters,
@@ -14,7 +16,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -29,36 +30,31 @@ from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.wire import name_key, refuse_read_only_changes
 
-_COLUMNS = (
-    "id, name, enabled, color, notes, email, phone, address, address2, address_zip_code, "
-    "address_city, address_country, contact_person, field1, field2, field3, updated_at, deleted_at"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("enabled", "enabled"),
+    Column("color", "color"),
+    Column("notes", "notes"),
+    Column("email", "email"),
+    Column("phone", "phone"),
+    Column("address", "address"),
+    Column("address2", "address2"),
+    Column("address_zip_code", "addressZipCode"),
+    Column("address_city", "addressCity"),
+    Column("address_country", "addressCountry"),
+    Column("contact_person", "contactPerson"),
+    Column("field1", "field1"),
+    Column("field2", "field2"),
+    Column("field3", "field3"),
 )
-_FIELDS = _COLUMNS.split(", ")[3:-2]  # the free-form fields, stored as sent
+_FIELDS = COLUMNS.keys[3:]  # the free-form fields, stored as sent
 # The account scope, written once: every read of clients starts here.
-_OWNED = f"SELECT {_COLUMNS} FROM clients WHERE account_id = $1"
+_OWNED = f"SELECT {COLUMNS.select_list} FROM clients WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM clients WHERE account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "name": row["name"],
-        "enabled": row["enabled"],
-        "color": row["color"],
-        "notes": row["notes"],
-        "email": row["email"],
-        "phone": row["phone"],
-        "address": row["address"],
-        "address2": row["address2"],
-        "addressZipCode": row["address_zip_code"],
-        "addressCity": row["address_city"],
-        "addressCountry": row["address_country"],
-        "contactPerson": row["contact_person"],
-        "field1": row["field1"],
-        "field2": row["field2"],
-        "field3": row["field3"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_clients(
@@ -68,18 +64,23 @@ async def list_clients(
     apply_feed(filters, feed)
     if query.name is not None:
         filters.contains("name_key", query.name)
+    if assigned := policy.assigned_sql("id", of_clients=True):
+        filters.require(assigned.removeprefix(" AND "))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 
 async def get_client(tx: Tx, account_id: int, client_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, client_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND id = $2{policy.assigned_sql('id', of_clients=True)}", account_id, client_id
+    )
     return require_live(row, CLIENT_NOT_FOUND, CLIENT_DELETED, f"client {client_id}")
 
 
 async def client_id_by_name(tx: Tx, account_id: int, name: str, *, field: str) -> int:
     """Resolve a ``clientName`` reference (exact, case-insensitive) or answer 400 naming it."""
     found = await tx.fetchval(
-        "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+        "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL"
+        + policy.assigned_sql("id", of_clients=True),
         account_id,
         name_key(name),
     )
@@ -90,7 +91,8 @@ async def client_id_by_name(tx: Tx, account_id: int, name: str, *, field: str) -
 
 async def _refuse_taken_name(tx: Tx, account_id: int, name: str) -> None:
     taken = await tx.fetchval(
-        "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+        "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL"
+        + policy.assigned_sql("id", of_clients=True),
         account_id,
         name_key(name),
     )
@@ -159,6 +161,8 @@ async def delete_client(tx: Tx, account_id: int, client_id: int) -> Row:
             f"client {client_id} still has {in_use} project(s); delete or move them first",
         )
     await soft_delete(tx, "clients", account_id, client_id, CLIENT_DELETED, f"client {client_id}")
-    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, client_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND id = $2{policy.assigned_sql('id', of_clients=True)}", account_id, client_id
+    )
     assert row is not None
     return row

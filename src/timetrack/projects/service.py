@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from timetrack import policy
 from timetrack.clients.service import client_id_by_name
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
     Filters,
@@ -15,7 +17,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -33,17 +34,26 @@ from timetrack.wire import name_key
 
 _JOIN = " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
 _FROM = _JOIN + " WHERE p.account_id = $1"
-_COLUMNS = (
-    "SELECT p.id, p.name, p.enabled, p.notes, p.hour_rate, p.time_estimated, "
-    "p.budget_estimated, p.client_id, c.name AS client_name, p.updated_at, p.deleted_at"
+COLUMNS = WireColumns(
+    Column("p.id", "id"),
+    Column("p.name", "projectName"),
+    Column("c.name AS client_name", "clientName"),
+    Column("p.client_id", "clientId"),
+    Column("p.enabled", "projectEnabled"),
+    Column("p.notes", "notes"),
+    Column("p.hour_rate", "hourRate"),
+    Column("p.time_estimated", "timeEstimated"),
+    Column("p.budget_estimated", "budgetEstimated"),
+    Column("assigned_users", "assignedUsers", selected=False),
+    alias="p.",
 )
 # The account scope, written once: every read of projects starts here.
-_OWNED = _COLUMNS + _FROM
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 _COUNT = "SELECT count(*)" + _FROM
 # One project with its assigned users, a row each, in one statement: a read of one record runs
 # outside a transaction (``handlers.read_one``), and two statements could see two versions.
 _ONE = (
-    f"{_COLUMNS}, u.username AS assigned{_JOIN} "
+    f"SELECT {COLUMNS.select_list}, u.username AS assigned{_JOIN} "
     "LEFT JOIN project_members pm ON pm.account_id = p.account_id AND pm.project_id = p.id "
     "LEFT JOIN users u ON u.account_id = pm.account_id AND u.id = pm.user_id "
     "AND u.deleted_at IS NULL WHERE p.account_id = $1 AND p.id = $2"
@@ -63,20 +73,7 @@ _PLAIN = {
 }
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "projectName": row["name"],
-        "clientName": row["client_name"],
-        "clientId": row["client_id"],
-        "projectEnabled": row["enabled"],
-        "notes": row["notes"],
-        "hourRate": row["hour_rate"],
-        "timeEstimated": row["time_estimated"],
-        "budgetEstimated": row["budget_estimated"],
-        "assignedUsers": row["assigned_users"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_projects(
@@ -90,6 +87,8 @@ async def list_projects(
         filters.contains("c.name_key", query.client_name)
     if query.client_id is not None:
         filters.add("p.client_id = {}", query.client_id)
+    if assigned := policy.assigned_sql("p.id"):
+        filters.require(assigned.removeprefix(" AND "))
     rows, total = await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
     return await _with_assigned(tx, account_id, rows), total
 
@@ -110,7 +109,7 @@ async def _with_assigned(tx: Tx, account_id: int, rows: Sequence[Row]) -> list[R
 
 
 async def _row(tx: Tx, account_id: int, project_id: int) -> Row | None:
-    rows = await tx.fetch(_ONE, account_id, project_id)
+    rows = await tx.fetch(f"{_ONE}{policy.assigned_sql('p.id')}", account_id, project_id)
     if not rows:
         return None
     row = {key: rows[0][key] for key in rows[0].keys() if key != "assigned"}  # noqa: SIM118
@@ -150,7 +149,7 @@ async def project_by_name(tx: Tx, account_id: int, client_id: int, name: str, *,
     """Resolve a ``projectName`` under a known client (id and hour_rate), or answer 400."""
     found = await tx.fetchrow(
         "SELECT id, hour_rate FROM projects WHERE account_id = $1 AND client_id = $2 "
-        "AND name_key = $3 AND deleted_at IS NULL",
+        f"AND name_key = $3 AND deleted_at IS NULL{policy.assigned_sql('id')}",
         account_id,
         client_id,
         name_key(name),

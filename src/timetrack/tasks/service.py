@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
     Filters,
@@ -13,7 +14,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND, TASK_UNKNOWN, AppError
@@ -22,21 +22,18 @@ from timetrack.paging import Page
 from timetrack.tasks.schemas import TaskCreate, TaskUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
 
-# The account scope, written once: every read of tasks starts here.
-_OWNED = (
-    "SELECT id, name, notes, hour_rate, updated_at, deleted_at FROM tasks WHERE account_id = $1"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("notes", "notes"),
+    Column("hour_rate", "hourRate"),
 )
+# The account scope, written once: every read of tasks starts here.
+_OWNED = f"SELECT {COLUMNS.select_list} FROM tasks WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM tasks WHERE account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "name": row["name"],
-        "notes": row["notes"],
-        "hourRate": row["hour_rate"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_tasks(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
     Filters,
@@ -22,7 +23,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -45,8 +45,15 @@ from timetrack.users.lists import (
 )
 from timetrack.wire import name_key
 
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("name", "name"),
+    # Read from team_members (``_with_people``, ``_ONE``).
+    Column("leads", "leads", selected=False),
+    Column("members", "members", selected=False),
+)
 # The account scope, written once: every read of teams starts here.
-_OWNED = "SELECT id, name, updated_at, deleted_at FROM teams WHERE account_id = $1"
+_OWNED = f"SELECT {COLUMNS.select_list} FROM teams WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM teams WHERE account_id = $1"
 _PEOPLE = (
     "SELECT tm.team_id, tm.lead, u.username FROM team_members tm "
@@ -69,9 +76,7 @@ _OF_USER = (
 )
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {"id": row["id"], "name": row["name"], "leads": row["leads"], "members": row["members"]}
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def _with_people(tx: Tx, account_id: int, rows: Sequence[Row]) -> list[Row]:

@@ -8,8 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from timetrack import filters
+from timetrack import filters, policy
 from timetrack.clients.service import client_id_by_name
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Condition,
     Feed,
@@ -18,7 +19,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import Row, Tx, next_id
 from timetrack.errors import (
@@ -49,14 +49,36 @@ _FROM = (
     " LEFT JOIN tasks t ON t.account_id = e.account_id AND t.id = e.task_id"
     " WHERE e.account_id = $1"
 )
-# The account scope, written once: every read of entries starts here.
-_OWNED = (
-    "SELECT e.id, e.user_id, u.username, e.project_id, p.name AS project_name, p.client_id, "
-    "c.name AS client_name, e.task_id, t.name AS task_name, e.start_at, e.end_at, "
-    "e.start_local, e.end_local, e.time_zone, e.worked_minutes, e.break_minutes, e.hour_rate, "
-    "e.billable, e.flat_rate, e.details, e.tags, e.latitude, e.longitude, e.latitude1, "
-    "e.longitude1, e.updated_at, e.deleted_at" + _FROM
+COLUMNS = WireColumns(
+    Column("e.id", "id"),
+    Column("u.username", "user"),
+    Column("e.user_id", "userId"),
+    Column("c.name AS client_name", "clientName"),
+    Column("p.client_id", "clientId"),
+    Column("p.name AS project_name", "projectName"),
+    Column("e.project_id", "projectId"),
+    Column("t.name AS task_name", "task"),
+    Column("e.task_id", "taskId"),
+    Column("e.hour_rate", "hourRate"),
+    Column("e.latitude", "latitude", coordinate_text),
+    Column("e.longitude", "longitude", coordinate_text),
+    Column("e.latitude1", "latitude1", coordinate_text),
+    Column("e.longitude1", "longitude1", coordinate_text),
+    Column("e.billable", "billable"),
+    Column("e.flat_rate", "flatRate"),
+    Column("e.details", "details"),
+    Column("e.tags", "tags"),
+    Column("e.start_local", "from", wire_local_text),
+    Column("e.end_local", "to", wire_local_text),
+    Column("e.worked_minutes", "workedMinutes"),
+    Column("e.break_minutes", "breakMinutes"),
+    Column("e.time_zone", "timeZone"),
+    Column("e.start_at", "fromUtc", wire_utc),
+    Column("e.end_at", "toUtc", wire_utc),
+    alias="e.",
 )
+# The account scope, written once: every read of entries starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 # Filters only touch the entries table, so the count needs no joins.
 _COUNT = "SELECT count(*) FROM time_entries e WHERE e.account_id = $1"
 _PLAIN = (
@@ -72,35 +94,7 @@ _PLAIN = (
 _SPAN_CODES = SpanCodes(ENTRY_END_BEFORE_START, ENTRY_BREAK_TOO_LONG, ENTRY_WORKED_INCONSISTENT)
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "user": row["username"],
-        "userId": row["user_id"],
-        "clientName": row["client_name"],
-        "clientId": row["client_id"],
-        "projectName": row["project_name"],
-        "projectId": row["project_id"],
-        "task": row["task_name"],
-        "taskId": row["task_id"],
-        "hourRate": row["hour_rate"],
-        "latitude": coordinate_text(row["latitude"]),
-        "longitude": coordinate_text(row["longitude"]),
-        "latitude1": coordinate_text(row["latitude1"]),
-        "longitude1": coordinate_text(row["longitude1"]),
-        "billable": row["billable"],
-        "flatRate": row["flat_rate"],
-        "details": row["details"],
-        "tags": row["tags"],
-        "from": wire_local_text(row["start_local"]),
-        "to": wire_local_text(row["end_local"]),
-        "workedMinutes": row["worked_minutes"],
-        "breakMinutes": row["break_minutes"],
-        "timeZone": row["time_zone"],
-        "fromUtc": wire_utc(row["start_at"]),
-        "toUtc": wire_utc(row["end_at"]),
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 def resolve_span(
@@ -174,7 +168,9 @@ def _rate(refs: References) -> Decimal:
 
 
 async def get_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND e.id = $2", account_id, entry_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND e.id = $2{policy.owner_sql('e.user_id')}", account_id, entry_id
+    )
     return require_live(row, ENTRY_NOT_FOUND, ENTRY_DELETED, f"time entry {entry_id}")
 
 
@@ -221,6 +217,7 @@ async def list_entries(
         count_sql=_COUNT,
         order_by="e.start_local, e.id",
         alias="e.",
+        owner="user_id",
         live_count="time_entries" if feed.only_live and query.unfiltered else None,
     )
 

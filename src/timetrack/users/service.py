@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from timetrack import policy
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
     Filters,
@@ -15,7 +17,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -33,12 +34,25 @@ from timetrack.users.fields import personal_number_to_wire
 from timetrack.users.schemas import UserCreate, UserFilter, UserUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
 
-_COLUMNS = (
-    "id, username, first_name, last_name, email, admin, team_lead, external, language, "
-    "personal_number, enabled, time_zone, hour_rate, country, region, updated_at, deleted_at"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("username", "username"),
+    Column("first_name", "firstName"),
+    Column("last_name", "lastName"),
+    Column("email", "email"),
+    Column("admin", "admin"),
+    Column("team_lead", "teamLead"),
+    Column("external", "external"),
+    Column("language", "language"),
+    Column("personal_number", "personalNumber", personal_number_to_wire),
+    Column("enabled", "enabled"),
+    Column("time_zone", "timeZone"),
+    Column("hour_rate", "hourRate"),
+    Column("country", "country"),
+    Column("region", "region"),
 )
 # The account scope, written once: every read of users starts here.
-_OWNED = f"SELECT {_COLUMNS} FROM users WHERE account_id = $1"
+_OWNED = f"SELECT {COLUMNS.select_list} FROM users WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM users WHERE account_id = $1"
 # Fields stored as sent (the same name on both sides).
 _PLAIN = (
@@ -64,25 +78,7 @@ async def hash_password(request: Request, body: Body) -> Body:
     return body.with_password_hash(hashed)
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "username": row["username"],
-        "firstName": row["first_name"],
-        "lastName": row["last_name"],
-        "email": row["email"],
-        "admin": row["admin"],
-        "teamLead": row["team_lead"],
-        "external": row["external"],
-        "language": row["language"],
-        "personalNumber": personal_number_to_wire(row["personal_number"]),
-        "enabled": row["enabled"],
-        "timeZone": row["time_zone"],
-        "hourRate": row["hour_rate"],
-        "country": row["country"],
-        "region": row["region"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_users(
@@ -94,18 +90,21 @@ async def list_users(
         filters.contains("username_key", query.username)
     if query.email is not None:
         filters.add("email_key = {}", name_key(query.email.strip()))
+    filters.owned_by("id")
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 
 async def get_user(tx: Tx, account_id: int, user_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2{policy.owner_sql('id')}", account_id, user_id)
     return require_live(row, USER_NOT_FOUND, USER_DELETED, f"user {user_id}")
 
 
 async def user_by_name(tx: Tx, account_id: int, username: str, *, field: str) -> Row:
     """Resolve a ``user``/``username`` reference (exact, case-insensitive, not deleted)."""
     row = await tx.fetchrow(
-        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL", account_id, name_key(username)
+        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL{policy.owner_sql('id')}",
+        account_id,
+        name_key(username),
     )
     if row is None:
         raise AppError.of(USER_UNKNOWN, f"no user named {username!r}", pointer=f"/{field}")
