@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from timetrack import policy
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
@@ -79,6 +80,18 @@ _OF_USER = (
 to_wire = COLUMNS.to_wire
 
 
+def _reach_sql(column: str) -> str:
+    """`` AND`` the teams the current request may see: a person (whose reach of teams is their
+    own) sees those they lead or belong to; "" for the account key and admins."""
+    condition = policy.owner_condition("r.user_id", policy.granted_owners())
+    if condition is None:
+        return ""
+    return (
+        f" AND {column} IN (SELECT r.team_id FROM team_members r "
+        f"WHERE r.account_id = $1 AND {condition})"
+    )
+
+
 async def _with_people(tx: Tx, account_id: int, rows: Sequence[Row]) -> list[Row]:
     """The rows with their live leads and members (sorted usernames), read in one query."""
     people = await usernames_by_record(tx, _PEOPLE, account_id, [r["id"] for r in rows])
@@ -107,12 +120,14 @@ async def list_teams(
         filters.contains("name_key", query.name)
     if query.username is not None:
         filters.add(_OF_USER, name_key(query.username))
+    if reach := _reach_sql("id"):
+        filters.require(reach.removeprefix(" AND "))
     rows, total = await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
     return await _with_people(tx, account_id, rows), total
 
 
 async def _row(tx: Tx, account_id: int, team_id: int) -> Row | None:
-    rows = await tx.fetch(_ONE, account_id, team_id)
+    rows = await tx.fetch(_ONE + _reach_sql("t.id"), account_id, team_id)
     if not rows:
         return None
     people = [r for r in rows if r["username"] is not None]
