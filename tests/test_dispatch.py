@@ -289,3 +289,15 @@ async def test_the_endpoint_sees_the_scope_fastapi_gives() -> None:
         assert dispatched[key] is plain[key] or dispatched[key] == plain[key], key
     assert dispatched["route"] is router.routes[0]
     assert dispatched["router"] is app.router
+
+
+async def test_a_path_ending_in_a_newline_reaches_no_other_route(api: httpx.AsyncClient) -> None:
+    """Routes end in `$`, which also matches before a final newline: "/clients/%0A" answered
+    the list of clients (the fuzz found it), "/clients%0A" too through Starlette's router."""
+    assert (await api.post("/clients", json={"name": "Acme"})).status_code == 201
+    record = await api.get("/clients/%0A")
+    assert record.status_code == 404 and record.json()["errors"][0]["code"] == 11010
+    for path in ("/clients%0A", "/clients%0D%0A", "/healthz%0A"):
+        response = await api.get(path)
+        assert response.status_code == 404, (path, response.text)
+        assert response.json()["errors"][0]["code"] == 10007, path

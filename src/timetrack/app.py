@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from timetrack import __version__, apidocs, dispatch, opdocs
 from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
+from timetrack.api_keys.router import router as api_keys_router
 from timetrack.attendances.router import router as attendances_router
 from timetrack.audit.router import router as audit_router
 from timetrack.auth.router import router as auth_router
@@ -282,6 +283,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         working_time_router,
         audit_router,
         auth_router,
+        api_keys_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -176,6 +176,10 @@ TEAM_DELETED = _code(20020, 404, "Team exist but it is deleted")
 TEAM_NAME_TAKEN = _code(20030, 409, "Team name already exists")
 TEAM_LEAD_WITHOUT_ROLE = _code(20040, 400, "Team lead is neither a team lead nor an admin")
 
+# 21xxx personal API keys
+API_KEY_NOT_FOUND = _code(21010, 404, "API key not found")
+API_KEY_REVOKED_404 = _code(21020, 404, "API key exists but it is revoked")
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

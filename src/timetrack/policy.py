@@ -298,6 +298,11 @@ def owners(resource: Resource, action: Action) -> frozenset[int] | None:
     return None if grant is None else grant.principal.user_ids(resource, action)
 
 
+def current_principal() -> Principal | None:
+    grant = GRANT.get()
+    return None if grant is None else grant.principal
+
+
 def granted_owners() -> frozenset[int] | None:
     """:func:`owners` for what the current route was allowed: the users a name or id the
     request sends may refer to (any other answers like a user that does not exist)."""

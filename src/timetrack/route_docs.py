@@ -131,7 +131,10 @@ def crud_operations(res: Resource[Any, Any, Any]) -> dict[str, Operation]:
                 "example": res.examples["create"],
                 "errors": res.errors.get("create", ()),
                 "responses": {
-                    201: {"model": res.read_model, "description": f"The created {label}"},
+                    201: {
+                        "model": res.created_model or res.read_model,
+                        "description": f"The created {label}",
+                    },
                     **many_doc,
                     **conflict("create"),
                 },

@@ -119,6 +119,10 @@ class Resource(Generic[Create, Update, Filter]):
     table: str = ""
     # Fields of which a create needs one, all optional by themselves (``user``/``username``).
     create_needs_one_of: tuple[str, ...] = ()
+    # What only the create answers, from the created row (a personal key's secret): not in
+    # the audit log, and null in an Idempotency-Key replay, so it is never stored.
+    shown_once: Callable[[Row], dict[str, Any]] | None = None
+    created_model: type[BaseModel] | None = None  # the create's answer, when not read_model
 
     def __post_init__(self) -> None:
         if (mismatch := self.columns.mismatch(self.read_model)) is not None:
@@ -205,7 +209,13 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
                 return replay
             row = await res.create(tx, account.id, body)
             item = await audited(request, tx, account.id, "create", row)
-            return await idempotency.keep(tx, request, created_response(request, item, ignored))
+            if res.shown_once is None:
+                return await idempotency.keep(tx, request, created_response(request, item, ignored))
+            once = res.shown_once(row)
+            await idempotency.keep(
+                tx, request, created_response(request, item | dict.fromkeys(once), ignored)
+            )
+            return created_response(request, item | once, ignored)
 
     async def get_record(request: Request, account: Reads, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)

@@ -145,7 +145,7 @@ async def test_last_used_is_written_at_most_once_a_minute(
 
     async def last_used() -> object:
         async with database.transaction(write=False) as tx:
-            return (await service.get(tx, account.account.id, new.row["id"]))["last_used_at"]
+            return (await service.get_key(tx, account.account.id, new.row["id"]))["last_used_at"]
 
     first = (await service.authenticate(database, new.key, new.secret, None)).holder
     assert first is not None and first.last_used_at is None
@@ -156,17 +156,3 @@ async def test_last_used_is_written_at_most_once_a_minute(
     assert second is not None
     await service.mark_used(database, second)
     assert await last_used() == stamped
-
-
-async def test_a_key_is_found_only_by_whom_it_may_be_seen(
-    database: Database, account: Credentials, api: httpx.AsyncClient
-) -> None:
-    user = await make_user(api)
-    other = await make_user(api, "bob")
-    new = await _key(database, account, user["id"])
-    key_id = new.row["id"]
-    async with database.transaction(write=False) as tx:
-        assert await service.find(tx, account.account.id, key_id, None) is not None
-        assert await service.find(tx, account.account.id, key_id, frozenset({user["id"]}))
-        assert await service.find(tx, account.account.id, key_id, frozenset({other["id"]})) is None
-        assert await service.find(tx, account.account.id, key_id + 1, None) is None

@@ -225,3 +225,14 @@ class TestWrongPasswordBudget:
             body = login_body(account, username="nobody")
             answers = [await guesser.post("/auth/login", json=body) for _ in range(4)]
         assert [r.status_code for r in answers] == [401, 401, 401, 429]
+
+
+async def test_a_password_an_admin_sets_ends_the_users_sessions(
+    app: FastAPI, account: Credentials, api: httpx.AsyncClient
+) -> None:
+    user = await make_user(api)
+    async with signed_in(app, account) as (session, _):
+        changed = await api.put(f"/users/{user['id']}", json={"password": "battery staple"})
+        assert changed.status_code == 200, changed.text
+        ended = await session.get("/auth/me")
+        assert (ended.status_code, code(ended)) == (401, 10060)

@@ -35,15 +35,16 @@ async def _teams(api: httpx.AsyncClient) -> dict[str, Any]:
         user = await make_user(api, name)
         if flags:
             assert (await api.put(f"/users/{user['id']}", json=flags)).status_code == 200
-    made = {}
-    for body in (
-        {"name": "Support", "leads": ["maria"], "members": ["alex"]},
-        {"name": "Sales", "members": ["maria", "zoe"]},
-        {"name": "Ops", "members": ["zoe"]},
+    made: dict[str, Any] = {}
+    for name, leads, members in (
+        ("Support", ["maria"], ["alex"]),
+        ("Sales", [], ["maria", "zoe"]),
+        ("Ops", [], ["zoe"]),
     ):
+        body = {"name": name, "leads": leads, "members": members}
         response = await api.post("/teams", json=body)
         assert response.status_code == 201, response.text
-        made[body["name"]] = response.json()
+        made[name] = response.json()
     return made
 
 

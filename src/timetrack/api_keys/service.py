@@ -16,12 +16,36 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from timetrack import policy
 from timetrack.accounts.guesses import now_us_sql
 from timetrack.accounts.service import QUALIFIED, Account, hash_secret
-from timetrack.crud import now
+from timetrack.api_keys.schemas import ApiKeyCreate, ApiKeyFilter, ApiKeyUpdate
+from timetrack.columns import Column, WireColumns, optional
+from timetrack.crud import (
+    Feed,
+    Filters,
+    apply_feed,
+    fetch_page,
+    now,
+    require_live,
+    soft_delete,
+    update_columns,
+)
 from timetrack.db import Database, Row, Tx, next_id
+from timetrack.errors import (
+    API_KEY_NOT_FOUND,
+    API_KEY_REVOKED_404,
+    FIELD_INVALID,
+    FIELD_REQUIRED,
+    AppError,
+)
+from timetrack.paging import Page
 from timetrack.policy import SCOPES, Role, role_of, unknown_scopes
+from timetrack.times import wire_utc
+from timetrack.users.service import user_by_name
+from timetrack.wire import name_key
 
 PREFIX = "ttp_"
 # ``last_used_at`` is written at most this often per key: a key used for every request of a
@@ -31,11 +55,26 @@ MAX_NETWORKS = 32
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-_COLUMNS = (
-    "k.id, k.user_id, u.username, k.name, k.key, k.scopes, k.expires_at, k.allowed_ips, "
-    "k.last_used_at, k.created_at, k.updated_at, k.deleted_at"
+COLUMNS = WireColumns(
+    Column("k.id", "id"),
+    Column("k.name", "name"),
+    Column("u.username", "username"),
+    Column("k.user_id", "userId"),
+    Column("k.key", "keyPrefix", lambda key: key[: len(PREFIX) + 4]),
+    Column("k.scopes", "scopes", lambda text: text.split()),
+    Column("k.expires_at", "expiresAt", optional(wire_utc)),
+    Column("k.allowed_ips", "allowedIps", optional(lambda text: text.split())),
+    Column("k.last_used_at", "lastUsedAt", optional(wire_utc)),
+    Column("k.created_at", "createdAt", wire_utc),
+    alias="k.",
 )
-_FROM = "FROM api_keys k JOIN users u ON u.account_id = k.account_id AND u.id = k.user_id"
+_FROM = (
+    " FROM api_keys k JOIN users u ON u.account_id = k.account_id AND u.id = k.user_id"
+    " WHERE k.account_id = $1"
+)
+# The account scope, written once: every read of keys starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
+_COUNT = "SELECT count(*) FROM api_keys k WHERE k.account_id = $1"
 _DUMMY_HASH = hash_secret("not-a-secret")
 
 
@@ -121,25 +160,9 @@ async def create(
         None if allowed is None else " ".join(str(n) for n in allowed),
         at,
     )
-    return NewKey(await get(tx, account_id, key_id), key, secret)
-
-
-async def get(tx: Tx, account_id: int, key_id: int) -> Row:
-    row = await tx.fetchrow(
-        f"SELECT {_COLUMNS} {_FROM} WHERE k.account_id = $1 AND k.id = $2", account_id, key_id
-    )
-    assert row is not None, "get follows a lookup or an insert of the same key"
-    return row
-
-
-async def find(tx: Tx, account_id: int, key_id: int, user_ids: frozenset[int] | None) -> Row | None:
-    """A key the caller may see (``user_ids``: whose keys; None: everybody's), else None."""
-    row = await tx.fetchrow(
-        f"SELECT {_COLUMNS} {_FROM} WHERE k.account_id = $1 AND k.id = $2", account_id, key_id
-    )
-    if row is None or (user_ids is not None and row["user_id"] not in user_ids):
-        return None
-    return row
+    row = await tx.fetchrow(f"{_OWNED} AND k.id = $2", account_id, key_id)
+    assert row is not None
+    return NewKey(row, key, secret)
 
 
 async def revoke(tx: Tx, account_id: int, key_id: int) -> None:
@@ -263,3 +286,85 @@ async def mark_used(db: Database, holder: KeyHolder) -> None:
             at,
             at - LAST_USED_RESOLUTION,
         )
+
+
+# --- the /api_keys resource --------------------------------------------------------------------
+
+to_wire = COLUMNS.to_wire
+
+
+def shown_once(row: Row) -> dict[str, Any]:
+    """What only the create answers: the whole key and its secret (``create_key``'s row)."""
+    return {"key": row["key"], "secret": row["secret"]}
+
+
+async def list_keys(
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: ApiKeyFilter
+) -> tuple[list[Row], int]:
+    filters = Filters(account_id)
+    apply_feed(filters, feed, "k.")
+    if query.username is not None:
+        filters.add("u.username_key = {}", name_key(query.username))
+    filters.owned_by("k.user_id")
+    return await fetch_page(tx, _OWNED, _COUNT, filters, page, "k.id")
+
+
+async def get_key(tx: Tx, account_id: int, key_id: int) -> Row:
+    row = await tx.fetchrow(
+        f"{_OWNED} AND k.id = $2{policy.owner_sql('k.user_id')}", account_id, key_id
+    )
+    return require_live(row, API_KEY_NOT_FOUND, API_KEY_REVOKED_404, f"API key {key_id}")
+
+
+def _refused(exc: KeyRefused, pointer: str) -> AppError:
+    return AppError.of(FIELD_INVALID, str(exc), pointer=pointer)
+
+
+async def create_key(tx: Tx, account_id: int, body: ApiKeyCreate) -> Row:
+    """A key for ``username`` (by default the caller), answered with its key and secret."""
+    principal = policy.current_principal()
+    username = body.username or (principal.username if principal is not None else None)
+    if username is None:
+        raise AppError.of(
+            FIELD_REQUIRED,
+            "the account key makes keys for a user: send username",
+            pointer="/username",
+        )
+    user = await user_by_name(tx, account_id, username, field="username")
+    try:
+        scopes = parse_scopes(body.scopes)
+    except KeyRefused as exc:
+        raise _refused(exc, "/scopes") from None
+    try:
+        allowed = None if body.allowed_ips is None else parse_networks(body.allowed_ips)
+    except KeyRefused as exc:
+        raise _refused(exc, "/allowedIps") from None
+    try:
+        new = await create(
+            tx,
+            account_id,
+            user["id"],
+            name=body.name,
+            scopes=scopes,
+            expires_at=body.expires_at,
+            allowed=allowed,
+        )
+    except KeyRefused as exc:
+        raise _refused(exc, "/expiresAt") from None
+    return {**dict(new.row), "key": new.key, "secret": new.secret}
+
+
+async def update_key(tx: Tx, account_id: int, key_id: int, body: ApiKeyUpdate) -> Row:
+    await get_key(tx, account_id, key_id)
+    if body.name is not None:
+        await update_columns(tx, "api_keys", account_id, key_id, {"name": body.name})
+    return await get_key(tx, account_id, key_id)
+
+
+async def delete_key(tx: Tx, account_id: int, key_id: int) -> Row:
+    """Revoke: the key stops working with this commit, on every worker."""
+    await get_key(tx, account_id, key_id)
+    await soft_delete(tx, "api_keys", account_id, key_id, API_KEY_REVOKED_404, f"API key {key_id}")
+    row = await tx.fetchrow(f"{_OWNED} AND k.id = $2", account_id, key_id)
+    assert row is not None
+    return row

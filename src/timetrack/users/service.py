@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from timetrack import policy
+from timetrack.auth.sessions import end_others as end_sessions
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
@@ -241,6 +242,8 @@ async def update_user(tx: Tx, account_id: int, user_id: int, body: UserUpdate) -
         changes["email_key"] = name_key(body.email)
     if body.password_hash is not None:
         changes["password_hash"] = body.password_hash
+        # A password set for a user ends every session they have (they sign in anew).
+        await end_sessions(tx, account_id, user_id, None)
     changes |= await _place_changes(tx, account_id, body, current)
     if not changes:
         return current
