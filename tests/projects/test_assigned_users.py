@@ -7,7 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from records import CLIENT, make_user
+from test_ratelimit import client as app_client
+
+from timetrack.accounts.service import Credentials
 
 Json = dict[str, Any]
 
@@ -80,3 +84,29 @@ async def test_a_deleted_user_drops_out_and_the_project_reports_the_change(
     now = (await api.get(f"/projects/{project['id']}")).json()
     assert now["assignedUsers"] == ["sam"]
     assert now["updatedAt"] > project["updatedAt"]
+
+
+@pytest.mark.usefixtures("client")
+async def test_a_person_sees_only_the_assigned_users_they_reach(
+    app: FastAPI, account: Credentials, api: httpx.AsyncClient
+) -> None:
+    """Other users' names are other users' data: a person sees themselves in the list (a team
+    lead their members too); the account key and admins see everybody."""
+    project = await _project(api, assignedUsers=["zoe", "sam", "alex"])
+    ext = await make_user(api, "ext")
+    assert (await api.put(f"/users/{ext['id']}", json={"external": True})).status_code == 200
+    await api.put(f"/projects/{project['id']}", json={"assignedUsers": ["zoe", "ext", "sam"]})
+    for username, shown in (("sam", ["sam"]), ("ext", ["ext"]), ("alex", [])):
+        async with app_client(app) as session:
+            body = {"account": account.account.slug, "username": username}
+            login = await session.post("/auth/login", json={**body, "password": "correct horse"})
+            assert login.status_code == 200, login.text
+            one = (await session.get(f"/projects/{project['id']}")).json()
+            assert one["assignedUsers"] == shown, username
+            listed = (await session.get("/projects")).json()
+            assert [p["assignedUsers"] for p in listed] == [shown], username
+    assert (await api.get(f"/projects/{project['id']}")).json()["assignedUsers"] == [
+        "ext",
+        "sam",
+        "zoe",
+    ]

@@ -52,17 +52,18 @@ _OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 _COUNT = "SELECT count(*)" + _FROM
 # One project with its assigned users, a row each, in one statement: a read of one record runs
 # outside a transaction (``handlers.read_one``), and two statements could see two versions.
+# ``{}``: the users shown (``_shown_sql``).
 _ONE = (
     f"SELECT {COLUMNS.select_list}, u.username AS assigned{_JOIN} "
     "LEFT JOIN project_members pm ON pm.account_id = p.account_id AND pm.project_id = p.id "
     "LEFT JOIN users u ON u.account_id = pm.account_id AND u.id = pm.user_id "
-    "AND u.deleted_at IS NULL WHERE p.account_id = $1 AND p.id = $2"
+    "AND u.deleted_at IS NULL{} WHERE p.account_id = $1 AND p.id = $2"
 )
 # The live users assigned to projects (``assignedUsers``).
 _ASSIGNED = (
     "SELECT pm.project_id, u.username FROM project_members pm "
     "JOIN users u ON u.account_id = pm.account_id AND u.id = pm.user_id "
-    "WHERE pm.account_id = $1 AND u.deleted_at IS NULL AND pm.project_id IN ({})"
+    "WHERE pm.account_id = $1 AND u.deleted_at IS NULL{shown} AND pm.project_id IN ({{}})"
 )
 # Wire field -> column, for the fields stored as sent.
 _PLAIN = {
@@ -93,9 +94,19 @@ async def list_projects(
     return await _with_assigned(tx, account_id, rows), total
 
 
+def _shown_sql() -> str:
+    """`` AND`` the assigned users the current request may see (``u`` is the user): a person
+    sees only the users they reach (themselves; a lead their members too), as every other
+    user's data; "" for the account key and admins."""
+    reach = policy.owners(policy.Resource.USERS, policy.Action.READ)
+    condition = policy.owner_condition("u.id", reach)
+    return "" if condition is None else f" AND {condition}"
+
+
 async def _with_assigned(tx: Tx, account_id: int, rows: Sequence[Row]) -> list[Row]:
     """The rows with their live assigned users (sorted usernames), read in one query."""
-    found = await usernames_by_record(tx, _ASSIGNED, account_id, [r["id"] for r in rows])
+    sql = _ASSIGNED.format(shown=_shown_sql())
+    found = await usernames_by_record(tx, sql, account_id, [r["id"] for r in rows])
     assigned: dict[int, list[str]] = {}
     for person in found:
         assigned.setdefault(person["project_id"], []).append(person["username"])
@@ -109,7 +120,8 @@ async def _with_assigned(tx: Tx, account_id: int, rows: Sequence[Row]) -> list[R
 
 
 async def _row(tx: Tx, account_id: int, project_id: int) -> Row | None:
-    rows = await tx.fetch(f"{_ONE}{policy.assigned_sql('p.id')}", account_id, project_id)
+    sql = _ONE.format(_shown_sql()) + policy.assigned_sql("p.id")
+    rows = await tx.fetch(sql, account_id, project_id)
     if not rows:
         return None
     row = {key: rows[0][key] for key in rows[0].keys() if key != "assigned"}  # noqa: SIM118
