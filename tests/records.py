@@ -174,6 +174,13 @@ KINDS = [
         17010,
         17020,
     ),
+    _kind(
+        "teams",
+        _user,
+        {"name": "Platform", "members": [USER]},
+        {"members": []},
+        {"name": "Platform Team"},
+    ),
     Kind(
         "working_time_models",
         _working_time_models,

@@ -104,6 +104,7 @@ async def records(api: httpx.AsyncClient) -> dict[str, int]:
             {"username": "alice", "from": "2026-01-06", "to": "2026-01-06", "absenceType": 1},
         ),
         ("absence_types", {"name": "Training", "shortName": "TRN"}),
+        ("teams", {"name": "Team", "members": ["alice"]}),
     ]
     ids = {}
     for collection, body in bodies:

@@ -74,8 +74,8 @@ COMPARED_HEADERS = ("x-total-count", "link", "location", "x-ignored-fields", "al
 #   ("value", X)     a fixed value, the same for everyone
 #   ("time", MIN)    a timestamp, this request's slot plus MIN minutes; ("date", DAYS) likewise
 #   OMIT             not sent (it refers to nothing)
-# KINDs: client, project, task, user, email, type_name (names); id:COLLECTION (ids); etag and
-# idempotency (header values A used).
+# KINDs: client, project, task, user, email, type_name, team_name (names); id:COLLECTION (ids);
+# etag and idempotency (header values A used); KIND[] a list of one such value (``leads``).
 
 Rule = tuple[str, Any]
 OMIT: Rule = ("omit", None)
@@ -115,6 +115,7 @@ QUERY_IN: dict[tuple[str, str], Rule] = {
     ("clients", "name"): ("ref", "client"),
     ("tasks", "name"): ("ref", "task"),
     ("absence_types", "name"): ("ref", "type_name"),
+    ("teams", "name"): ("ref", "team_name"),
     ("work_reports", "from"): ("value", "2025-01-01"),
     ("work_reports", "to"): ("value", "2025-12-31"),
 }
@@ -135,6 +136,7 @@ _MONEY = {"hourRate": OMIT, "budgetEstimated": OMIT, "timeEstimated": OMIT}
 _USER_PLAIN = {
     "admin": OMIT,
     "teamLead": OMIT,
+    "external": OMIT,
     "language": OMIT,
     "personalNumber": OMIT,
     "enabled": OMIT,
@@ -172,7 +174,7 @@ BODIES: dict[str, dict[str, Field]] = {
     "ClientUpdate": _rules({"notes": _NOTES}, {**_CLIENT, "name": ("new", "client")}),
     "ProjectCreate": _rules(
         {"projectName": ("new", "project"), "clientName": ("ref", "client")},
-        {**_MONEY, "notes": OMIT, "projectEnabled": OMIT},
+        {**_MONEY, "notes": OMIT, "projectEnabled": OMIT, "assignedUsers": ("ref", "user[]")},
     ),
     "ProjectUpdate": _rules(
         {"notes": _NOTES},
@@ -181,6 +183,7 @@ BODIES: dict[str, dict[str, Field]] = {
             "projectEnabled": OMIT,
             "projectName": ("new", "project"),
             "clientName": ("ref", "client"),
+            "assignedUsers": ("ref", "user[]"),
         },
     ),
     "TaskCreate": _rules({"name": ("new", "task")}, {"notes": OMIT, "hourRate": OMIT}),
@@ -298,6 +301,14 @@ BODIES: dict[str, dict[str, Field]] = {
             "notes": OMIT,
         },
     ),
+    "TeamCreate": _rules(
+        {"name": ("new", "team_name"), "members": ("ref", "user[]")},
+        {"leads": ("ref", "user[]")},
+    ),
+    "TeamUpdate": _rules(
+        {"name": ("new", "team_name")},
+        {"members": ("ref", "user[]"), "leads": ("ref", "user[]")},
+    ),
     "WorkingTimeModelCreate": _rules(
         {"validFrom": ("date", 0)}, {**_WEEK, "vacationDaysPerYear": OMIT}
     ),
@@ -330,6 +341,7 @@ class World:
             "user": f"user-{t}",
             "email": f"user-{t}@example.com",
             "type_name": f"Type {t}",
+            "team_name": f"Team {t}",
         }
         return names[kind]
 
@@ -339,7 +351,9 @@ class World:
             return f"user-{self.token}-{serial}@example.com"
         return f"{self.name(kind)}-{serial}"
 
-    def value(self, kind: str, *, index: int = 0, collection: str = "") -> str:
+    def value(self, kind: str, *, index: int = 0, collection: str = "") -> Any:
+        if kind.endswith("[]"):
+            return [self.value(kind.removesuffix("[]"), index=index, collection=collection)]
         if kind.startswith("id:"):
             return str(self.ids[kind.removeprefix("id:")][index])
         if kind == "etag":
@@ -464,6 +478,11 @@ async def _populate(api: httpx.AsyncClient, world: World, *, secret: str | None 
             "absenceType": world.ids["absence_types"][0],
             "notes": hidden,
         },
+    )
+    await add(
+        "teams",
+        "/teams",
+        lambda n, i: {"name": n or world.name("team_name"), "members": [user]},
     )
     user_id = world.ids["users"][0]
     await add(
@@ -592,6 +611,7 @@ ID_COLLECTIONS = (
     "absences",
     "absence_types",
     "working_time_models",
+    "teams",
 )
 
 

@@ -42,6 +42,7 @@ from timetrack.policy import GRANT
 from timetrack.projects.router import router as projects_router
 from timetrack.ratelimit import create_rate_limiter
 from timetrack.tasks.router import router as tasks_router
+from timetrack.teams.router import router as teams_router
 from timetrack.time_entries.router import router as entries_router
 from timetrack.timers.router import router as timers_router
 from timetrack.users.passwords import Passwords
@@ -272,6 +273,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         projects_router,
         tasks_router,
         users_router,
+        teams_router,
         entries_router,
         attendances_router,
         timers_router,

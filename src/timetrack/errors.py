@@ -170,6 +170,12 @@ TIMER_CONCURRENT_CHANGE = _code(18030, 409, "Timer changed concurrently")
 REPORT_RANGE_TOO_LONG = _code(19010, 400, "Report range longer than 366 days")
 REPORT_RANGE_REVERSED = _code(19011, 400, "to must not be before from")
 
+# 20xxx teams
+TEAM_NOT_FOUND = _code(20010, 404, "Team not found")
+TEAM_DELETED = _code(20020, 404, "Team exist but it is deleted")
+TEAM_NAME_TAKEN = _code(20030, 409, "Team name already exists")
+TEAM_LEAD_WITHOUT_ROLE = _code(20040, 400, "Team lead is neither a team lead nor an admin")
+
 # 21xxx personal API keys
 API_KEY_NOT_FOUND = _code(21010, 404, "API key not found")
 API_KEY_REVOKED_404 = _code(21020, 404, "API key exists but it is revoked")

@@ -43,6 +43,7 @@ COLUMNS = WireColumns(
     Column("email", "email"),
     Column("admin", "admin"),
     Column("team_lead", "teamLead"),
+    Column("external", "external"),
     Column("language", "language"),
     Column("personal_number", "personalNumber", personal_number_to_wire),
     Column("enabled", "enabled"),
@@ -60,6 +61,7 @@ _PLAIN = (
     "last_name",
     "admin",
     "team_lead",
+    "external",
     "language",
     "personal_number",
     "time_zone",
@@ -196,10 +198,10 @@ async def create_user(tx: Tx, account_id: int, body: UserCreate) -> Row:
     try:
         await tx.execute(
             "INSERT INTO users (account_id, id, username, username_key, first_name, last_name, "
-            "email, email_key, password_hash, admin, team_lead, language, personal_number, "
-            "enabled, time_zone, hour_rate, country, region, created_at, updated_at) VALUES ($1, "
-            "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-            "$19)",
+            "email, email_key, password_hash, admin, team_lead, external, language, "
+            "personal_number, enabled, time_zone, hour_rate, country, region, created_at, "
+            "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+            "$15, $16, $17, $18, $19, $20, $20)",
             account_id,
             user_id,
             body.username,
@@ -211,6 +213,7 @@ async def create_user(tx: Tx, account_id: int, body: UserCreate) -> Row:
             body.password_hash,
             body.admin,
             body.team_lead,
+            body.external,
             body.language,
             body.personal_number,
             body.enabled,
@@ -268,10 +271,29 @@ async def _place_changes(tx: Tx, account_id: int, body: UserUpdate, current: Row
     return {"country": country, "region": region}
 
 
+async def _touch_lists_of(tx: Tx, account_id: int, user_id: int) -> None:
+    """A deleted user drops out of the teams and project assignments that listed them
+    (``users.lists``): those records' answers change, so their ``updatedAt`` moves too, and a
+    change-feed client learns of it."""
+    stamp = now()
+    for table, members, column in (
+        ("teams", "team_members", "team_id"),
+        ("projects", "project_members", "project_id"),
+    ):
+        await tx.execute(
+            f"UPDATE {table} SET updated_at = $3 WHERE account_id = $1 AND deleted_at IS NULL "
+            f"AND id IN (SELECT {column} FROM {members} WHERE account_id = $1 AND user_id = $2)",
+            account_id,
+            user_id,
+            stamp,
+        )
+
+
 async def delete_user(tx: Tx, account_id: int, user_id: int) -> Row:
     """Soft delete: the user's entries stay; new entries can no longer name the user."""
     await get_user(tx, account_id, user_id)
     await soft_delete(tx, "users", account_id, user_id, USER_DELETED, f"user {user_id}")
+    await _touch_lists_of(tx, account_id, user_id)
     row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
     assert row is not None
     return row
