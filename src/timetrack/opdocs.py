@@ -157,11 +157,14 @@ def operation_docs(
     example: Any,
     errors: Iterable[ErrorCode],
     responses: Responses | None,
+    writes: bool | None = None,
 ) -> tuple[Responses, dict[str, Any] | None]:
-    """The responses and the ``openapi_extra`` of one operation."""
+    """The responses and the ``openapi_extra`` of one operation. ``writes``: whether a POST
+    writes (takes an ``Idempotency-Key``); by default, when it has a body."""
     if body is not None and example is None:
         raise ValueError(f"{method} with a {body.__name__} body needs an example")
-    writes = method == "POST" and body is not None
+    if writes is None:
+        writes = method == "POST" and body is not None
     codes = [*COMMON_CODES, *errors]
     if method in ("POST", "PUT"):
         codes += BODY_CODES
@@ -348,6 +351,8 @@ def openapi_document(app: FastAPI, api_prefix: str) -> dict[str, Any]:
                     both.update(requirement)
                 session = {name: both.pop(name) for name in list(both) if name == "Session"}
                 operation["security"] = [both, session] if session else [both]
+            elif path.startswith(api_prefix):
+                operation["security"] = []  # signing in and out: no credentials needed
     doc["components"]["headers"] = _HEADER_COMPONENTS
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

@@ -212,10 +212,9 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
             if res.shown_once is None:
                 return await idempotency.keep(tx, request, created_response(request, item, ignored))
             once = res.shown_once(row)
-            await idempotency.keep(
-                tx, request, created_response(request, item | dict.fromkeys(once), ignored)
-            )
-            return created_response(request, item | once, ignored)
+            kept = created_response(request, item, ignored, dict.fromkeys(once))
+            await idempotency.keep(tx, request, kept)
+            return created_response(request, item, ignored, once)
 
     async def get_record(request: Request, account: Reads, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)

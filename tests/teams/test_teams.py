@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from records import make_user, problem
+from conftest import assert_error
+from records import make_user
 
 Json = dict[str, Any]
 
@@ -76,8 +77,7 @@ async def test_a_lead_need_not_be_a_member_and_is_not_listed_as_both(
 @pytest.mark.usefixtures("people")
 async def test_a_lead_must_have_the_team_lead_or_admin_role(api: httpx.AsyncClient) -> None:
     response = await api.post("/teams", json={"name": "S", "leads": ["maria", "alex"]})
-    error = problem(response, 400, 20040)
-    assert error["source"] == {"pointer": "/leads/1"}
+    error = assert_error(response, 400, 20040, pointer="/leads/1")
     assert "alex" in error["detail"] and "teamLead" in error["detail"]
     assert (await api.get("/teams")).json() == []
     # An external user is no lead either, but may be a member.
@@ -161,10 +161,10 @@ async def test_an_update_naming_the_same_people_changes_nothing(api: httpx.Async
 
 async def test_team_names_are_unique_among_live_teams_in_any_case(api: httpx.AsyncClient) -> None:
     first = await _team(api)
-    problem(await api.post("/teams", json={"name": "SUPPORT"}), 409, 20030)
+    assert_error(await api.post("/teams", json={"name": "SUPPORT"}), 409, 20030, pointer="/name")
     other = await api.post("/teams", json={"name": "Sales"})
     renamed = await api.put(f"/teams/{other.json()['id']}", json={"name": "support "})
-    assert problem(renamed, 409, 20030)["source"] == {"pointer": "/name"}
+    assert_error(renamed, 409, 20030, pointer="/name")
     # A team may change its own name's case; a deleted team's name is free.
     assert (await api.put(f"/teams/{first['id']}", json={"name": "SUPPORT"})).status_code == 200
     assert (await api.delete(f"/teams/{first['id']}")).status_code == 200
@@ -175,8 +175,8 @@ async def test_a_deleted_team_answers_its_own_not_found_codes(api: httpx.AsyncCl
     team = await _team(api)
     deleted = await api.delete(f"/teams/{team['id']}")
     assert deleted.json()["deleted"] is True
-    problem(await api.get(f"/teams/{team['id']}"), 404, 20020)
-    problem(await api.get("/teams/987654321"), 404, 20010)
+    assert_error(await api.get(f"/teams/{team['id']}"), 404, 20020)
+    assert_error(await api.get("/teams/987654321"), 404, 20010)
 
 
 @pytest.mark.usefixtures("people")

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from records import make_user, problem
+from conftest import assert_error
+from records import make_user
 
 from timetrack.policy import Role, role_of
 
@@ -51,7 +52,7 @@ async def test_external_is_changed_by_an_update_and_kept_when_left_out(
 async def test_external_must_be_a_boolean(api: httpx.AsyncClient, sent: Any) -> None:
     user = await make_user(api)
     response = await api.put(f"/users/{user['id']}", json={"external": sent})
-    assert problem(response, 400, 10011)["source"] == {"pointer": "/external"}
+    assert_error(response, 400, 10011, pointer="/external")
 
 
 @pytest.mark.parametrize(

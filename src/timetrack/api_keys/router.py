@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from starlette.responses import Response
 
+from timetrack import idempotency
 from timetrack.accounts.service import Account
 from timetrack.api_keys import service
 from timetrack.api_keys.schemas import (
@@ -20,18 +21,15 @@ from timetrack.api_keys.schemas import (
 from timetrack.audit import service as audit
 from timetrack.auth.permissions import allowed
 from timetrack.errors import API_KEY_NOT_FOUND, API_KEY_REVOKED_404, USER_UNKNOWN
+from timetrack.filters import UserParam
 from timetrack.handlers import object_response, parse_record_id, write
 from timetrack.policy import Action, Resource
 from timetrack.route_docs import RecordId, route
 from timetrack.routing import Resource as Routes
-from timetrack.wire import NAME_MAX, read_object
+from timetrack.wire import read_object
 
 
-async def key_filter(
-    username: Annotated[
-        str | None, Query(max_length=NAME_MAX, description="whose keys (exact, any case)")
-    ] = None,
-) -> ApiKeyFilter:
+async def key_filter(username: UserParam = None) -> ApiKeyFilter:
     return ApiKeyFilter((username or "").strip() or None)
 
 
@@ -73,14 +71,18 @@ Writes = Annotated[Account, Depends(allowed(Resource.API_KEYS, Action.WRITE))]
     "/api_keys/{id}/rotate_secret",
     responses={200: {"model": ApiKeyCreated, "description": "The key with its new secret"}},
     errors=(API_KEY_NOT_FOUND, API_KEY_REVOKED_404),
+    writes=True,
     name="rotate_api_key_secret",
     description="A new secret for the key; the old one stops working with this request. The "
-    "answer shows the new secret once (`key` stays null: it does not change).",
+    "answer shows the new secret once (`key` stays null: it does not change); a retry with "
+    "the same Idempotency-Key answers it as null, since it is never stored.",
 )
 async def rotate_secret(request: Request, account: Writes, id: RecordId) -> Response:
     key_id = parse_record_id(id, API_KEY_NOT_FOUND, "API key")
     await read_object(request)
     async with write(request) as tx:
+        if (replay := await idempotency.claim(tx, request, account.id)) is not None:
+            return replay
         before = await service.get_key(tx, account.id, key_id)
         secret = await service.rotate_secret(tx, account.id, key_id)
         after = await service.get_key(tx, account.id, key_id)
@@ -94,4 +96,7 @@ async def rotate_secret(request: Request, account: Writes, id: RecordId) -> Resp
             before=service.to_wire(before),
             after=service.to_wire(after),
         )
-        return object_response(service.to_wire(after) | {"key": None, "secret": secret})
+        item = service.to_wire(after)
+        kept = object_response(item, unversioned={"key": None, "secret": None})
+        await idempotency.keep(tx, request, kept)
+        return object_response(item, unversioned={"key": None, "secret": secret})

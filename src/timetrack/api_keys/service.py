@@ -74,7 +74,8 @@ _FROM = (
 )
 # The account scope, written once: every read of keys starts here.
 _OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
-_COUNT = "SELECT count(*) FROM api_keys k WHERE k.account_id = $1"
+# The username filter needs the users table in the count too.
+_COUNT = f"SELECT count(*){_FROM}"
 _DUMMY_HASH = hash_secret("not-a-secret")
 
 

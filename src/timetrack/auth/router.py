@@ -17,6 +17,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from timetrack import preconditions
 from timetrack.accounts.auth import (
     CSRF_HEADER,
     SESSION_COOKIE,
@@ -112,6 +113,7 @@ async def _password_matches(request: Request, row: Row | None, password: str) ->
     example={"account": "acme", "username": "alice", "password": "correct horse"},
     errors=(LOGIN_FAILED, USER_DISABLED, ACCOUNT_DISABLED, AUTH_THROTTLED),
     responses={200: {"model": Me, "description": "Signed in; the cookie is set"}},
+    writes=False,  # a retried login signs in again
     name="login",
     description="Sign in: starts a session (cookie `timetrack_session`: HttpOnly, SameSite=Lax, "
     "Secure over https) and answers who you are with the CSRF token writes must send in "
@@ -178,7 +180,7 @@ async def logout(request: Request) -> Response:
     "its scopes) or a signed-in person (with the session's CSRF token).",
 )
 async def get_me(request: Request, caller: CallerDep) -> Response:
-    return object_response(me(caller))
+    return preconditions.not_modified(request, object_response(me(caller)))
 
 
 @route(
@@ -190,6 +192,9 @@ async def get_me(request: Request, caller: CallerDep) -> Response:
     example={"current": "correct horse", "new": "battery staple"},
     errors=(FIELD_INVALID, AUTH_THROTTLED),
     responses={204: {"description": "Changed; the user's other sessions have ended"}},
+    # Not replayed by an Idempotency-Key: a retry must prove the password again (the new one
+    # by then), and checking it inside the write's transaction would hold the lock for the hash.
+    writes=False,
     name="change_password",
     description="Change one's own password (a signed-in person, or a personal key's user). "
     "Every other session of the user ends; the one that made the change stays.",
