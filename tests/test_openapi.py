@@ -186,7 +186,10 @@ class TestOperations:
             if (method, path) in public:
                 assert security == [], (method, path)
             else:
-                expected = [{"ApiKey": [], "ApiSecret": []}, {"Session": []}]
+                expected: list[dict[str, list[str]]] = [
+                    {"ApiKey": [], "ApiSecret": []},
+                    {"Session": []},
+                ]
                 assert security == expected, (method, path)
 
     async def test_healthz_is_public(self, doc: dict[str, Any]) -> None:
