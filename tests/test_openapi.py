@@ -21,10 +21,11 @@ METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 
 
 @pytest.fixture
-async def root(app: FastAPI) -> Any:
-    """A client at the server root, without credentials."""
+async def root(app_without_database: FastAPI) -> Any:
+    """A client at the server root, without credentials, on an app without a database: the
+    document and the docs pages are the same whatever the database, so these run once."""
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        transport=httpx.ASGITransport(app=app_without_database), base_url="http://testserver"
     ) as client:
         yield client
 

@@ -411,9 +411,9 @@ class TestUnknownRoutesAndMethods:
     async def test_unknown_route(self, api: httpx.AsyncClient, path: str) -> None:
         envelope(await api.get(path), 404, 10007)
 
-    async def test_unknown_route_outside_the_api(self, app: FastAPI) -> None:
+    async def test_unknown_route_outside_the_api(self, app_without_database: FastAPI) -> None:
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+            transport=httpx.ASGITransport(app=app_without_database), base_url="http://testserver"
         ) as client:
             envelope(await client.get("/no/such/page"), 404, 10007)
             envelope(await client.get("/api/v2/ext"), 404, 10007)

@@ -908,6 +908,7 @@ class TestTimestampBounds:
 
 
 class TestAuth:
+    @pytest.mark.usefixtures("database")  # wrong credentials are looked up: anon on each database
     async def test_credentials_required(self, anon: httpx.AsyncClient) -> None:
         weekly = {**JANUARY, "groupBy": "week"}
         for path in ("/work_reports", "/work_reports/", "/work_reports/grouped"):
