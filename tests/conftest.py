@@ -17,18 +17,18 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+import without_database
 from fastapi import FastAPI
 
 from timetrack import migrate
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.app import create_app
 from timetrack.config import Settings
-from timetrack.db import Database, Dialect, Row, Tx, create_database
+from timetrack.db import Database, create_database
 
 PG_ADMIN_URL = os.environ.get(
     "TIMETRACK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -118,47 +118,12 @@ def app(backend: Backend, database: Database) -> FastAPI:
     return create_app(backend.settings, database)
 
 
-class NoDatabase:
-    """The database of ``app_without_database``: any use of it fails the test. A test that
-    passes on that app answered without touching a database, so which one cannot change its
-    outcome, and it runs once instead of once per backend."""
-
-    def _used(self, what: str) -> AssertionError:
-        return AssertionError(
-            f"this test used the database ({what}) on app_without_database: "
-            "ask for `app` (or `api`) to run it on each database"
-        )
-
-    @property
-    def dialect(self) -> Dialect:
-        raise self._used("its dialect")
-
-    @dialect.setter
-    def dialect(self, value: Dialect) -> None:  # Database declares a settable attribute
-        raise self._used("its dialect")
-
-    async def open(self) -> None:
-        raise self._used("open")
-
-    async def close(self) -> None:
-        raise self._used("close")
-
-    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        raise self._used(sql)
-
-    def transaction(self, *, write: bool) -> contextlib.AbstractAsyncContextManager[Tx]:
-        raise self._used(f"transaction(write={write})")
-
-    def reader(self) -> contextlib.AbstractAsyncContextManager[Tx]:
-        raise self._used("reader")
-
-
 @pytest.fixture(scope="session")
-def app_without_database(tmp_data: Path) -> FastAPI:
-    """The app with the suite's settings and no database (``NoDatabase``): for tests of what
-    is answered before any database access (the OpenAPI document, refusals of requests without
+def app_without_database() -> FastAPI:
+    """The app without a database (``without_database.app``): for tests of what is answered
+    before any database access (the OpenAPI document, refusals of requests without
     credentials), which run once, not once per database."""
-    return create_app(_settings(tmp_data, f"sqlite:///{tmp_data / 'unused.db'}"), NoDatabase())
+    return without_database.app()
 
 
 async def new_account(database: Database, **options: str) -> Credentials:
