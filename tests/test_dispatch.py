@@ -24,9 +24,10 @@ from timetrack.dispatch import CannotDispatch, Dispatcher, install, route_path
 API = "/api/v2/ext"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def plain_app(backend: Backend, database: Database) -> FastAPI:
-    """The app with FastAPI's routing only."""
+    """The app with FastAPI's routing only. One per database for the module, like the shared
+    ``app``: FastAPI prepares each route on its first request, about a second for a new app."""
     app = create_app(backend.settings, database)
     dispatcher = app.router.middleware_stack
     assert isinstance(dispatcher, Dispatcher)
