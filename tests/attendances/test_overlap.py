@@ -127,7 +127,7 @@ class TestOverlap:
         async def skip(*args: Any, **kwargs: Any) -> None:
             return None
 
-        monkeypatch.setattr(service, "_refuse_overlap", skip)
+        monkeypatch.setattr(service, "refuse_overlap", skip)
         assert_error(await clock_in(api, "2025-03-05T09:00:00Z"), 409, CLOCKED_IN)
         assert_error(await api.post("/attendances", json=body_of(to=None)), 409, CLOCKED_IN)
         closed = await create(api, **span(1, "09:00", "10:00"))
