@@ -6,7 +6,7 @@ Creates a fresh SQLite file (in a temporary directory) and a fresh PostgreSQL da
 migrates both with ``timetrack.migrate.upgrade``, bulk-loads the same generated data into
 both, then shows the plan and the timing of the statements ``GET /project_time_entries``
 really runs. The SQL is not copied here: ``service.list_entries`` is called with the router's
-own ``_filters``/``_feed`` results and a transaction that only records the statements, so
+own ``_feed``/``_filters`` results and a transaction that only records the statements, so
 what is explained is exactly what the server sends (``$n`` placeholders become ``?n`` for
 SQLite through ``timetrack.db``).
 
@@ -574,8 +574,8 @@ async def recorded(
 ) -> list[tuple[str, str, Record]]:
     tx = _Recorder(page.limit, ids, total)
     # The router's dependencies are coroutines (the dispatcher runs no sync dependency).
-    filters = {**(await _filters(**params)), **(await _feed())}
-    await service.list_entries(tx, account_id, page, filters)  # type: ignore[arg-type]
+    feed, query = await _feed(), await _filters(**params)
+    await service.list_entries(tx, account_id, page, feed, query)  # type: ignore[arg-type]
     for kind, sql, _ in tx.statements:
         base = service._OWNED if kind == "list" else service._COUNT
         # The unfiltered list's total is the live count kept in id_counters (crud.fetch_page).

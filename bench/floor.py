@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import orjson
 
+from timetrack.fieldtypes import coordinate_text
 from timetrack.public_holidays import holidays_between, place
 from timetrack.time_entries.service import _COUNT, _OWNED
-from timetrack.wire import coordinate_text
 from timetrack.work_reports import calc
 from timetrack.work_reports.service import User, day_to_wire
 

@@ -1,5 +1,6 @@
 """One record of every resource with full CRUD, for tests that run the same checks on all of
-them (ETags and If-Match, Idempotency-Key): how to create one, and a change to make to it.
+them (the contract in tests/contract/, ETags and If-Match, Idempotency-Key, ...): how to create
+one, a change to make to it, and the codes of its 404s.
 
 Each kind makes what its records need (a user, a client and project) in the test's fresh
 account and answers the collection's path, relative to the API base.
@@ -20,6 +21,11 @@ async def _ok(response: httpx.Response, status: int = 201) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST ``body`` to ``path``, which must create: the new record."""
+    return await _ok(await api.post(path, json=body))
 
 
 async def make_user(api: httpx.AsyncClient, username: str = USER) -> dict[str, Any]:
@@ -52,7 +58,7 @@ async def _user(api: httpx.AsyncClient) -> None:
     await make_user(api)
 
 
-async def _client(api: httpx.AsyncClient) -> None:
+async def _acme(api: httpx.AsyncClient) -> None:
     await _ok(await api.post("/clients", json={"name": CLIENT}))
 
 
@@ -70,6 +76,9 @@ class Kind:
     # Two different changes, each of which really changes the record.
     update: dict[str, Any]
     other_update: dict[str, Any]
+    # The codes of a 404: an id the account never had, and one of its deleted records.
+    not_found: int
+    deleted: int
 
     def __str__(self) -> str:
         return self.name
@@ -81,12 +90,14 @@ def _kind(
     create: dict[str, Any],
     update: dict[str, Any],
     other_update: dict[str, Any],
+    not_found: int,
+    deleted: int,
 ) -> Kind:
     async def prepare(api: httpx.AsyncClient) -> str:
         await needs(api)
         return f"/{name}"
 
-    return Kind(name, prepare, create, update, other_update)
+    return Kind(name, prepare, create, update, other_update, not_found, deleted)
 
 
 async def _working_time_models(api: httpx.AsyncClient) -> str:
@@ -95,15 +106,17 @@ async def _working_time_models(api: httpx.AsyncClient) -> str:
 
 
 KINDS = [
-    _kind("clients", _none, {"name": "Globex"}, {"notes": "one"}, {"notes": "two"}),
+    _kind("clients", _none, {"name": "Globex"}, {"notes": "one"}, {"notes": "two"}, 11010, 11020),
     _kind(
         "projects",
-        _client,
+        _acme,
         {"clientName": CLIENT, "projectName": "Shop"},
         {"notes": "one"},
         {"hourRate": 80},
+        12010,
+        12020,
     ),
-    _kind("tasks", _none, {"name": "Design"}, {"notes": "one"}, {"hourRate": 50}),
+    _kind("tasks", _none, {"name": "Design"}, {"notes": "one"}, {"hourRate": 50}, 13010, 13020),
     _kind(
         "users",
         _none,
@@ -116,6 +129,8 @@ KINDS = [
         },
         {"firstName": "Robert"},
         {"lastName": "Sample"},
+        14010,
+        14020,
     ),
     _kind(
         "project_time_entries",
@@ -129,6 +144,8 @@ KINDS = [
         },
         {"details": "one"},
         {"to": "2026-03-02T11:00:00.000Z"},
+        15010,
+        15020,
     ),
     _kind(
         "attendances",
@@ -136,6 +153,8 @@ KINDS = [
         {"user": USER, "from": "2026-03-02T08:00:00.000Z", "to": "2026-03-02T12:00:00.000Z"},
         {"notes": "one"},
         {"breakMinutes": 30},
+        16010,
+        16020,
     ),
     _kind(
         "absence_types",
@@ -143,6 +162,8 @@ KINDS = [
         {"name": "Training", "shortName": "TR"},
         {"color": "#123456"},
         {"shortName": "TRN"},
+        17110,
+        17120,
     ),
     _kind(
         "absences",
@@ -150,6 +171,8 @@ KINDS = [
         {"username": USER, "from": "2026-03-02", "to": "2026-03-03", "absenceType": 1},
         {"status": 1},
         {"status": 2},
+        17010,
+        17020,
     ),
     Kind(
         "working_time_models",
@@ -157,6 +180,8 @@ KINDS = [
         {"validFrom": "2026-01-01"},
         {"mondaySeconds": 3600},
         {"vacationDaysPerYear": 25},
+        14050,
+        14051,
     ),
 ]
 
@@ -167,14 +192,3 @@ async def create(api: httpx.AsyncClient, kind: Kind) -> tuple[str, httpx.Respons
     response = await api.post(collection, json=kind.create)
     assert response.status_code == 201, response.text
     return collection, response
-
-
-def problem(response: httpx.Response, status: int, code: int) -> dict[str, Any]:
-    """The one error of the envelope, after checking its status and code."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    errors = response.json()["errors"]
-    assert len(errors) == 1, errors
-    assert errors[0]["status"] == status and errors[0]["code"] == code, errors
-    error: dict[str, Any] = errors[0]
-    return error

@@ -17,10 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Backend, auth_headers
+from conftest import Backend, assert_error, auth_headers, client
 from fastapi import FastAPI
 from pydantic import ValidationError
-from records import problem
 from test_ignored_query import reads, records, sample, url_of
 from test_path_ids import other_spellings
 from without_database import app as app_on_no_database
@@ -115,12 +114,8 @@ async def unlimited(
     """A client of an app without the per-key rate limit: the walk sends over a thousand
     requests."""
     app = create_app(backend.settings.model_copy(update={"rate_limit_enabled": False}), database)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url=f"http://testserver{API}",
-        headers=auth_headers(account),
-    ) as client:
-        yield client
+    async with client(app, auth_headers(account)) as caller:
+        yield caller
     await app.state.rate_limiter.aclose()
 
 
@@ -144,10 +139,8 @@ async def test_every_query_parameter_refuses_other_spellings_of_its_value(
             accepted = await api.request(method, url, params={**values, name: good}, **body)
             assert accepted.status_code == 200, (method, path, name, accepted.text)
             for spelled in _misspelled(kind, good):
-                where = (method, path, name, spelled)
                 response = await api.request(method, url, params={**values, name: spelled}, **body)
-                error = problem(response, 400, 10013)
-                assert error["source"] == {"parameter": name}, where
+                assert_error(response, 400, 10013, parameter=name)
                 checked += 1
     assert checked >= 1000
 
@@ -263,8 +256,7 @@ async def test_a_full_width_hour_rate_is_refused(api: httpx.AsyncClient) -> None
     assert task.status_code == 201, task.text
     for path, method in (("/tasks", "POST"), (f"/tasks/{task.json()['id']}", "PUT")):
         body = {"hourRate": "\uff11\uff12", **({"name": "Other"} if method == "POST" else {})}
-        error = problem(await api.request(method, path, json=body), 400, 10011)
-        assert error["source"] == {"pointer": "/hourRate"}
+        assert_error(await api.request(method, path, json=body), 400, 10011, pointer="/hourRate")
     listed = (await api.get("/tasks")).json()
     assert [(t["name"], t["hourRate"]) for t in listed] == [("Design", 12.0)]
 
@@ -274,7 +266,7 @@ async def test_a_task_id_spelled_otherwise_names_no_task(api: httpx.AsyncClient)
     task = (await api.post("/tasks", json={"name": "Design"})).json()
     for method in ("GET", "DELETE"):
         for path in (f"/tasks/0{task['id']}", f"/tasks/{task['id']}%0A"):
-            problem(await api.request(method, path), 404, 13010)
+            assert_error(await api.request(method, path), 404, 13010)
     assert (await api.get(f"/tasks/{task['id']}")).json() == task
 
 
@@ -290,18 +282,18 @@ async def test_a_timestamp_with_a_trailing_newline_is_refused(api: httpx.AsyncCl
     pointers = {(e["code"], e["source"]["pointer"]) for e in response.json()["errors"]}
     assert pointers == {(10011, "/from"), (10011, "/to")}
     query = await api.get("/project_time_entries", params={"from": "2026-01-05\n"})
-    assert problem(query, 400, 10013)["source"] == {"parameter": "from"}
+    assert_error(query, 400, 10013, parameter="from")
 
 
 @pytest.mark.parametrize("zone", NOT_ZONES, ids=repr)
 async def test_a_user_time_zone_is_an_iana_name_exactly(api: httpx.AsyncClient, zone: str) -> None:
     user = {"firstName": "A", "lastName": "B", "email": "a@example.com", "password": "s3cret-pw"}
     response = await api.post("/users", json={"username": "alice", "timeZone": zone, **user})
-    assert problem(response, 400, 10011)["source"] == {"pointer": "/timeZone"}
+    assert_error(response, 400, 10011, pointer="/timeZone")
     made = await api.post("/users", json={"username": "alice", **user})
     assert made.status_code == 201, made.text
     changed = await api.put(f"/users/{made.json()['id']}", json={"timeZone": zone})
-    assert problem(changed, 400, 10011)["source"] == {"pointer": "/timeZone"}
+    assert_error(changed, 400, 10011, pointer="/timeZone")
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "UTC", "America/Argentina/Buenos_Aires"])
@@ -327,7 +319,7 @@ async def test_an_id_in_a_body_repeats_the_path_id_exactly(api: httpx.AsyncClien
         assert response.status_code == 200, (value, response.text)
     for value in [*other, True]:
         response = await api.put(f"/clients/{client['id']}", json={"id": value, "notes": "x"})
-        assert problem(response, 400, 10012)["source"] == {"pointer": "/id"}, value
+        assert_error(response, 400, 10012, pointer="/id"), value
     assert (await api.get(f"/clients/{client['id']}")).json()["notes"] == "n"
 
 
@@ -342,4 +334,4 @@ async def test_a_trailing_newline_is_no_part_of_a_code(
     user = {"firstName": "A", "lastName": "B", "email": "a@example.com", "password": "s3cret-pw"}
     body = {"name": "Acme"} if collection == "/clients" else {"username": "alice", **user}
     response = await api.post(collection, json={**body, field: value})
-    assert problem(response, 400, 10011)["source"] == {"pointer": f"/{field}"}
+    assert_error(response, 400, 10011, pointer=f"/{field}")

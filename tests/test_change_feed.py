@@ -1,4 +1,6 @@
-"""The change feed on every list (SPEC §3): ``updatedAt``, ``updatedSince``, ``includeDeleted``.
+"""The change feed on every list (SPEC §3): ``updatedAt``, ``updatedSince``, ``includeDeleted``,
+for every resource whose list starts empty (absence types start with six defaults and have a
+change-feed test of their own, tests/absence_types/test_list.py).
 
 A sync client keeps the newest ``updatedAt`` it has seen and asks for everything changed at or
 after it; with ``includeDeleted=true`` it also learns of deletions.
@@ -8,39 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-
-from timetrack.errors import ALL_CODES
+from conftest import assert_error
+from lists import LISTS, Context, Listing
 
 UPDATED_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 TICK = 0.01  # between writes that need distinct millisecond timestamps
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def problem(response: httpx.Response, status: int, code: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert list(body) == ["errors"], body
-    (error,) = body["errors"]
-    assert error["code"] == code, error
-    assert error["status"] == status
-    assert error["title"] == ALL_CODES[code].title
-    return dict(error)
-
-
-async def created(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await api.post(path, json=body)
-    assert response.status_code == 201, response.text
-    record: dict[str, Any] = response.json()
-    return record
 
 
 def parse_utc(text: str) -> datetime:
@@ -58,126 +40,16 @@ def wire(moment: datetime, offset_hours: int = 0) -> str:
     return f"{text}{sign}{abs(offset_hours):02d}:00"
 
 
-@dataclass
-class Context:
-    """Per account: the records other records need, made once; a counter for unique names."""
-
-    api: httpx.AsyncClient
-    count: int = 0
-    client: bool = False
-    user: bool = False
-    projects: set[str] | None = None
-
-    def next(self) -> int:
-        self.count += 1
-        return self.count
-
-    async def feed_client(self) -> str:
-        if not self.client:
-            await created(self.api, "/clients", {"name": "Feed Client"})
-            self.client = True
-        return "Feed Client"
-
-    async def feed_user(self) -> str:
-        if not self.user:
-            await created(
-                self.api,
-                "/users",
-                {
-                    "username": "feeder",
-                    "firstName": "Feed",
-                    "lastName": "Er",
-                    "email": "feeder@example.com",
-                    "password": "correct horse battery",
-                    "timeZone": "Europe/Berlin",  # updatedAt stays UTC all the same
-                },
-            )
-            self.user = True
-        return "feeder"
-
-    async def feed_project(self, name: str) -> str:
-        self.projects = self.projects or set()
-        if name not in self.projects:
-            client = await self.feed_client()
-            await created(self.api, "/projects", {"clientName": client, "projectName": name})
-            self.projects.add(name)
-        return name
-
-
-Make = Callable[[Context, str], Awaitable[dict[str, Any]]]
-
-
-async def _client(ctx: Context, group: str) -> dict[str, Any]:
-    return await created(ctx.api, "/clients", {"name": f"{group} {ctx.next()}"})
-
-
-async def _project(ctx: Context, group: str) -> dict[str, Any]:
-    client = await ctx.feed_client()
-    body = {"clientName": client, "projectName": f"{group} {ctx.next()}"}
-    return await created(ctx.api, "/projects", body)
-
-
-async def _task(ctx: Context, group: str) -> dict[str, Any]:
-    return await created(ctx.api, "/tasks", {"name": f"{group} {ctx.next()}"})
-
-
-async def _user(ctx: Context, group: str) -> dict[str, Any]:
-    n = ctx.next()
-    body = {
-        "username": f"{group}-{n}",
-        "firstName": "First",
-        "lastName": "Last",
-        "email": f"{group}-{n}@example.com",
-        "password": "correct horse battery",
-    }
-    return await created(ctx.api, "/users", body)
-
-
-async def _entry(ctx: Context, group: str) -> dict[str, Any]:
-    user = await ctx.feed_user()
-    project = await ctx.feed_project(group)
-    day = ctx.next()  # later entries start later: the entry list is ordered by start
-    body = {
-        "user": user,
-        "clientName": await ctx.feed_client(),
-        "projectName": project,
-        "from": f"2025-05-{day:02d}T09:00:00.000Z",
-        "to": f"2025-05-{day:02d}T10:30:00.000Z",
-    }
-    return await created(ctx.api, "/project_time_entries", body)
-
-
-@dataclass(frozen=True)
-class Kind:
-    path: str
-    make: Make
-    update: dict[str, Any]
-    # The resource's own filter, selecting the records made in one group.
-    own_filter: Callable[[str], dict[str, str]]
-
-    def __str__(self) -> str:
-        return self.path.strip("/")
-
-
-KINDS = [
-    Kind("/clients", _client, {"notes": "changed"}, lambda g: {"name": g}),
-    Kind("/projects", _project, {"notes": "changed"}, lambda g: {"projectName": g}),
-    Kind("/tasks", _task, {"notes": "changed"}, lambda g: {"name": g}),
-    Kind("/users", _user, {"firstName": "Changed"}, lambda g: {"username": g}),
-    Kind("/project_time_entries", _entry, {"details": "changed"}, lambda g: {"projectName": g}),
-]
-
-
-@pytest.fixture(params=KINDS, ids=str)
-def kind(request: pytest.FixtureRequest) -> Kind:
-    value: Kind = request.param
+@pytest.fixture(params=LISTS, ids=str)
+def kind(request: pytest.FixtureRequest) -> Listing:
+    value: Listing = request.param
     return value
 
 
 class Feed:
     """One resource's list in one account."""
 
-    def __init__(self, api: httpx.AsyncClient, kind: Kind) -> None:
+    def __init__(self, api: httpx.AsyncClient, kind: Listing) -> None:
         self.api = api
         self.kind = kind
         self.ctx = Context(api)
@@ -220,7 +92,7 @@ class Feed:
 
 
 @pytest.fixture
-def feed(api: httpx.AsyncClient, kind: Kind) -> Feed:
+def feed(api: httpx.AsyncClient, kind: Listing) -> Feed:
     return Feed(api, kind)
 
 
@@ -311,15 +183,14 @@ class TestUpdatedSince:
     )
     async def test_malformed(self, feed: Feed, value: str) -> None:
         await feed.make(tick=False)
-        error = problem(await feed.query(updatedSince=value), 400, 10013)
-        assert error["source"] == {"parameter": "updatedSince"}
+        assert_error(await feed.query(updatedSince=value), 400, 10013, parameter="updatedSince")
         by_post = await feed.api.post(feed.kind.path, params={"updatedSince": value}, json={})
-        error = problem(by_post, 400, 10013)
-        assert error["source"] == {"parameter": "updatedSince"}
+        assert_error(by_post, 400, 10013, parameter="updatedSince")
 
     async def test_malformed_include_deleted(self, feed: Feed) -> None:
-        error = problem(await feed.query(includeDeleted="maybe"), 400, 10013)
-        assert error["source"] == {"parameter": "includeDeleted"}
+        assert_error(
+            await feed.query(includeDeleted="maybe"), 400, 10013, parameter="includeDeleted"
+        )
 
 
 # --- includeDeleted ---------------------------------------------------------------------------

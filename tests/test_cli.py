@@ -13,10 +13,9 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from cli_support import Cli, cli_runner, one_line_error, point_cli_at
-from conftest import scratch_postgres
+from conftest import client, scratch_postgres
 
 from timetrack import cli
 from timetrack.app import create_app
@@ -56,10 +55,8 @@ async def auth_status(key: str, secret: str, settings: Settings | None = None) -
     await database.open()
     try:
         app = create_app(settings, database)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver/api/v2/ext"
-        ) as client:
-            response = await client.get(
+        async with client(app) as caller:
+            response = await caller.get(
                 "/clients",
                 headers={"X-TimeTrack-Api-Key": key, "X-TimeTrack-Api-Secret": secret},
             )

@@ -12,8 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import assert_error
 from fastapi import FastAPI
-from records import KINDS, USER, Kind, create, make_project, make_user, problem
+from records import KINDS, USER, Kind, create, make_project, make_user
 
 PRECONDITION_FAILED = 10030
 STRONG_ETAG = re.compile(r'^"[0-9a-f]{16}"$')
@@ -116,7 +117,7 @@ class TestETag:
         assert got.json()["projectName"] == "Web shop"
         assert etag(got) != etag(created)
         stale = await api.put(one, json={"details": "x"}, headers={"If-Match": etag(created)})
-        problem(stale, 412, PRECONDITION_FAILED)
+        assert_error(stale, 412, PRECONDITION_FAILED)
 
 
 class TestIfMatch:
@@ -140,7 +141,7 @@ class TestIfMatch:
         assert first.status_code == 200, first.text
 
         refused = await api.put(one, json=kind.other_update, headers={"If-Match": stale})
-        error = problem(refused, 412, PRECONDITION_FAILED)
+        error = assert_error(refused, 412, PRECONDITION_FAILED)
         assert error["title"] == "Precondition failed"
         assert etag(refused) == etag(first), "a 412 names the current version"
         now = await api.get(one)
@@ -157,7 +158,7 @@ class TestIfMatch:
         assert updated.status_code == 200, updated.text
 
         refused = await api.delete(one, headers={"If-Match": etag(created)})
-        problem(refused, 412, PRECONDITION_FAILED)
+        assert_error(refused, 412, PRECONDITION_FAILED)
         assert etag(refused) == etag(updated)
         still = await api.get(one)
         assert still.status_code == 200
@@ -197,9 +198,9 @@ class TestIfMatch:
 
     async def test_a_missing_record_answers_404_not_412(self, api: httpx.AsyncClient) -> None:
         response = await api.put("/clients/999", json={"notes": "x"}, headers={"If-Match": '"0"'})
-        problem(response, 404, 11010)
+        assert_error(response, 404, 11010)
         response = await api.delete("/clients/999", headers={"If-Match": "*"})
-        problem(response, 404, 11010)
+        assert_error(response, 404, 11010)
 
     async def test_another_accounts_etag_does_not_help(
         self, api: httpx.AsyncClient, other_api: httpx.AsyncClient
@@ -211,7 +212,7 @@ class TestIfMatch:
             "/clients/1", json={"notes": "x"}, headers={"If-Match": etag(mine)}
         )
         if etag(mine) != etag(theirs):
-            problem(response, 412, PRECONDITION_FAILED)
+            assert_error(response, 412, PRECONDITION_FAILED)
         assert (await api.get("/clients/1")).json() == mine.json()
 
     @pytest.mark.parametrize(
@@ -234,7 +235,7 @@ class TestIfMatch:
         if ok:
             assert response.status_code == 200, response.text
         else:
-            problem(response, 412, PRECONDITION_FAILED)
+            assert_error(response, 412, PRECONDITION_FAILED)
 
     @by_kind
     async def test_concurrent_writers_of_one_version_one_wins(

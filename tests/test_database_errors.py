@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from conftest import PG_ADMIN_URL, Backend
+from conftest import PG_ADMIN_URL, Backend, client
 
 from timetrack.db import (
     Database,
@@ -248,7 +248,6 @@ class _Unreachable(SqliteDatabase):
 async def test_health_and_every_request_answer_503_with_retry_after(tmp_path: Path) -> None:
     """``/healthz`` and an authenticated request (its credential check is the first statement)
     answer the same outage the same way: 503, 10020, ``Retry-After: 1``."""
-    import httpx
 
     from timetrack.app import create_app
     from timetrack.config import Settings
@@ -256,12 +255,10 @@ async def test_health_and_every_request_answer_503_with_retry_after(tmp_path: Pa
     database = _Unreachable(tmp_path / "gone.db")
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'gone.db'}"), database)
     credentials = {"X-TimeTrack-Api-Key": "ttk_x", "X-TimeTrack-Api-Secret": "tts_y"}
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
+    async with client(app, base_url="http://testserver") as caller:
         for response in (
-            await client.get("/healthz"),
-            await client.get("/api/v2/ext/clients", headers=credentials),
+            await caller.get("/healthz"),
+            await caller.get("/api/v2/ext/clients", headers=credentials),
         ):
             assert response.status_code == 503, response.text
             assert response.json()["errors"][0]["code"] == 10020

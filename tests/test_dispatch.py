@@ -13,7 +13,7 @@ from typing import Annotated, Any, get_args
 
 import httpx
 import pytest
-from conftest import Backend, auth_headers, new_account
+from conftest import Backend, auth_headers, client, new_account
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Security
 from starlette.responses import Response
 
@@ -63,12 +63,8 @@ async def clients(
     app: FastAPI, plain_app: FastAPI, database: Database
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
     headers = auth_headers(await new_account(database))
-    fast = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t" + API, headers=headers
-    )
-    plain = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=plain_app), base_url="http://t" + API, headers=headers
-    )
+    fast = client(app, headers, base_url="http://t" + API)
+    plain = client(plain_app, headers, base_url="http://t" + API)
     async with fast, plain:
         yield fast, plain
 
@@ -132,9 +128,7 @@ async def test_missing_credentials_win_over_bad_parameters(
 ) -> None:
     """Dependencies run in order, as in FastAPI: the credential check answers first."""
     for target in (app, plain_app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=target), base_url="http://t" + API
-        ) as anon:
+        async with client(target, base_url="http://t" + API) as anon:
             r = await anon.get("/clients?limit=abc")
             assert r.status_code == 401
 
@@ -255,9 +249,7 @@ async def test_dependency_overrides_set_after_the_start_are_refused(
     app = create_app(backend.settings, database)  # its own: the shared app stays untouched
     page_dependency = get_args(PageDep)[1].dependency
     app.dependency_overrides[page_dependency] = _ok
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t" + API
-    ) as anon:
+    async with client(app, base_url="http://t" + API) as anon:
         with caplog.at_level(logging.ERROR, logger="timetrack"):
             r = await anon.get("/clients")
     assert r.status_code == 500
@@ -281,13 +273,23 @@ async def test_the_endpoint_sees_the_scope_fastapi_gives() -> None:
     for stack in (dispatcher, dispatcher.fallback):
         # Starlette leaves the attribute unannotated: mypy takes the type of its first value.
         app.router.middleware_stack = stack  # type: ignore[assignment]
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t"
-        ) as client:
-            assert (await client.get("/api/v2/ext/items/7")).status_code == 200
+        async with client(app, base_url="http://t") as caller:
+            assert (await caller.get("/api/v2/ext/items/7")).status_code == 200
     dispatched, plain = seen
     assert isinstance(plain["route"], type(router.routes[0]))
     for key in ("route", "router", "endpoint", "path_params", "app"):
         assert dispatched[key] is plain[key] or dispatched[key] == plain[key], key
     assert dispatched["route"] is router.routes[0]
     assert dispatched["router"] is app.router
+
+
+async def test_a_path_ending_in_a_newline_reaches_no_other_route(api: httpx.AsyncClient) -> None:
+    """Routes end in `$`, which also matches before a final newline: "/clients/%0A" answered
+    the list of clients (the fuzz found it), "/clients%0A" too through Starlette's router."""
+    assert (await api.post("/clients", json={"name": "Acme"})).status_code == 201
+    record = await api.get("/clients/%0A")
+    assert record.status_code == 404 and record.json()["errors"][0]["code"] == 11010
+    for path in ("/clients%0A", "/clients%0D%0A", "/healthz%0A"):
+        response = await api.get(path)
+        assert response.status_code == 404, (path, response.text)
+        assert response.json()["errors"][0]["code"] == 10007, path

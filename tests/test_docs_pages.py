@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 import uvicorn
+from conftest import client
 
 from timetrack.app import create_app
 from timetrack.config import Settings
@@ -43,10 +44,8 @@ def _settings(tmp_path: Path) -> Settings:
 async def root(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The server root; the pages touch no database, so none is opened."""
     app = create_app(_settings(tmp_path))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
-        yield client
+    async with client(app, base_url="http://testserver") as caller:
+        yield caller
 
 
 def _directives(csp: str) -> dict[str, list[str]]:

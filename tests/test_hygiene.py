@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Backend, auth_headers
+from conftest import Backend, auth_headers, client
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -54,12 +54,6 @@ def check_headers(response: httpx.Response, *, csp: str = STRICT_CSP) -> str:
     request_id = headers["X-Request-ID"]
     assert GENERATED_ID.match(request_id), request_id
     return request_id
-
-
-def client(app: Any, base: str = "http://testserver", **headers: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=base + "/api/v2/ext", headers=headers
-    )
 
 
 @pytest.fixture
@@ -135,7 +129,7 @@ class TestSecurityHeaders:
         check_headers(response)
 
     async def test_rate_limited(self, own_app: FastAPI, account: Credentials) -> None:
-        async with client(own_app, **auth_headers(account)) as api:
+        async with client(own_app, account) as api:
             ok = await api.get("/clients")
             refused = await api.get("/clients")
         assert (ok.status_code, refused.status_code) == (200, 429)
@@ -146,9 +140,7 @@ class TestSecurityHeaders:
         self, own_app: FastAPI, caplog: pytest.LogCaptureFixture
     ) -> None:
         caplog.set_level(logging.DEBUG)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=own_app), base_url="http://testserver"
-        ) as root:
+        async with client(own_app, base_url="http://testserver") as root:
             response = await root.get("/test/boom")
         assert response.status_code == 500
         request_id = check_headers(response)
@@ -162,9 +154,7 @@ class TestSecurityHeaders:
         assert errors[0].exc_info is not None
 
     async def test_health_openapi_and_docs(self, app: FastAPI) -> None:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as root:
+        async with client(app, base_url="http://testserver") as root:
             check_headers(await root.get("/healthz"))
             check_headers(await root.get("/openapi.json"))
             docs = await root.get("/docs")
@@ -180,7 +170,7 @@ class TestSecurityHeaders:
         assert "frame-ancestors 'none'" in csp
 
     async def test_hsts_only_over_https(self, app: FastAPI, account: Credentials) -> None:
-        async with client(app, base="https://testserver", **auth_headers(account)) as api:
+        async with client(app, account, base_url="https://testserver/api/v2/ext") as api:
             response = await api.get("/clients")
             missing = await api.get("/nothing")
         for r in (response, missing):
@@ -190,11 +180,11 @@ class TestSecurityHeaders:
         # uvicorn types ASGI scopes as TypedDicts, Starlette as a MutableMapping: the same app.
         proxied = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")  # type: ignore[arg-type]
         forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-        async with client(proxied, **auth_headers(account), **forwarded) as api:
+        async with client(proxied, {**auth_headers(account), **forwarded}) as api:
             response = await api.get("/clients")
         assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
         untrusted = ProxyHeadersMiddleware(app, trusted_hosts="192.0.2.1")  # type: ignore[arg-type]
-        async with client(untrusted, **auth_headers(account), **forwarded) as api:
+        async with client(untrusted, {**auth_headers(account), **forwarded}) as api:
             response = await api.get("/clients")
         assert "Strict-Transport-Security" not in response.headers
 
@@ -276,9 +266,7 @@ class TestRequestId:
         logger = logging.getLogger("timetrack")
         logger.addHandler(handler)
         try:
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=own_app), base_url="http://testserver"
-            ) as root:
+            async with client(own_app, base_url="http://testserver") as root:
                 sent = await root.get("/test/state", headers={"X-Request-ID": "req-42"})
                 generated = await root.get("/test/state")
             logger.info("outside any request")

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from records import CLIENT, KINDS, PROJECT, USER, Kind, make_project, make_user, problem
+from conftest import assert_error
+from records import CLIENT, KINDS, PROJECT, USER, Kind, make_project, make_user
 
 from timetrack.accounts.service import Credentials
 from timetrack.config import Settings
@@ -110,7 +111,7 @@ class TestRetry:
     ) -> None:
         assert (await api.post("/tasks", json={"name": "A"})).status_code == 201
         second = await api.post("/tasks", json={"name": "A"})
-        problem(second, 409, 13030)
+        assert_error(second, 409, 13030, pointer="/name")
         assert await stored_keys(database, account) == []
 
     async def test_timer_actions(self, api: httpx.AsyncClient) -> None:
@@ -129,7 +130,7 @@ class TestRetry:
         retry = await api.post(f"{timer}/start", json=start, headers=key)
         assert_same_answer(started, retry)  # not 409 "already running"
         plain = await api.post(f"{timer}/start", json=start)
-        problem(plain, 409, 18010)
+        assert_error(plain, 409, 18010)
 
         stop = {"username": USER, "date": "2026-03-02T10:00:00.000Z"}
         key = {"Idempotency-Key": new_key()}
@@ -211,7 +212,7 @@ class TestRace:
         assert statuses == [201] + [409] * 5, [r.text for r in responses]
         for response in responses:
             if response.status_code == 409:
-                problem(response, 409, KEY_REUSED)
+                assert_error(response, 409, KEY_REUSED)
         assert await total(api, "/tasks") == 1
 
 
@@ -220,7 +221,7 @@ class TestAnotherRequest:
         headers = {"Idempotency-Key": new_key()}
         assert (await api.post("/clients", json={"name": "Acme"}, headers=headers)).status_code
         response = await api.post("/clients", json={"name": "Globex"}, headers=headers)
-        error = problem(response, 409, KEY_REUSED)
+        error = assert_error(response, 409, KEY_REUSED)
         assert error["title"] == "Idempotency key reused with a different request"
         assert "another body" in error["detail"]
         # The same JSON spelled differently is another body too: keys compare bytes.
@@ -229,14 +230,14 @@ class TestAnotherRequest:
             content=b'{"name":  "Acme"}',
             headers={**headers, "Content-Type": "application/json"},
         )
-        problem(response, 409, KEY_REUSED)
+        assert_error(response, 409, KEY_REUSED)
         assert await total(api, "/clients") == 1
 
     async def test_another_path_gets_409(self, api: httpx.AsyncClient) -> None:
         headers = {"Idempotency-Key": new_key()}
         assert (await api.post("/clients", json={"name": "Acme"}, headers=headers)).status_code
         response = await api.post("/tasks", json={"name": "Acme"}, headers=headers)
-        error = problem(response, 409, KEY_REUSED)
+        error = assert_error(response, 409, KEY_REUSED)
         assert "/api/v2/ext/clients" in error["detail"]
         assert await total(api, "/tasks") == 0
 
@@ -245,7 +246,12 @@ class TestAnotherRequest:
     ) -> None:
         headers = {"Idempotency-Key": new_key()}
         body = {"clientName": "Acme", "projectName": "Website"}
-        problem(await api.post("/projects", json=body, headers=headers), 400, 11040)
+        assert_error(
+            await api.post("/projects", json=body, headers=headers),
+            400,
+            11040,
+            pointer="/clientName",
+        )
         assert await stored_keys(database, account) == []
         # Fixed (the client now exists): the same key and body run again and write.
         await api.post("/clients", json={"name": "Acme"})
@@ -254,8 +260,18 @@ class TestAnotherRequest:
         assert REPLAYED not in created.headers
         # A different request with a new key that fails, then the same retried: a 409 again.
         taken = {"Idempotency-Key": new_key()}
-        problem(await api.post("/projects", json=body, headers=taken), 409, 12030)
-        problem(await api.post("/projects", json=body, headers=taken), 409, 12030)
+        assert_error(
+            await api.post("/projects", json=body, headers=taken),
+            409,
+            12030,
+            pointer="/projectName",
+        )
+        assert_error(
+            await api.post("/projects", json=body, headers=taken),
+            409,
+            12030,
+            pointer="/projectName",
+        )
         assert await stored_keys(database, account) == [headers["Idempotency-Key"]]
 
 
@@ -272,7 +288,7 @@ class TestKeys:
         # From now on the key is used in the other account too: another request there with
         # it is a reuse.
         other = await other_api.post("/tasks", json={"name": "x"}, headers=headers)
-        problem(other, 409, KEY_REUSED)
+        assert_error(other, 409, KEY_REUSED)
 
     @pytest.mark.parametrize(
         ("key", "ok"),
@@ -285,7 +301,7 @@ class TestKeys:
         if ok:
             assert response.status_code == 201, response.text
         else:
-            problem(response, 400, KEY_INVALID)
+            assert_error(response, 400, KEY_INVALID)
             assert await total(api, "/tasks") == 0
 
     async def test_two_keys_are_refused(self, api: httpx.AsyncClient) -> None:
@@ -294,7 +310,7 @@ class TestKeys:
             json={"name": "Design"},
             headers=[("Idempotency-Key", "a"), ("Idempotency-Key", "b")],
         )
-        problem(response, 400, KEY_INVALID)
+        assert_error(response, 400, KEY_INVALID)
 
 
 class TestExpiry:
@@ -311,7 +327,7 @@ class TestExpiry:
         )
         await age_keys(database, key, 24.1)
         again = await api.post("/tasks", json={"name": "Design"}, headers=headers)
-        problem(again, 409, 13030)  # it ran again: the task exists
+        assert_error(again, 409, 13030, pointer="/name")  # it ran again: the task exists
         other = await api.post("/tasks", json={"name": "Other"}, headers=headers)
         assert other.status_code == 201, "an expired key may carry a new request"
         assert REPLAYED not in other.headers

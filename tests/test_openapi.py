@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import client
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
 
@@ -24,10 +25,8 @@ METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 async def root(app_without_database: FastAPI) -> Any:
     """A client at the server root, without credentials, on an app without a database: the
     document and the docs pages are the same whatever the database, so these run once."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app_without_database), base_url="http://testserver"
-    ) as client:
-        yield client
+    async with client(app_without_database, base_url="http://testserver") as caller:
+        yield caller
 
 
 @pytest.fixture

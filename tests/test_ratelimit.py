@@ -32,10 +32,10 @@ from timetrack.ratelimit import (
     Decision,
     Policy,
     RateLimiter,
-    RedisRateLimiter,
     client_address,
     create_rate_limiter,
 )
+from timetrack.ratelimit_redis import RedisRateLimiter
 
 REDIS_URL = os.environ.get("TIMETRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_REDIS = os.environ.get("TIMETRACK_REQUIRE_REDIS") == "1"

@@ -25,10 +25,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Backend, auth_headers
+from conftest import Backend, assert_error, auth_headers, client
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from records import CLIENT, PROJECT, make_project, problem
+from records import CLIENT, PROJECT, make_project
 
 from timetrack.accounts.service import Credentials
 from timetrack.app import create_app
@@ -202,11 +202,7 @@ async def world(backend: Backend, database: Database, account: Credentials) -> A
     """The test's account, through an app without the per-key rate limit: hundreds of writes
     a second would otherwise only test 429."""
     app = create_app(backend.settings.model_copy(update={"rate_limit_enabled": False}), database)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=auth_headers(account),
-    ) as api:
+    async with client(app, auth_headers(account)) as api:
         await make_project(api)
         yield World(api)
 
@@ -365,8 +361,7 @@ async def test_a_span_whose_worked_minutes_would_pass_the_limit_is_refused(
     user = await world.user("UTC")
     body = {"user": user, "clientName": CLIENT, "projectName": PROJECT, **ISSUE_SPAN}
     response = await world.api.post("/project_time_entries", json=body)
-    error = problem(response, 400, FIELD_INVALID.code)
-    assert error["source"] == {"pointer": "/to"}
+    error = assert_error(response, 400, FIELD_INVALID.code, pointer="/to")
     assert f"{MINUTES_MAX:,}" in error["detail"]
     await nothing_stored(world.api, "/project_time_entries", user)
 
@@ -376,8 +371,7 @@ async def test_an_offset_that_moves_the_local_year_out_of_range_is_refused(
 ) -> None:
     user = await world.user("Europe/Berlin")
     response = await world.api.post("/attendances", json={"user": user, **ISSUE_OFFSET})
-    error = problem(response, 400, FIELD_INVALID.code)
-    assert error["source"] == {"pointer": "/from"}
+    error = assert_error(response, 400, FIELD_INVALID.code, pointer="/from")
     assert "1969" in error["detail"]
     await nothing_stored(world.api, "/attendances", user)
 
@@ -395,8 +389,7 @@ async def test_a_computed_end_past_2199_in_the_users_zone_points_at_worked_minut
         "workedMinutes": 60,
     }
     response = await world.api.post("/project_time_entries", json=body)
-    error = problem(response, 400, FIELD_INVALID.code)
-    assert error["source"] == {"pointer": "/workedMinutes"}
+    assert_error(response, 400, FIELD_INVALID.code, pointer="/workedMinutes")
 
 
 async def test_clock_in_and_the_timer_refuse_a_date_outside_the_years_with_a_pointer_to_it(
@@ -405,15 +398,17 @@ async def test_clock_in_and_the_timer_refuse_a_date_outside_the_years_with_a_poi
     api = world.api
     user = await world.user("UTC")
     date = "1970-01-01T00:00:00+14:00"  # 1969-12-31T10:00 in UTC
-    error = problem(
+    assert_error(
         await api.post("/attendances/clock_in", json={"username": user, "date": date}),
         400,
         FIELD_INVALID.code,
+        pointer="/date",
     )
-    assert error["source"] == {"pointer": "/date"}
     start = {"username": user, "clientName": CLIENT, "projectName": PROJECT, "date": date}
-    error = problem(
-        await api.post("/timers/project_timer/start", json=start), 400, FIELD_INVALID.code
+    assert_error(
+        await api.post("/timers/project_timer/start", json=start),
+        400,
+        FIELD_INVALID.code,
+        pointer="/date",
     )
-    assert error["source"] == {"pointer": "/date"}
     await nothing_stored(api, "/attendances", user)

@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials
@@ -334,11 +335,9 @@ class TestSeedCurlInProcess:
     async def test_every_example_works(self, app: FastAPI, account: Credentials) -> None:
         examples = carried_examples()
         host = "http://testserver"
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=host
-        ) as client:
+        async with client(app, base_url=host) as caller:
             headers = {KEY: account.api_key, SECRET: account.api_secret}
-            made = await client.post(
+            made = await caller.post(
                 "/api/v2/ext/clients", json={"name": "Test GmbH"}, headers=headers
             )
             assert made.status_code == 201, made.text
@@ -347,7 +346,7 @@ class TestSeedCurlInProcess:
                 request = examples[step].request(
                     host=host, key=account.api_key, secret=account.api_secret
                 )
-                response = await client.request(
+                response = await caller.request(
                     request.method, request.url, headers=request.headers, content=request.body
                 )
                 assert response.headers["content-type"] == "application/json"
@@ -382,12 +381,12 @@ async def _read_credentials(stdout: asyncio.StreamReader) -> tuple[str, str]:
 
 
 async def _wait_until_up(base: str, server: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+    async with httpx.AsyncClient(base_url=base, trust_env=False) as caller:
         for _ in range(200):
             if server.returncode is not None:
                 raise AssertionError(f"the server exited with {server.returncode}")
             try:
-                if (await client.get("/healthz")).status_code == 200:
+                if (await caller.get("/healthz")).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
@@ -459,8 +458,8 @@ class TestSeedCurlRealServer:
             key, secret = await asyncio.wait_for(_read_credentials(server.stdout), timeout=60)
             base = f"http://127.0.0.1:{port}"
             await _wait_until_up(base, server)
-            async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
-                made = await client.post(
+            async with httpx.AsyncClient(base_url=base, trust_env=False) as caller:
+                made = await caller.post(
                     "/api/v2/ext/clients",
                     json={"name": "Test GmbH"},
                     headers={KEY: key, SECRET: secret},

@@ -39,6 +39,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials, create_account
@@ -350,10 +351,6 @@ class World:
 
 def _token() -> str:
     return uuid.uuid4().hex[:12]
-
-
-def _auth(creds: Credentials) -> dict[str, str]:
-    return {"X-TimeTrack-Api-Key": creds.api_key, "X-TimeTrack-Api-Secret": creds.api_secret}
 
 
 async def _account(database: Database) -> Credentials:
@@ -814,12 +811,6 @@ async def walk_app(backend: Any, database: Database) -> AsyncIterator[FastAPI]:
     yield create_app(settings, database)
 
 
-def _client(app: FastAPI, creds: Credentials) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver", headers=_auth(creds)
-    )
-
-
 async def _send(api: httpx.AsyncClient, request: Request) -> httpx.Response:
     return await api.request(
         request.method,
@@ -845,9 +836,7 @@ async def _snapshot(
 async def test_a_second_account_reads_changes_and_learns_nothing_of_the_first(
     walk_app: FastAPI, database: Database
 ) -> None:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=walk_app), base_url="http://testserver"
-    ) as root:
+    async with client(walk_app, base_url="http://testserver") as root:
         doc = (await root.get("/openapi.json")).json()
     operations, uncovered = _operations(doc)
     assert not uncovered, "operations the walk's rules do not cover:\n" + "\n".join(uncovered)
@@ -856,9 +845,9 @@ async def test_a_second_account_reads_changes_and_learns_nothing_of_the_first(
     a, b, c = World(_token()), World(_token()), World(_token())
     secret = _token()
     async with (
-        _client(walk_app, creds_a) as api_a,
-        _client(walk_app, creds_b) as api_b,
-        _client(walk_app, creds_c) as api_c,
+        client(walk_app, creds_a, base_url="http://testserver") as api_a,
+        client(walk_app, creds_b, base_url="http://testserver") as api_b,
+        client(walk_app, creds_c, base_url="http://testserver") as api_c,
     ):
         await _populate(api_a, a, secret=secret)
         await _populate(api_b, b)

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import _client, auth_headers, new_account
+from conftest import auth_headers, client, new_account
 from fastapi import FastAPI
 
 from timetrack.db import Database
@@ -28,8 +28,8 @@ CURL_HEADERS = {"Content-Type": "application/json"}
 async def vendor(app: FastAPI, database: Database) -> Any:
     """A fresh account in Germany (the vendor's home; its work report shows German holidays)."""
     creds = await new_account(database, country="DE")
-    async with _client(app, {**auth_headers(creds), **CURL_HEADERS}) as client:
-        yield client
+    async with client(app, {**auth_headers(creds), **CURL_HEADERS}) as caller:
+        yield caller
 
 
 async def read(api: httpx.AsyncClient, path: str) -> Any:

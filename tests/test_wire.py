@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import assert_error, assert_errors, client
 from fastapi import FastAPI
 
 from timetrack import jsonbody
@@ -17,23 +18,6 @@ from timetrack.config import Settings
 from timetrack.db import Database
 
 SMALL_CAP = 2048
-
-
-def envelope(response: httpx.Response, status: int, code: int) -> list[dict[str, Any]]:
-    """Assert ``response`` is the error envelope with one problem of ``code``; return the list."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"errors"}, body
-    errors: list[dict[str, Any]] = body["errors"]
-    assert errors, body
-    for item in errors:
-        assert {"title", "status", "code", "detail"} <= set(item), item
-        assert item["status"] == status
-        assert isinstance(item["title"], str) and item["title"]
-        assert isinstance(item["detail"], str) and item["detail"]
-    assert [e["code"] for e in errors].count(code) >= 1, errors
-    return errors
 
 
 async def make_client(api: httpx.AsyncClient, name: str = "Acme", **fields: Any) -> dict[str, Any]:
@@ -133,11 +117,11 @@ class TestReadsWithABody:
     async def test_post_record_with_a_body_is_405(self, api: httpx.AsyncClient) -> None:
         task = await make_task(api, notes="before")
         response = await api.post(f"/tasks/{task['id']}", json={"notes": "after"})
-        envelope(response, 405, 10008)
+        assert_error(response, 405, 10008)
         assert (await api.get(f"/tasks/{task['id']}")).json()["notes"] == "before"
 
     async def test_post_missing_record_is_404(self, api: httpx.AsyncClient) -> None:
-        envelope(await api.post("/tasks/999", json={}), 404, 13010)
+        assert_error(await api.post("/tasks/999", json={}), 404, 13010)
 
     async def test_get_ignores_a_body(self, api: httpx.AsyncClient) -> None:
         client = await make_client(api)
@@ -156,27 +140,27 @@ class TestReadsWithABody:
         assert response.status_code == 200, response.text
         assert response.json()["id"] == task["id"]
         assert response.json()["notes"] is None
-        envelope(await api.get(f"/tasks/{task['id']}"), 404, 13020)
+        assert_error(await api.get(f"/tasks/{task['id']}"), 404, 13020)
 
 
 class TestMalformedBodies:
     @pytest.mark.parametrize("body", [b"{", b'{"name": }', b"{'name': 'x'}", b"nul", b"\xff\xfe"])
     async def test_malformed_json_on_create(self, api: httpx.AsyncClient, body: bytes) -> None:
-        envelope(await api.post("/clients", content=body), 400, 10004)
+        assert_error(await api.post("/clients", content=body), 400, 10004)
 
     async def test_malformed_json_on_update(self, api: httpx.AsyncClient) -> None:
         client = await make_client(api)
-        envelope(await api.put(f"/clients/{client['id']}", content=b"{notes"), 400, 10004)
+        assert_error(await api.put(f"/clients/{client['id']}", content=b"{notes"), 400, 10004)
 
     @pytest.mark.parametrize("body", [b"[]", b'[{"name": "x"}]', b'"Acme"', b"5", b"1.5", b"null"])
     async def test_top_level_not_an_object(self, api: httpx.AsyncClient, body: bytes) -> None:
-        envelope(await api.post("/clients", content=body), 400, 10005)
+        assert_error(await api.post("/clients", content=body), 400, 10005)
         task = await make_task(api, f"T{body!r}")
-        envelope(await api.put(f"/tasks/{task['id']}", content=body), 400, 10005)
+        assert_error(await api.put(f"/tasks/{task['id']}", content=body), 400, 10005)
 
     async def test_post_record_with_non_object_body(self, api: httpx.AsyncClient) -> None:
         task = await make_task(api)
-        envelope(await api.post(f"/tasks/{task['id']}", content=b"[]"), 400, 10005)
+        assert_error(await api.post(f"/tasks/{task['id']}", content=b"[]"), 400, 10005)
 
 
 class TestRepeatedKeys:
@@ -195,16 +179,15 @@ class TestRepeatedKeys:
     async def test_refused_on_create_with_the_key_named(
         self, api: httpx.AsyncClient, body: bytes, pointer: str
     ) -> None:
-        (problem,) = envelope(await api.post("/clients", content=body), 400, 10004)
-        assert problem["source"] == {"pointer": pointer}
-        assert pointer in problem["detail"]
+        error = assert_error(await api.post("/clients", content=body), 400, 10004, pointer=pointer)
+        assert pointer in error["detail"]
         assert (await api.get("/clients")).json() == []
 
     async def test_refused_on_update(self, api: httpx.AsyncClient) -> None:
         client = await make_client(api, notes="kept")
         body = b'{"notes": "one", "notes": "two"}'
-        (problem,) = envelope(await api.put(f"/clients/{client['id']}", content=body), 400, 10004)
-        assert problem["source"] == {"pointer": "/notes"}
+        changed = await api.put(f"/clients/{client['id']}", content=body)
+        assert_error(changed, 400, 10004, pointer="/notes")
         assert (await api.get(f"/clients/{client['id']}")).json()["notes"] == "kept"
 
     async def test_a_string_that_looks_like_a_key_is_no_repeat(
@@ -253,8 +236,7 @@ class TestBooleans:
     @pytest.mark.parametrize("sent", ["yes", "no", 2, -1, "2", "", None, [], {}, 1.5])
     async def test_refused_forms(self, api: httpx.AsyncClient, sent: Any) -> None:
         response = await api.post("/clients", json={"name": "Bool", "enabled": sent})
-        errors = envelope(response, 400, 10011)
-        assert errors[0]["source"] == {"pointer": "/enabled"}
+        assert_error(response, 400, 10011, pointer="/enabled")
         assert (await api.get("/clients")).json() == []
 
 
@@ -275,10 +257,8 @@ class TestNumbers:
         "sent", ["abc", "", "1e3x", "NaN", " 12.5 ", ".5", "050", True, [1], {"v": 1}]
     )
     async def test_non_numbers_refused(self, api: httpx.AsyncClient, sent: Any) -> None:
-        errors = envelope(
-            await api.post("/tasks", json={"name": "N", "hourRate": sent}), 400, 10011
-        )
-        assert errors[0]["source"] == {"pointer": "/hourRate"}
+        response = await api.post("/tasks", json={"name": "N", "hourRate": sent})
+        assert_error(response, 400, 10011, pointer="/hourRate")
 
 
 class TestIgnoredFields:
@@ -343,12 +323,8 @@ async def small_api(
         "X-TimeTrack-Api-Key": account.api_key,
         "X-TimeTrack-Api-Secret": account.api_secret,
     }
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers=headers,
-    ) as client:
-        yield client
+    async with client(app, headers) as caller:
+        yield caller
 
 
 def _body_of_size(size: int) -> bytes:
@@ -367,7 +343,7 @@ class TestBodyLimit:
         body = _body_of_size(SMALL_CAP + 1)
         response = await small_api.post("/clients", content=body)
         assert response.request.headers["content-length"] == str(SMALL_CAP + 1)
-        envelope(response, 413, 10006)
+        assert_error(response, 413, 10006)
         assert (await small_api.get("/clients")).json() == []
 
     async def test_over_the_cap_chunked(self, small_api: httpx.AsyncClient) -> None:
@@ -380,7 +356,7 @@ class TestBodyLimit:
         response = await small_api.post("/clients", content=chunks())
         assert "content-length" not in response.request.headers
         assert response.request.headers["transfer-encoding"] == "chunked"
-        envelope(response, 413, 10006)
+        assert_error(response, 413, 10006)
         assert (await small_api.get("/clients")).json() == []
 
     async def test_chunked_under_the_cap_is_accepted(self, small_api: httpx.AsyncClient) -> None:
@@ -397,11 +373,11 @@ class TestBodyLimit:
         created = await small_api.post("/tasks", json={"name": "T"})
         body = _body_of_size(SMALL_CAP + 10)
         response = await small_api.put(f"/tasks/{created.json()['id']}", content=body)
-        envelope(response, 413, 10006)
+        assert_error(response, 413, 10006)
 
     async def test_default_cap_is_a_megabyte(self, api: httpx.AsyncClient) -> None:
         response = await api.post("/clients", content=_body_of_size(1_048_576 + 1))
-        envelope(response, 413, 10006)
+        assert_error(response, 413, 10006)
 
 
 class TestUnknownRoutesAndMethods:
@@ -409,17 +385,15 @@ class TestUnknownRoutesAndMethods:
         "path", ["/nothing", "/clients/1/projects", "/client", "/clients/abc/def"]
     )
     async def test_unknown_route(self, api: httpx.AsyncClient, path: str) -> None:
-        envelope(await api.get(path), 404, 10007)
+        assert_error(await api.get(path), 404, 10007)
 
     async def test_unknown_route_outside_the_api(self, app_without_database: FastAPI) -> None:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app_without_database), base_url="http://testserver"
-        ) as client:
-            envelope(await client.get("/no/such/page"), 404, 10007)
-            envelope(await client.get("/api/v2/ext"), 404, 10007)
+        async with client(app_without_database, base_url="http://testserver") as caller:
+            assert_error(await caller.get("/no/such/page"), 404, 10007)
+            assert_error(await caller.get("/api/v2/ext"), 404, 10007)
 
     async def test_unknown_route_without_auth_is_404(self, anon: httpx.AsyncClient) -> None:
-        envelope(await anon.get("/nothing"), 404, 10007)
+        assert_error(await anon.get("/nothing"), 404, 10007)
 
     @pytest.mark.parametrize(
         ("method", "path"),
@@ -433,7 +407,7 @@ class TestUnknownRoutesAndMethods:
         ],
     )
     async def test_wrong_method(self, api: httpx.AsyncClient, method: str, path: str) -> None:
-        envelope(await api.request(method, path, json={"name": "x"}), 405, 10008)
+        assert_error(await api.request(method, path, json={"name": "x"}), 405, 10008)
 
     async def test_wrong_method_names_the_allowed_ones(self, api: httpx.AsyncClient) -> None:
         for path, allowed in [
@@ -442,19 +416,19 @@ class TestUnknownRoutesAndMethods:
             ("/clients", {"GET", "POST"}),
         ]:
             response = await api.patch(path)
-            envelope(response, 405, 10008)
+            assert_error(response, 405, 10008)
             assert set(response.headers["allow"].split(", ")) == allowed, path
 
     async def test_non_integer_id_is_an_error_envelope(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/clients/abc")
         assert response.status_code in (400, 404), response.text
-        envelope(response, response.status_code, response.json()["errors"][0]["code"])
+        assert_errors(response, response.status_code)
 
     @pytest.mark.parametrize("record_id", ["0", "-1", "99999999999999999999999"])
     async def test_out_of_range_id(self, api: httpx.AsyncClient, record_id: str) -> None:
         response = await api.get(f"/clients/{record_id}")
         assert response.status_code in (400, 404), response.text
-        envelope(response, response.status_code, response.json()["errors"][0]["code"])
+        assert_errors(response, response.status_code)
 
 
 class TestPagingValidation:
@@ -478,9 +452,8 @@ class TestPagingValidation:
             await api.get(f"/clients?{query}"),
             await api.post(f"/tasks?{query}", json={}),
         ):
-            errors = envelope(response, 400, 10013)
-            assert errors[0]["source"] == {"parameter": parameter}
-            assert parameter in errors[0]["detail"]
+            error = assert_error(response, 400, 10013, parameter=parameter)
+            assert parameter in error["detail"]
 
     @pytest.mark.parametrize("query", ["limit=0", "limit=1000", "page=1", "page_number=0"])
     async def test_valid_bounds(self, api: httpx.AsyncClient, query: str) -> None:
@@ -488,8 +461,8 @@ class TestPagingValidation:
         assert response.status_code == 200, response.text
 
     async def test_credentials_are_checked_before_parameters(self, anon: httpx.AsyncClient) -> None:
-        envelope(await anon.get("/clients?limit=abc"), 401, 10001)
-        envelope(await anon.get("/clients/abc"), 401, 10001)
+        assert_error(await anon.get("/clients?limit=abc"), 401, 10001)
+        assert_error(await anon.get("/clients/abc"), 401, 10001)
 
 
 class TestPagingHeaders:
@@ -576,8 +549,8 @@ def _links(response: httpx.Response) -> dict[str, str]:
 
 class TestErrorEnvelope:
     async def test_not_found_record(self, api: httpx.AsyncClient) -> None:
-        envelope(await api.get("/clients/42"), 404, 11010)
-        envelope(await api.get("/tasks/42"), 404, 13010)
+        assert_error(await api.get("/clients/42"), 404, 11010)
+        assert_error(await api.get("/tasks/42"), 404, 13010)
 
     async def test_validation_lists_each_problem_with_a_pointer(
         self, api: httpx.AsyncClient
@@ -585,29 +558,27 @@ class TestErrorEnvelope:
         response = await api.post(
             "/clients", json={"enabled": "yes", "email": "nope", "addressCountry": "DEU"}
         )
-        errors = envelope(response, 400, 10010)
+        errors = assert_errors(response, 400)
+        assert 10010 in {e["code"] for e in errors}
         pointers = {e["source"]["pointer"] for e in errors}
         assert pointers == {"/name", "/enabled", "/email", "/addressCountry"}
 
     async def test_conflict(self, api: httpx.AsyncClient) -> None:
         await make_client(api, "Acme")
-        envelope(await api.post("/clients", json={"name": "ACME"}), 409, 11030)
+        assert_error(await api.post("/clients", json={"name": "ACME"}), 409, 11030, pointer="/name")
 
     async def test_read_only_field(self, api: httpx.AsyncClient) -> None:
         client = await make_client(api, "Acme")
         same = await api.put(f"/clients/{client['id']}", json={"name": "Acme", "notes": "n"})
         assert same.status_code == 200, same.text
         changed = await api.put(f"/clients/{client['id']}", json={"name": "Other"})
-        errors = envelope(changed, 400, 10012)
-        assert errors[0]["source"] == {"pointer": "/name"}
+        assert_error(changed, 400, 10012, pointer="/name")
 
 
 class TestHealth:
     async def test_healthz_without_auth(self, app: FastAPI) -> None:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as client:
-            response = await client.get("/healthz")
+        async with client(app, base_url="http://testserver") as caller:
+            response = await caller.get("/healthz")
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"
         assert response.json()["status"] == "ok"

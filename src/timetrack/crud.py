@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,43 +77,61 @@ class Filters:
         return "".join(f" AND {c}" for c in self.conditions)
 
 
-def apply_feed(filters: Filters, filters_in: dict[str, Any], alias: str = "") -> None:
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """The change-feed parameters every list takes (``routing.FeedDep``)."""
+
+    updated_since: datetime | None = None
+    include_deleted: bool = False
+
+    @property
+    def only_live(self) -> bool:
+        """Whether the list is of every live record: no deleted ones, no ``updatedSince``."""
+        return self.updated_since is None and not self.include_deleted
+
+
+def apply_feed(filters: Filters, feed: Feed, alias: str = "") -> None:
     """Hide deleted records unless ``includeDeleted``; keep only changes since ``updatedSince``.
 
     ``updatedSince`` is inclusive: a sync client that passes the newest ``updatedAt`` it has
     seen never misses a change made in that same millisecond (it may see that record again).
     """
-    if not filters_in.get("include_deleted"):
+    if not feed.include_deleted:
         filters.require(f"{alias}deleted_at IS NULL")
-    since = filters_in.get("updated_since")
-    if since is not None:
-        filters.add(f"{alias}updated_at >= {{}}", since)
+    if feed.updated_since is not None:
+        filters.add(f"{alias}updated_at >= {{}}", feed.updated_since)
+
+
+# A filter condition with ``{}`` where each value's placeholder goes, followed by the values.
+Condition = tuple[Any, ...]
 
 
 async def list_scoped(
     tx: Tx,
     account_id: int,
     page: Page,
-    filters_in: dict[str, Any],
+    feed: Feed,
+    conditions: Sequence[Condition],
+    lookups: Sequence[Lookup],
     *,
     select_sql: str,
     count_sql: str,
     order_by: str,
     alias: str,
-    counted: str | None = None,
+    live_count: str | None = None,
 ) -> tuple[list[Row], int]:
-    """A page of a list filtered by its router's ``conditions``, the change feed and its
-    ``lookups`` (``filters.Lookup``: the user, project, client or task a filter names).
+    """A page of a list filtered by ``conditions`` (from the resource's typed filter), the
+    change feed and ``lookups`` (``filters.Lookup``: the user, project, client or task a filter
+    names).
 
     Each lookup's ids are read first and bound as values: a subquery in their place hid from
     SQLite's planner that the list is one user's, and it walked the whole account's range
     (0.58 ms against 0.12 ms for a month at a million entries). Lookups on one column
     intersect; one that finds nothing answers an empty page without reading the list."""
     filters = Filters(account_id)
-    apply_feed(filters, filters_in, alias)
-    for condition, *values in filters_in.get("conditions", ()):
+    apply_feed(filters, feed, alias)
+    for condition, *values in conditions:
         filters.add(condition, *values)
-    lookups: list[Lookup] = filters_in.get("lookups", [])
     found: dict[str, set[int]] = {}
     for lookup in lookups:
         rows = await tx.fetch(lookup.sql.format("$2"), account_id, lookup.value)
@@ -127,7 +146,9 @@ async def list_scoped(
         for lookup in lookups:
             if lookup.column == column:
                 filters.add(f"{alias}{column} IN ({lookup.sql})", lookup.value)
-    return await fetch_page(tx, select_sql, count_sql, filters, page, order_by, counted=counted)
+    return await fetch_page(
+        tx, select_sql, count_sql, filters, page, order_by, live_count=live_count
+    )
 
 
 async def fetch_page(
@@ -138,13 +159,13 @@ async def fetch_page(
     page: Page,
     order_by: str,
     *,
-    counted: str | None = None,
+    live_count: str | None = None,
 ) -> tuple[list[Row], int]:
     """One page of ``select_sql`` and the total of ``count_sql`` under the same filters.
 
-    ``counted`` names the resource (its table) when ``count_sql`` counts the account's rows of
-    that table and nothing else: with no filter but "not deleted", the total is then the
-    resource's live count in ``id_counters`` (one row) instead of a count of every record.
+    ``live_count`` names the resource (its table) when the list is of all its live records (no
+    filter, no change feed: ``Feed.only_live`` and ``ListFilter.unfiltered``): the total is then
+    the resource's live count in ``id_counters`` (one row) instead of a count of every record.
 
     ``order_by`` must be a total order (every list's ends with the id). A page past the middle
     of the list is read from the far end, in reverse order, and turned round: OFFSET costs as
@@ -158,12 +179,11 @@ async def fetch_page(
         return f"{select_sql}{where} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}"
 
     async def count() -> int:
-        only_live = n == 1 and [c[-18:] for c in filters.conditions] == ["deleted_at IS NULL"]
-        if counted is not None and only_live:
+        if live_count is not None:
             live = await tx.fetchval(
                 "SELECT live FROM id_counters WHERE account_id = $1 AND resource = $2",
                 filters.args[0],
-                counted,
+                live_count,
             )
             return int(live or 0)
         return int(await tx.fetchval(f"{count_sql}{where}", *filters.args))

@@ -48,6 +48,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from timetrack.errors import ROUTE_NOT_FOUND, Problem, error_response
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 def route_path(scope: Scope) -> str:
     """The path below the app's ``root_path`` (what routes match against, as in Starlette)."""
@@ -309,7 +313,8 @@ class Dispatcher:
         count, fourth = _key(path)
         for candidates in (self.table.get((count, fourth)), self.table.get((count, ""))):
             for route in candidates or ():
-                found = route.pattern.match(path)
+                # fullmatch: the pattern ends in `$`, which also matches before a final "\n".
+                found = route.pattern.fullmatch(path)
                 if found is not None and method in route.methods:
                     params = {
                         name: route.convertors[name].convert(value)
@@ -322,8 +327,15 @@ class Dispatcher:
         if scope["type"] != "http":
             await self.fallback(scope, receive, send)
             return
-        found = self._find(scope["method"], route_path(scope))
+        path = route_path(scope)
+        found = self._find(scope["method"], path)
         if found is None:
+            if _CONTROL.search(path):
+                # No route has a control character; Starlette's own router, the fallback,
+                # would let "/clients/%0A" reach the list ("$" matches before a final "\n").
+                problem = Problem(ROUTE_NOT_FOUND, f"no route {scope['path']!r}")
+                await error_response([problem])(scope, receive, send)
+                return
             await self.fallback(scope, receive, send)
             return
         if self.app.dependency_overrides:

@@ -20,7 +20,7 @@ this from SQLite's planner).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Annotated, Any
 
 from fastapi import Query
@@ -59,6 +59,40 @@ TaskIdParam = Annotated[int | None, _id("taskId", "task"), QUERY_INTEGER]
 AbsenceTypeIdParam = Annotated[int | None, _id("absenceType", "absence type"), QUERY_INTEGER]
 
 
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """Base of each resource's list filter: what its router's dependency read from the query,
+    parsed and checked, which its service turns into SQL. A field is None when the query does
+    not filter by it (an empty value, which filters by nothing, is None too)."""
+
+    @property
+    def unfiltered(self) -> bool:
+        """Whether no field filters: the list is of every record (``crud.fetch_page`` then
+        takes a live total from ``id_counters`` instead of counting)."""
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+
+@dataclass(frozen=True, slots=True)
+class NameFilter(ListFilter):
+    """The filter of resources filtered by their ``name`` only."""
+
+    name: str | None = None
+
+
+async def name_filter(
+    name: Annotated[
+        str | None,
+        Query(max_length=NAME_MAX, description=NAME_DOC.format("record")),
+    ] = None,
+) -> NameFilter:
+    return NameFilter(name or None)
+
+
+def one_user(user: str | None, username: str | None) -> str | None:
+    """The username a ``user`` (or else ``username``) filter names, trimmed; None for none."""
+    return (user if user is not None else username or "").strip() or None
+
+
 def contains(column: str) -> str:
     """The condition of a name filter on a casefolded ``*name_key`` column; ``{}`` is where
     the ``like_pattern`` of the filter goes."""
@@ -77,9 +111,8 @@ class Lookup:
 
 
 def user_named(name: str | None) -> list[Lookup]:
-    """The records of the user with exactly this username (any case), or none."""
-    name = (name or "").strip()
-    if not name:
+    """The records of the user with exactly this username (any case), or none (``one_user``)."""
+    if name is None:
         return []
     sql = "SELECT id FROM users WHERE account_id = $1 AND username_key = {}"
     return [Lookup("user_id", sql, name_key(name))]

@@ -20,35 +20,26 @@ indistinguishable from one that never existed and can be forgotten.
   what that budget, once spent, is refused to.
 
 By default every worker process keeps its own buckets (a dict and the monotonic clock). With
-``TIMETRACK_REDIS_URL`` the buckets live in Redis and every worker and host shares them: one
-Lua script (one ``EVALSHA``, one round trip, atomic) checks and takes, on Redis's clock. If Redis
-cannot be reached the limits fail open to the per-process buckets, with a warning in the log,
-and Redis is tried again a few seconds later: a Redis outage never fails a request.
+``TIMETRACK_REDIS_URL`` the buckets live in Redis and every worker and host shares them
+(``ratelimit_redis``).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import ipaddress
 import itertools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from timetrack.config import Settings
 from timetrack.errors import AUTH_THROTTLED, RATE_LIMITED, AppError, Problem
 
-if TYPE_CHECKING:
-    from redis.asyncio import Redis
-    from redis.commands.core import AsyncScript
-
 log = logging.getLogger("timetrack.ratelimit")
 
-_US = 1_000_000
+US = 1_000_000
 Clock = Callable[[], int]  # microseconds, monotonic
 
 
@@ -57,7 +48,7 @@ def monotonic_us() -> int:
 
 
 def _ceil_seconds(us: int) -> int:
-    return -(-us // _US)
+    return -(-us // US)
 
 
 def _retry_after(wait_us: int) -> int:
@@ -74,7 +65,7 @@ class Policy:
 
     @classmethod
     def of(cls, per_second: float, burst: int) -> Policy:
-        return cls(max(1, round(_US / per_second)), burst)
+        return cls(max(1, round(US / per_second)), burst)
 
     @property
     def capacity_us(self) -> int:
@@ -123,13 +114,13 @@ class Decision:
         ]
 
 
-def _too_many_requests(decision: Decision) -> AppError:
+def too_many_requests(decision: Decision) -> AppError:
     detail = f"the rate limit of this API key is spent; retry in {decision.retry_after} s"
     headers = {"Retry-After": str(decision.retry_after), **decision.headers()}
     return AppError(Problem(RATE_LIMITED, detail), headers=headers)
 
 
-def _throttled(wait_us: int, source: str = "from this address") -> AppError:
+def throttled(wait_us: int, source: str = "from this address") -> AppError:
     seconds = _retry_after(wait_us)
     detail = f"too many failed authentications {source}; retry in {seconds} s"
     return AppError(Problem(AUTH_THROTTLED, detail), headers={"Retry-After": str(seconds)})
@@ -137,7 +128,7 @@ def _throttled(wait_us: int, source: str = "from this address") -> AppError:
 
 def key_throttled(wait_us: int) -> AppError:
     """429 (10041) for a key whose budget of wrong secrets is spent."""
-    return _throttled(wait_us, "with this API key")
+    return throttled(wait_us, "with this API key")
 
 
 def client_address(client: tuple[str, int] | None) -> str:
@@ -159,8 +150,8 @@ def _ipv6_network(host: str) -> str:
     return address.exploded[:19] + "::/64"
 
 
-_SWEEP_MIN = 10_000  # entries before the first sweep of full buckets
-_MAX_KEYS = 100_000  # entries kept at most (past it, the oldest go: those clients start afresh)
+SWEEP_MIN = 10_000  # entries before the first sweep of full buckets
+MAX_KEYS = 100_000  # entries kept at most (past it, the oldest go: those clients start afresh)
 
 
 class Buckets:
@@ -170,7 +161,7 @@ class Buckets:
         self.policy = policy
         self._clock = clock
         self._full_at: dict[str, int] = {}
-        self._sweep_at = _SWEEP_MIN
+        self._sweep_at = SWEEP_MIN
 
     def take(self, key: str) -> tuple[bool, int]:
         """Take a token: (taken, how far ahead of now the bucket's full-again time lies)."""
@@ -201,11 +192,11 @@ class Buckets:
     def _sweep(self, now: int) -> None:
         for key in [k for k, full_at in self._full_at.items() if full_at <= now]:
             del self._full_at[key]
-        excess = len(self._full_at) - _MAX_KEYS
+        excess = len(self._full_at) - MAX_KEYS
         if excess > 0:
-            for key in list(itertools.islice(self._full_at, excess + _MAX_KEYS // 10)):
+            for key in list(itertools.islice(self._full_at, excess + MAX_KEYS // 10)):
                 del self._full_at[key]
-        self._sweep_at = min(max(_SWEEP_MIN, 2 * len(self._full_at)), _MAX_KEYS)
+        self._sweep_at = min(max(SWEEP_MIN, 2 * len(self._full_at)), MAX_KEYS)
 
 
 class RateLimiter:
@@ -232,7 +223,7 @@ class RateLimiter:
             return
         taken, debt = self._failure_buckets.take(address)
         if not taken:
-            raise _throttled(self._failure_buckets.wait(address))
+            raise throttled(self._failure_buckets.wait(address))
         self._note_failure(address, debt)
 
     async def admit(self, api_key: str) -> Decision | None:
@@ -242,7 +233,7 @@ class RateLimiter:
         taken, debt = self._account_buckets.take(api_key)
         decision = Decision.of(self._account_buckets.policy, taken, debt)
         if not taken:
-            raise _too_many_requests(decision)
+            raise too_many_requests(decision)
         return decision
 
     async def aclose(self) -> None:
@@ -256,7 +247,7 @@ class RateLimiter:
         if wait <= 0:
             return 0
         now = self._clock()
-        if self._warned_at is not None and now - self._warned_at < 10 * _US:
+        if self._warned_at is not None and now - self._warned_at < 10 * US:
             self._unwarned += 1
             return wait
         more = (
@@ -272,159 +263,6 @@ class RateLimiter:
         return wait
 
 
-# KEYS: buckets that must each have a token; the last one gives one up when ARGV's last value
-# is 1. ARGV: interval (µs) and burst of each key, then 1 or 0. Returns {0, debt} when every
-# bucket had a token (debt: µs until the last one is full again), else {i, debt of bucket i}.
-# Times are Redis's own clock, so workers on hosts with skewed clocks still agree.
-_SCRIPT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local take = ARGV[#ARGV] == '1'
-local debt = 0
-for i, key in ipairs(KEYS) do
-  local interval, burst = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
-  local full_at = tonumber(redis.call('GET', key)) or now
-  if full_at < now then full_at = now end
-  debt = full_at - now + interval
-  if debt > interval * burst then
-    return {i, full_at - now}
-  end
-  if take and i == #KEYS then
-    redis.call('SET', key, string.format('%.0f', now + debt),
-      'PX', string.format('%.0f', math.ceil(debt / 1000)))
-  end
-end
-return {0, debt}
-"""
-
-_PREFIX = "timetrack:rl:"
-_RETRY_REDIS_US = 5 * _US  # after a Redis error, the per-process buckets serve this long
-
-
-class RedisRateLimiter(RateLimiter):
-    """Buckets shared through Redis by every worker and host; the per-process buckets of the
-    base class stand in while Redis cannot be reached."""
-
-    def __init__(
-        self,
-        url: str,
-        accounts: Policy | None,
-        failures: Policy | None,
-        clock: Clock = monotonic_us,
-    ) -> None:
-        super().__init__(accounts, failures, clock)
-        self._url = url
-        self._redis: Redis | None = None
-        self._script: AsyncScript | None = None
-        self._down_until: int | None = None
-        # Addresses Redis reported out of failed authentications: known to be failing without
-        # a round trip.
-        self._blocked: dict[str, int] = {}
-
-    @property
-    def where(self) -> str:
-        """Redis's address for the log, without the password a URL may carry."""
-        parts = urlsplit(self._url)
-        return parts.hostname or parts.path or "redis"
-
-    async def address_failing(self, address: str) -> bool:
-        if self.failures is None:
-            return False
-        until = self._blocked.get(address)
-        if until is not None and until > self._clock():
-            return True
-        result = await self._eval([_PREFIX + "f:" + address], [*self._args(self.failures), 0])
-        if result is None:
-            return await super().address_failing(address)
-        refused, debt = result
-        return bool(refused) or debt > self.failures.interval_us
-
-    async def count_failure(self, address: str) -> None:
-        if self.failures is None:
-            return
-        result = await self._eval([_PREFIX + "f:" + address], [*self._args(self.failures), 1])
-        if result is None:
-            await super().count_failure(address)
-            return
-        refused, debt = result
-        if refused:
-            wait = self.failures.wait_us(debt)
-            self._block(address, wait)
-            raise _throttled(wait)
-        self._block(address, self._note_failure(address, debt))
-
-    async def admit(self, api_key: str) -> Decision | None:
-        if self.accounts is None:
-            return None
-        digest = hashlib.blake2b(api_key.encode(), digest_size=16).hexdigest()
-        result = await self._eval([_PREFIX + "k:" + digest], [*self._args(self.accounts), 1])
-        if result is None:
-            return await super().admit(api_key)
-        refused, debt = result
-        decision = Decision.of(self.accounts, not refused, debt)
-        if refused:
-            raise _too_many_requests(decision)
-        return decision
-
-    async def aclose(self) -> None:
-        if self._redis is not None:
-            redis, self._redis, self._script = self._redis, None, None
-            await redis.aclose()
-
-    @staticmethod
-    def _args(policy: Policy) -> list[int]:
-        return [policy.interval_us, policy.burst]
-
-    def _block(self, address: str, wait_us: int) -> None:
-        if wait_us <= 0:
-            return
-        if len(self._blocked) >= _SWEEP_MIN:
-            now = self._clock()
-            self._blocked = {a: t for a, t in self._blocked.items() if t > now}
-            if len(self._blocked) >= _MAX_KEYS:
-                self._blocked.clear()
-        self._blocked[address] = self._clock() + wait_us
-
-    async def _eval(self, keys: list[str], args: list[int]) -> tuple[int, int] | None:
-        """Run the bucket script: (refused by, debt), or None while Redis is unreachable."""
-        if self._down_until is not None and self._clock() < self._down_until:
-            return None
-        try:
-            if self._script is None:
-                self._script = self._connect().register_script(_SCRIPT)
-            result: Any = await self._script(keys=keys, args=args)
-        except Exception as exc:  # any failure of Redis: fail open to the local buckets
-            if self._down_until is None:
-                log.warning(
-                    "Redis at %s is unreachable (%s); rate limits are kept per process until "
-                    "it answers again",
-                    self.where,
-                    type(exc).__name__,
-                )
-            self._down_until = self._clock() + _RETRY_REDIS_US
-            return None
-        if self._down_until is not None:
-            log.warning("Redis at %s answers again; rate limits are shared again", self.where)
-            self._down_until = None
-        return int(result[0]), int(result[1])
-
-    def _connect(self) -> Redis:
-        from redis.asyncio import Redis
-        from redis.asyncio.retry import Retry
-        from redis.backoff import NoBackoff
-
-        if self._redis is None:
-            # Short timeouts and one immediate retry (a pooled connection may have gone stale):
-            # a slow or absent Redis must not hold requests up.
-            self._redis = Redis.from_url(
-                self._url,
-                socket_timeout=0.25,
-                socket_connect_timeout=0.25,
-                retry=Retry(NoBackoff(), 1),
-            )
-        return self._redis
-
-
 def create_rate_limiter(settings: Settings) -> RateLimiter:
     accounts = None
     if settings.rate_limit_enabled:
@@ -434,5 +272,8 @@ def create_rate_limiter(settings: Settings) -> RateLimiter:
         per_minute = settings.auth_failures_per_minute
         failures = Policy.of(per_minute / 60, per_minute)
     if settings.redis_url:
+        # Imported here: a worker without Redis never loads the Redis client.
+        from timetrack.ratelimit_redis import RedisRateLimiter
+
         return RedisRateLimiter(settings.redis_url, accounts, failures)
     return RateLimiter(accounts, failures)

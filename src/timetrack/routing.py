@@ -1,95 +1,41 @@
-"""How resource routers declare routes: trailing slashes, documented errors, transactions.
-
-Every route answers with and without a trailing slash (SPEC §1) without a redirect, because the
-vendor's clients POST to both spellings and a 307 would drop their body on some HTTP stacks.
+"""The route factory: the five routes of a resource (``Resource.router``), with the read-by-POST
+forms and the change-feed parameters. ``route_docs`` declares them, ``handlers`` holds what
+each handler does around its service call.
 """
 
-# No ``from __future__ import annotations``: crud_router builds endpoints in a closure, and
+# No ``from __future__ import annotations``: _crud_router builds endpoints in a closure, and
 # FastAPI must see their annotations as objects, not as names to look up in module globals.
 
-import contextlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from types import GenericAlias
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from timetrack import canonical, idempotency, opdocs, preconditions
+from timetrack import idempotency, opdocs, preconditions
 from timetrack.accounts.auth import AccountDep
 from timetrack.audit import service as audit
 from timetrack.canonical import QUERY_BOOLEAN
+from timetrack.columns import WireColumns
+from timetrack.crud import Feed
 from timetrack.db import Row, Tx
-from timetrack.errors import (
-    FIELD_READ_ONLY,
-    METHOD_NOT_ALLOWED,
-    PARAMETER_INVALID,
-    AppError,
-    ErrorCode,
+from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError, ErrorCode
+from timetrack.filters import ListFilter
+from timetrack.handlers import (
+    created_response,
+    object_response,
+    parse_record_id,
+    read,
+    read_one,
+    refuse_other_id,
+    write,
 )
-from timetrack.filters import NAME_DOC
 from timetrack.paging import Page, PageDep, list_response
+from timetrack.route_docs import RecordId, crud_operations
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_instant
-from timetrack.wire import (
-    MAX_ID,
-    NAME_MAX,
-    WireModel,
-    dumps,
-    ignored_headers,
-    parse_body,
-    read_object,
-)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def route(
-    router: APIRouter,
-    method: str,
-    path: str,
-    *,
-    status_code: int = 200,
-    responses: dict[int | str, dict[str, Any]] | None = None,
-    body: type[BaseModel] | None = None,
-    body_required: bool = True,
-    example: Any = None,
-    errors: Iterable[ErrorCode] = (),
-    name: str | None = None,
-    description: str | None = None,
-    include_in_schema: bool = True,
-) -> Callable[[F], F]:
-    """Register ``path`` and ``path + '/'`` (the latter hidden from the OpenAPI document).
-    ``errors`` are the specific codes the route can answer, beyond those every route of its
-    kind can (``opdocs``); ``responses`` may describe their statuses in words."""
-    all_responses, extra = opdocs.operation_docs(
-        method,
-        body=body,
-        body_required=body_required,
-        example=example,
-        errors=errors,
-        responses=responses,
-    )
-
-    def decorator(endpoint: F) -> F:
-        for spelled, visible in ((path, include_in_schema), (path + "/", False)):
-            router.add_api_route(
-                spelled,
-                endpoint,
-                methods=[method],
-                status_code=status_code,
-                response_class=Response,
-                responses=all_responses,
-                openapi_extra=extra,
-                include_in_schema=visible,
-                name=name if visible else None,
-                operation_id=name if visible else None,
-                description=description,
-            )
-        return endpoint
-
-    return decorator
+from timetrack.wire import WireModel, parse_body, read_object
 
 
 async def _feed(
@@ -111,7 +57,7 @@ async def _feed(
         ),
         QUERY_BOOLEAN,
     ] = False,
-) -> dict[str, Any]:
+) -> Feed:
     since = None
     if updated_since is not None:
         try:
@@ -120,92 +66,40 @@ async def _feed(
             raise AppError.of(
                 PARAMETER_INVALID, f"updatedSince: {exc}", parameter="updatedSince"
             ) from None
-    return {"updated_since": since, "include_deleted": include_deleted}
+    return Feed(since, include_deleted)
 
 
-FeedDep = Annotated[dict[str, Any], Depends(_feed)]
+FeedDep = Annotated[Feed, Depends(_feed)]
 
 
-RecordId = Annotated[str, Path(description="the record's id", examples=["1"])]
-
-
-def parse_record_id(text: str, not_found: ErrorCode, label: str) -> int:
-    """The id in a path. Anything that cannot be an id answers like an id that does not exist
-    (SPEC: a missing id is a 404), not with a validation error about the URL; so does another
-    spelling of an id (``019``, ``19%0A``): it names no record, and must not reach one."""
-    record_id = canonical.integer(text, 1, MAX_ID)
-    if record_id is None:
-        raise AppError.of(not_found, f"{label} {text[:40]!r} not found")
-    return record_id
-
-
-def refuse_other_id(data: dict[str, Any], record_id: int) -> None:
-    """A body may repeat the record's ``id`` (read-modify-write clients do), as the number or
-    its text exactly; not change it."""
-    sent = data.get("id", record_id)
-    same = sent == str(record_id) or (type(sent) is int and sent == record_id)
-    if not same:
-        raise AppError.of(FIELD_READ_ONLY, "id cannot be changed", pointer="/id")
-
-
-def read(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
-    """A read-only transaction (one snapshot: a page and its total agree)."""
-    return request.app.state.db.transaction(write=False)  # type: ignore[no-any-return]
-
-
-def read_one(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
-    """For a read of one statement: no transaction around it (``Database.reader``)."""
-    return request.app.state.db.reader()  # type: ignore[no-any-return]
-
-
-def write(request: Request) -> contextlib.AbstractAsyncContextManager[Tx]:
-    """The request's one write transaction; it commits before the response is sent."""
-    return request.app.state.db.transaction(write=True)  # type: ignore[no-any-return]
-
-
-def object_response(
-    content: dict[str, Any], *, status_code: int = 200, ignored: list[str] | None = None
-) -> Response:
-    """One object; its ``ETag`` validates these very bytes (``preconditions.py``)."""
-    body = dumps(content)
-    headers = ignored_headers(ignored or [])
-    headers["ETag"] = preconditions.etag_of(body)
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
-
-
-def created_response(request: Request, content: dict[str, Any], ignored: list[str]) -> Response:
-    response = object_response(content, status_code=201, ignored=ignored)
-    response.headers["Location"] = f"{request.url.path.rstrip('/')}/{content['id']}"
-    return response
-
-
-async def name_filter(
-    name: Annotated[
-        str | None,
-        Query(max_length=NAME_MAX, description=NAME_DOC.format("record")),
-    ] = None,
-) -> dict[str, Any]:
-    """The list filter of resources filtered by their ``name`` only."""
-    return {"name": name}
+Create = TypeVar("Create", bound=WireModel)
+Update = TypeVar("Update", bound=WireModel)
+Filter = TypeVar("Filter", bound=ListFilter)
 
 
 @dataclass(frozen=True)
-class Resource:
-    """What ``crud_router`` needs to serve one resource the vendor's way."""
+class Resource(Generic[Create, Update, Filter]):
+    """What ``router`` needs to serve one resource the vendor's way.
+
+    Generic over its create and update bodies and its list filter, so that mypy checks that the
+    service's ``create``, ``update`` and ``list`` take what the models and the filter
+    dependency give them."""
 
     singular: str
     plural: str
     read_model: type[BaseModel]
-    create_model: type[WireModel]
-    update_model: type[WireModel]
-    # A FastAPI dependency declaring the list filters as query parameters.
-    filters: Callable[..., Awaitable[dict[str, Any]]]
-    list: Callable[[Tx, int, Page, dict[str, Any]], Awaitable[tuple[list[Row], int]]]
+    create_model: type[Create]
+    update_model: type[Update]
+    # A FastAPI dependency declaring the list filters as query parameters; it returns them
+    # read and checked, as the resource's ``filters.ListFilter``, which ``list`` turns into SQL.
+    filters: Callable[..., Awaitable[Filter]]
+    list: Callable[[Tx, int, Page, Feed, Filter], Awaitable[tuple[list[Row], int]]]
     get: Callable[[Tx, int, int], Awaitable[Row]]
-    create: Callable[[Tx, int, Any], Awaitable[Row]]
-    update: Callable[[Tx, int, int, Any], Awaitable[Row]]
+    create: Callable[[Tx, int, Create], Awaitable[Row]]
+    update: Callable[[Tx, int, int, Update], Awaitable[Row]]
     delete: Callable[[Tx, int, int], Awaitable[Row]]
-    to_wire: Callable[[Row], dict[str, Any]]
+    # What the reads select and the answers show (``read_model`` must document the same fields).
+    columns: WireColumns
     not_found: ErrorCode
     deleted: ErrorCode
     # The specific codes an operation ("create", "update", "delete") can answer beyond the
@@ -217,33 +111,34 @@ class Resource:
     ordering: str = "ordered by id"
     # Slow work on a parsed body (password hashing) done before the transaction opens, so no
     # lock is held meanwhile; its result is what create/update receive.
-    prepare: Callable[[Request, Any], Awaitable[Any]] | None = None
+    prepare_create: Callable[[Request, Create], Awaitable[Create]] | None = None
+    prepare_update: Callable[[Request, Update], Awaitable[Update]] | None = None
     # The table behind the resource, when it is not named like ``plural`` (If-Match locks
     # the record's row there).
     table: str = ""
     # Fields of which a create needs one, all optional by themselves (``user``/``username``).
     create_needs_one_of: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if (mismatch := self.columns.mismatch(self.read_model)) is not None:
+            raise TypeError(f"{self.plural}: {mismatch}")
 
-def crud_router(res: Resource) -> APIRouter:
-    """List, create, get, update and delete routes, with the vendor's read-by-POST forms."""
+    def router(self) -> APIRouter:
+        """The list, create, get, update and delete routes, with the read-by-POST forms.
+
+        A method rather than a function taking the resource: mypy infers ``Resource(...)`` on
+        its own here and so checks its type arguments, where as the argument of a generic
+        function it let a mismatched ``list`` or filter through."""
+        return _crud_router(self)
+
+
+def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
     router = APIRouter(tags=[res.plural])
-    base = f"/{res.plural}"
-    one = f"{base}/{{id}}"
     label = res.singular.replace("_", " ")
-    a_label = f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
     if res.create_needs_one_of:
         opdocs.ONE_OF_REQUIRED[res.create_model.__name__] = res.create_needs_one_of
-    missing_codes = (res.not_found, res.deleted)
-    FiltersDep = Annotated[dict[str, Any], Depends(res.filters)]
-    one_doc = {200: {"model": res.read_model, "description": f"The {label}"}}
-    many_doc = {
-        200: {
-            "model": GenericAlias(list, (res.read_model,)),
-            "description": f"A page of {res.plural} (bare array)",
-        }
-    }
-    missing = {404: {"description": f"No such {label}, or it is deleted"}}
+    # Filled by ``res.filters``, so a ``Filter`` (a type alias cannot name the type variable).
+    FiltersDep = Annotated[ListFilter, Depends(res.filters)]
 
     async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
         """The record an update or delete starts from, for the audit log (None: the write
@@ -258,9 +153,9 @@ def crud_router(res: Resource) -> APIRouter:
     ) -> dict[str, Any]:
         """The record's wire form, once the write is in the audit log (in the same transaction).
         An update that applied nothing changed nothing, and is not recorded."""
-        item = res.to_wire(row)
+        item = res.columns.to_wire(row)
         if action != "update" or before is None or audit.changed(before, row):
-            old = None if before is None else res.to_wire(before)
+            old = None if before is None else res.columns.to_wire(before)
             await audit.record_request(
                 tx, request, account_id, action, res.plural, row["id"], before=old, after=item
             )
@@ -270,7 +165,7 @@ def crud_router(res: Resource) -> APIRouter:
         """412 unless ``If-Match`` (when sent) names the record's current version."""
 
         async def wire() -> dict[str, Any]:
-            return res.to_wire(await res.get(tx, account_id, record_id))
+            return res.columns.to_wire(await res.get(tx, account_id, record_id))
 
         await preconditions.require_if_match(
             request,
@@ -281,15 +176,12 @@ def crud_router(res: Resource) -> APIRouter:
             current=wire,
         )
 
-    def conflict(op: str) -> dict[int | str, dict[str, Any]]:
-        return {409: {"description": res.conflicts[op]}} if op in res.conflicts else {}
-
     async def list_records(
         request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         async with read(request) as tx:
-            rows, total = await res.list(tx, account.id, page, {**filters, **feed})
-        return list_response(request, [res.to_wire(r) for r in rows], total, page)
+            rows, total = await res.list(tx, account.id, page, feed, cast(Filter, filters))
+        return list_response(request, [res.columns.to_wire(r) for r in rows], total, page)
 
     async def create_record(
         request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
@@ -298,8 +190,8 @@ def crud_router(res: Resource) -> APIRouter:
         if not data:
             return await list_records(request, account, page, filters, feed)
         body, ignored = parse_body(res.create_model, data)
-        if res.prepare is not None:
-            body = await res.prepare(request, body)
+        if res.prepare_create is not None:
+            body = await res.prepare_create(request, body)
         # Responses are built inside the transaction: if encoding failed, nothing is committed.
         async with write(request) as tx:
             if (replay := await idempotency.claim(tx, request, account.id)) is not None:
@@ -312,7 +204,7 @@ def crud_router(res: Resource) -> APIRouter:
         record_id = parse_record_id(id, res.not_found, label)
         async with read_one(request) as tx:  # every resource's get is one statement
             row = await res.get(tx, account.id, record_id)
-            return preconditions.not_modified(request, object_response(res.to_wire(row)))
+            return preconditions.not_modified(request, object_response(res.columns.to_wire(row)))
 
     async def get_record_by_post(request: Request, account: AccountDep, id: RecordId) -> Response:
         if await read_object(request):
@@ -323,13 +215,13 @@ def crud_router(res: Resource) -> APIRouter:
         record_id = parse_record_id(id, res.not_found, label)
         data = await read_object(request)
         refuse_other_id(data, record_id)
-        body, ignored = parse_body(res.update_model, data)
-        if res.prepare is not None:
-            body = await res.prepare(request, body)
+        patch, ignored = parse_body(res.update_model, data)
+        if res.prepare_update is not None:
+            patch = await res.prepare_update(request, patch)
         async with write(request) as tx:
             await if_match(request, tx, account.id, record_id)
             before = await current(tx, account.id, record_id)
-            row = await res.update(tx, account.id, record_id, body)
+            row = await res.update(tx, account.id, record_id, patch)
             item = await audited(request, tx, account.id, "update", row, before)
             return object_response(item, ignored=ignored)
 
@@ -341,85 +233,14 @@ def crud_router(res: Resource) -> APIRouter:
             row = await res.delete(tx, account.id, record_id)
             return object_response(await audited(request, tx, account.id, "delete", row, before))
 
-    name, plural = res.singular, res.plural  # names of operations; `label` is for people
-    routes: list[tuple[str, str, Callable[..., Any], str, str, dict[str, Any]]] = [
-        (
-            "GET",
-            base,
-            list_records,
-            f"list_{plural}",
-            f"List {plural}, {res.ordering}.",
-            {"responses": many_doc},
-        ),
-        (
-            "POST",
-            base,
-            create_record,
-            f"create_{name}",
-            f"Create {a_label}. An empty body (`{{}}`) lists {plural} instead, as the vendor's "
-            "curl examples do; the query parameters then filter.",
-            {
-                "status_code": 201,
-                "body": res.create_model,
-                "body_required": False,
-                "example": res.examples["create"],
-                "errors": res.errors.get("create", ()),
-                "responses": {
-                    201: {"model": res.read_model, "description": f"The created {label}"},
-                    **many_doc,
-                    **conflict("create"),
-                },
-            },
-        ),
-        (
-            "GET",
-            one,
-            get_record,
-            f"get_{name}",
-            f"Get one {label}.",
-            {"responses": {**one_doc, **missing}, "errors": missing_codes},
-        ),
-        (
-            "POST",
-            one,
-            get_record_by_post,
-            f"get_{name}_by_post",
-            f"Get one {label}: the vendor's curl examples read with POST and an empty body.",
-            {
-                "responses": {
-                    **one_doc,
-                    **missing,
-                    405: {"description": "A body was sent: update with PUT"},
-                },
-                "errors": (*missing_codes, METHOD_NOT_ALLOWED),
-            },
-        ),
-        (
-            "PUT",
-            one,
-            update_record,
-            f"update_{name}",
-            f"Update {a_label}.",
-            {
-                "body": res.update_model,
-                "example": res.examples["update"],
-                "responses": {**one_doc, **missing, **conflict("update")},
-                "errors": (*missing_codes, *res.errors.get("update", ())),
-            },
-        ),
-        (
-            "DELETE",
-            one,
-            delete_record,
-            f"delete_{name}",
-            f"Delete {a_label}. Deletes are soft: the record leaves lists and answers 404 with "
-            'its "exists but is deleted" code.',
-            {
-                "responses": {**one_doc, **missing, **conflict("delete")},
-                "errors": (*missing_codes, *res.errors.get("delete", ())),
-            },
-        ),
-    ]
-    for method, path, endpoint, op_name, summary, options in routes:
-        route(router, method, path, name=op_name, description=summary, **options)(endpoint)
+    endpoints: dict[str, Callable[..., Awaitable[Response]]] = {
+        "list": list_records,
+        "create": create_record,
+        "get": get_record,
+        "get_by_post": get_record_by_post,
+        "update": update_record,
+        "delete": delete_record,
+    }
+    for kind, operation in crud_operations(res).items():
+        operation.register(router, endpoints[kind])
     return router

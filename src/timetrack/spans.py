@@ -151,12 +151,27 @@ def sent_instant(sent: WireTime, zone_name: str, current: Row, side: str) -> dat
     return sent.instant(zone_name)
 
 
-def start_bound(parameter: str, text: str, *, upper: bool, alias: str) -> tuple[str, Any]:
-    """A range condition on a record's start for one ``from``/``to`` list parameter.
+@dataclass(frozen=True, slots=True)
+class StartBound:
+    """One end of a ``from``/``to`` list filter on a record's start, parsed: the column it
+    compares (``start_local``, the wall-clock text, or ``start_at``, the true instant), how,
+    and with what."""
+
+    column: str
+    operator: str
+    value: Any
+
+    def condition(self, alias: str) -> tuple[str, Any]:
+        """The filter condition; ``alias`` is the table alias with its dot (``e.``)."""
+        return f"{alias}{self.column} {self.operator} {{}}", self.value
+
+
+def start_bound(parameter: str, text: str, *, upper: bool) -> StartBound:
+    """Parse one ``from``/``to`` list parameter; a malformed one is a 400 naming it.
 
     A date compares with the local start date (a date ``to`` includes its whole day); a
     timestamp without an offset with the local wall-clock start; one with an offset with the
-    true instant. ``alias`` is the table alias with its dot (``e.``).
+    true instant.
     """
     op = "<=" if upper else ">="
     try:
@@ -165,8 +180,10 @@ def start_bound(parameter: str, text: str, *, upper: bool, alias: str) -> tuple[
         raise AppError.of(PARAMETER_INVALID, f"{parameter}: {exc}", parameter=parameter) from None
     if isinstance(stamp, date):
         if upper:  # a date `to` includes its whole day
-            return f"{alias}start_local < {{}}", (stamp + timedelta(days=1)).strftime(LOCAL_FORMAT)
-        return f"{alias}start_local >= {{}}", stamp.strftime(LOCAL_FORMAT)
+            return StartBound(
+                "start_local", "<", (stamp + timedelta(days=1)).strftime(LOCAL_FORMAT)
+            )
+        return StartBound("start_local", ">=", stamp.strftime(LOCAL_FORMAT))
     if stamp.offset is None:
-        return f"{alias}start_local {op} {{}}", local_text(stamp.wall)
-    return f"{alias}start_at {op} {{}}", stamp.instant("UTC")
+        return StartBound("start_local", op, local_text(stamp.wall))
+    return StartBound("start_at", op, stamp.instant("UTC"))

@@ -3,54 +3,33 @@
 from __future__ import annotations
 
 import httpx
+from conftest import KEY, SECRET, assert_error, client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials, rotate_secret, set_enabled
 from timetrack.db import Database
 
-KEY = "X-TimeTrack-Api-Key"
-SECRET = "X-TimeTrack-Api-Secret"
-
-
-def _client(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver/api/v2/ext"
-    )
-
 
 async def _get(app: FastAPI, headers: dict[str, str], path: str = "/clients") -> httpx.Response:
-    async with _client(app) as client:
-        return await client.get(path, headers=headers)
-
-
-def _problem(response: httpx.Response, status: int, code: int) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
-    errors = response.json()["errors"]
-    assert len(errors) == 1
-    assert errors[0]["status"] == status
-    assert errors[0]["code"] == code
-    assert isinstance(errors[0]["title"], str) and errors[0]["title"]
-    assert isinstance(errors[0]["detail"], str) and errors[0]["detail"]
-    problem: dict[str, object] = errors[0]
-    return problem
+    async with client(app) as caller:
+        return await caller.get(path, headers=headers)
 
 
 class TestMissingCredentials:
     async def test_no_headers(self, anon: httpx.AsyncClient) -> None:
-        _problem(await anon.get("/clients"), 401, 10001)
+        assert_error(await anon.get("/clients"), 401, 10001)
 
     async def test_only_key(self, app: FastAPI, account: Credentials) -> None:
-        problem = _problem(await _get(app, {KEY: account.api_key}), 401, 10001)
+        problem = assert_error(await _get(app, {KEY: account.api_key}), 401, 10001)
         assert SECRET in str(problem["detail"])
 
     async def test_only_secret(self, app: FastAPI, account: Credentials) -> None:
-        problem = _problem(await _get(app, {SECRET: account.api_secret}), 401, 10001)
+        problem = assert_error(await _get(app, {SECRET: account.api_secret}), 401, 10001)
         assert KEY in str(problem["detail"])
         assert account.api_secret not in str(problem["detail"])
 
     async def test_empty_values(self, app: FastAPI) -> None:
-        _problem(await _get(app, {KEY: "", SECRET: ""}), 401, 10001)
+        assert_error(await _get(app, {KEY: "", SECRET: ""}), 401, 10001)
 
     async def test_every_route_shape_requires_auth(self, anon: httpx.AsyncClient) -> None:
         for method, path in [
@@ -61,7 +40,7 @@ class TestMissingCredentials:
             ("PUT", "/clients/1"),
             ("DELETE", "/clients/1/"),
         ]:
-            _problem(await anon.request(method, path), 401, 10001)
+            assert_error(await anon.request(method, path), 401, 10001)
 
 
 class TestRepeatedCredentials:
@@ -69,21 +48,21 @@ class TestRepeatedCredentials:
     are (10032); before, the first one was used and the second silently ignored."""
 
     async def _send(self, app: FastAPI, headers: list[tuple[str, str]]) -> httpx.Response:
-        async with _client(app) as client:
-            return await client.get("/clients", headers=headers)
+        async with client(app) as caller:
+            return await caller.get("/clients", headers=headers)
 
     async def test_two_keys_are_refused_even_when_the_first_is_right(
         self, app: FastAPI, account: Credentials
     ) -> None:
         headers = [(KEY, account.api_key), (KEY, "ttk_other"), (SECRET, account.api_secret)]
-        problem = _problem(await self._send(app, headers), 400, 10105)
+        problem = assert_error(await self._send(app, headers), 400, 10105)
         assert KEY in str(problem["detail"])
 
     async def test_two_secrets_are_refused_even_when_both_are_the_same(
         self, app: FastAPI, account: Credentials
     ) -> None:
         headers = [(KEY, account.api_key), (SECRET, account.api_secret)]
-        problem = _problem(await self._send(app, [*headers, headers[1]]), 400, 10105)
+        problem = assert_error(await self._send(app, [*headers, headers[1]]), 400, 10105)
         assert SECRET in str(problem["detail"])
         assert account.api_secret not in str(problem["detail"])
 
@@ -98,40 +77,40 @@ class TestInvalidCredentials:
     async def test_wrong_secret(self, app: FastAPI, account: Credentials) -> None:
         wrong = "tts_" + "x" * 43
         response = await _get(app, {KEY: account.api_key, SECRET: wrong})
-        problem = _problem(response, 401, 10002)
+        problem = assert_error(response, 401, 10002)
         assert wrong not in response.text
         assert account.api_secret not in response.text
         assert problem["detail"]
 
     async def test_unknown_key(self, app: FastAPI, account: Credentials) -> None:
         response = await _get(app, {KEY: "ttk_unknown", SECRET: account.api_secret})
-        _problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert account.api_secret not in response.text
 
     async def test_key_and_secret_of_different_accounts(
         self, app: FastAPI, account: Credentials, other_account: Credentials
     ) -> None:
         response = await _get(app, {KEY: account.api_key, SECRET: other_account.api_secret})
-        _problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
 
     async def test_secret_sent_as_key(self, app: FastAPI, account: Credentials) -> None:
         response = await _get(app, {KEY: account.api_secret, SECRET: account.api_key})
-        _problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
 
     async def test_overlong_secret(self, app: FastAPI, account: Credentials) -> None:
         long_secret = account.api_secret + "y" * 5000
         response = await _get(app, {KEY: account.api_key, SECRET: long_secret})
-        _problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "y" * 300 not in response.text
 
     async def test_overlong_key(self, app: FastAPI, account: Credentials) -> None:
         response = await _get(app, {KEY: "k" * 5000, SECRET: account.api_secret})
-        _problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
         assert "k" * 300 not in response.text
 
     async def test_secret_with_surrounding_text(self, app: FastAPI, account: Credentials) -> None:
         response = await _get(app, {KEY: account.api_key, SECRET: account.api_secret + "x"})
-        _problem(response, 401, 10002)
+        assert_error(response, 401, 10002)
 
     async def test_valid_pair_authenticates(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/clients")
@@ -146,7 +125,7 @@ class TestDisabledAccount:
         async with database.transaction(write=True) as tx:
             await set_enabled(tx, account.account.slug, False)
         headers = {KEY: account.api_key, SECRET: account.api_secret}
-        problem = _problem(await _get(app, headers), 403, 10003)
+        problem = assert_error(await _get(app, headers), 403, 10003)
         assert account.api_secret not in str(problem["detail"])
 
     async def test_wrong_secret_is_unauthorized(
@@ -155,7 +134,7 @@ class TestDisabledAccount:
         async with database.transaction(write=True) as tx:
             await set_enabled(tx, account.account.slug, False)
         headers = {KEY: account.api_key, SECRET: "tts_wrong"}
-        _problem(await _get(app, headers), 401, 10002)
+        assert_error(await _get(app, headers), 401, 10002)
 
     async def test_re_enabled_works_again(
         self, app: FastAPI, database: Database, account: Credentials
@@ -184,7 +163,7 @@ class TestRotateSecret:
         async with database.transaction(write=True) as tx:
             rotated = await rotate_secret(tx, account.account.slug)
         assert rotated.api_secret != account.api_secret
-        _problem(await _get(app, old), 401, 10002)
+        assert_error(await _get(app, old), 401, 10002)
         new = {KEY: rotated.api_key, SECRET: rotated.api_secret}
         assert (await _get(app, new)).status_code == 200
 

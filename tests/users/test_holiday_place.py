@@ -14,11 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import assert_error, client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials, create_account
 from timetrack.db import Database
-from timetrack.errors import ALL_CODES
 from timetrack.public_holidays import holidays_between, place, supported
 from timetrack.work_reports import service as reports
 
@@ -33,30 +33,11 @@ async def _account(database: Database, **options: Any) -> Credentials:
         return await create_account(tx, f"t-{uuid.uuid4().hex[:12]}", **options)
 
 
-def _client(app: FastAPI, creds: Credentials) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver/api/v2/ext",
-        headers={KEY: creds.api_key, SECRET: creds.api_secret},
-    )
-
-
 @pytest.fixture
 async def german(app: FastAPI, database: Database) -> AsyncIterator[httpx.AsyncClient]:
     """A client of a fresh account in Germany (country DE, no region)."""
-    async with _client(app, await _account(database, country="DE")) as client:
-        yield client
-
-
-def problem(response: httpx.Response, code: int, pointer: str) -> str:
-    assert response.status_code == 400, response.text
-    errors = response.json()["errors"]
-    assert len(errors) == 1, errors
-    assert errors[0]["code"] == code
-    assert errors[0]["title"] == ALL_CODES[code].title
-    assert errors[0]["source"] == {"pointer": pointer}
-    detail: str = errors[0]["detail"]
-    return detail
+    async with client(app, await _account(database, country="DE")) as caller:
+        yield caller
 
 
 def user_body(username: str, **fields: Any) -> dict[str, Any]:
@@ -114,7 +95,7 @@ class TestWriteAndRead:
             "/users",
             json=user_body("x", region="BY"),
         )
-        assert "needs a country" in problem(response, 14060, "/region")
+        assert "needs a country" in assert_error(response, 400, 14060, pointer="/region")["detail"]
         assert (await api.get("/users")).json() == []
 
     @pytest.mark.parametrize(
@@ -132,7 +113,7 @@ class TestWriteAndRead:
             "/users",
             json=user_body("x", **fields),
         )
-        detail = problem(response, 14060, "/region")
+        detail = assert_error(response, 400, 14060, pointer="/region")["detail"]
         assert "known:" in detail
         assert (await german.get("/users")).json() == []
 
@@ -158,7 +139,7 @@ class TestWriteAndRead:
             "/users",
             json=user_body("x", **fields),
         )
-        problem(response, 10011, pointer)
+        assert_error(response, 400, 10011, pointer=pointer)
 
     async def test_update_checks_the_pair_as_it_will_be_stored(
         self, german: httpx.AsyncClient
@@ -166,19 +147,21 @@ class TestWriteAndRead:
         user = await add_user(german, "anna", region="BY")
         url = f"/users/{user['id']}"
         # BY is not a region of the US: the stored region is named, nothing changes.
-        detail = problem(await german.put(url, json={"country": "US"}), 14060, "/region")
+        detail = assert_error(
+            await german.put(url, json={"country": "US"}), 400, 14060, pointer="/region"
+        )["detail"]
         assert "'BY'" in detail
         assert (await german.get(url)).json() == user
         moved = await german.put(url, json={"country": "US", "region": "NY"})
         assert moved.status_code == 200, moved.text
         assert (moved.json()["country"], moved.json()["region"]) == ("US", "NY")
-        problem(await german.put(url, json={"country": None}), 14060, "/region")
+        assert_error(await german.put(url, json={"country": None}), 400, 14060, pointer="/region")
         cleared = await german.put(url, json={"country": None, "region": None})
         assert (cleared.json()["country"], cleared.json()["region"]) == (None, None)
 
     async def test_own_get_body_is_accepted_back(self, app: FastAPI, database: Database) -> None:
         creds = await _account(database, country="DE")
-        async with _client(app, creds) as api:
+        async with client(app, creds) as api:
             user = await add_user(api, "anna", region="BY")
             response = await api.put(f"/users/{user['id']}", json=user)
             assert response.status_code == 200, response.text
@@ -305,7 +288,7 @@ async def test_the_longest_region_the_package_knows_fits_an_account_and_a_user(
     (PostgreSQL refused "São Paulo Capital", 17 characters, in 16)."""
     longest = max((r for regions in supported().values() for r in regions), key=len)
     country = next(c for c, regions in supported().items() if longest in regions and len(c) == 2)
-    async with _client(app, await _account(database, country=country, region=longest)) as api:
+    async with client(app, await _account(database, country=country, region=longest)) as api:
         user = await api.post(
             "/users",
             json=user_body("ana", region=longest),

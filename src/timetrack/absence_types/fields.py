@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 
-from timetrack.wire import not_null
+from timetrack.fieldtypes import not_null
 
 SHORT_NAME_MAX = 16
 

@@ -4,7 +4,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from timetrack.absence_types.fields import ShortName, ShortNameUpdate
-from timetrack.wire import BoolUpdate, Color, Name, NameUpdate, WireBool, WireModel
+from timetrack.fieldtypes import BoolUpdate, Color, Name, NameUpdate, WireBool
+from timetrack.wire import WireModel
 
 
 class AbsenceTypeCreate(WireModel):

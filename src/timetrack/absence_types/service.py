@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.absence_types.schemas import AbsenceTypeCreate, AbsenceTypeUpdate
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -17,7 +19,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -28,6 +29,7 @@ from timetrack.errors import (
     ABSENCE_TYPE_UNKNOWN,
     AppError,
 )
+from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.wire import MAX_ID, name_key
 
@@ -68,12 +70,18 @@ async def seed_default_types(tx: Tx, account_id: int) -> None:
 
 # --- /absence_types ---------------------------------------------------------------------------
 
-_COLUMNS = (
-    "id, name, short_name, color, counts_against_entitlement, plannable, credits_target, "
-    "half_day, updated_at, deleted_at"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("short_name", "shortName"),
+    Column("color", "color"),
+    Column("counts_against_entitlement", "countsAgainstEntitlement"),
+    Column("plannable", "plannable"),
+    Column("credits_target", "creditsTarget"),
+    Column("half_day", "halfDay"),
 )
 # The account scope, written once: every read of absence types starts here.
-_OWNED = f"SELECT {_COLUMNS} FROM absence_types WHERE account_id = $1"
+_OWNED = f"SELECT {COLUMNS.select_list} FROM absence_types WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM absence_types WHERE account_id = $1"
 # Fields stored as sent (the same name on both sides).
 _PLAIN = (
@@ -86,27 +94,16 @@ _PLAIN = (
 )
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "name": row["name"],
-        "shortName": row["short_name"],
-        "color": row["color"],
-        "countsAgainstEntitlement": row["counts_against_entitlement"],
-        "plannable": row["plannable"],
-        "creditsTarget": row["credits_target"],
-        "halfDay": row["half_day"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_absence_types(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: NameFilter
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if filters_in.get("name"):
-        filters.contains("name_key", filters_in["name"])
+    apply_feed(filters, feed)
+    if query.name is not None:
+        filters.contains("name_key", query.name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

@@ -9,8 +9,8 @@ from pydantic import PlainValidator, WithJsonSchema
 
 from timetrack import canonical
 from timetrack.canonical import INTEGER_PATTERN
+from timetrack.fieldtypes import not_null
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, TimeFormatError, parse_date_or_timestamp
-from timetrack.wire import not_null
 
 WAITING, APPROVED, DISAPPROVED = 0, 1, 2
 FULL_DAY, FIRST_HALF, SECOND_HALF = 0, 1, 2

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 
 from timetrack.absences import service
 from timetrack.absences.fields import DISAPPROVED, WAITING
-from timetrack.absences.schemas import AbsenceCreate, AbsenceRead, AbsenceUpdate
+from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceRead, AbsenceUpdate
 from timetrack.canonical import QUERY_INTEGER
-from timetrack.day_ranges import DAY_BOUND_DOC, DayBound, day_bound, day_query
+from timetrack.day_ranges import DAY_BOUND_DOC, day_bound, day_query
 from timetrack.errors import (
     ABSENCE_DELETED,
     ABSENCE_END_BEFORE_START,
@@ -18,9 +18,8 @@ from timetrack.errors import (
     ABSENCE_TYPE_UNKNOWN,
     USER_UNKNOWN,
 )
-from timetrack.filters import AbsenceTypeIdParam, UserIdParam, UserParam, user_named
-from timetrack.routing import Resource, crud_router
-from timetrack.wire import name_key
+from timetrack.filters import AbsenceTypeIdParam, UserIdParam, UserParam, one_user
+from timetrack.routing import Resource
 
 _DATE_DOC = f"{DAY_BOUND_DOC}; absences sharing at least one day with the range match"
 StatusParam = Annotated[
@@ -44,36 +43,17 @@ async def _filters(
     ] = None,
     absence_type: AbsenceTypeIdParam = None,
     status: StatusParam = None,
-) -> dict[str, Any]:
-    conditions: list[tuple[Any, ...]] = []
-    if user_id is not None:
-        conditions.append(("a.user_id = {}", user_id))
-    # Bounds whose date depends on each user's zone: the service turns them into conditions.
-    zoned: list[tuple[str, DayBound]] = []
-    who = (user if user is not None else username or "").strip()
+) -> AbsenceFilter:
     low, low_name = (from_, "from") if from_ else (start_date, "startDate")
     high, high_name = (to, "to") if to else (end_date, "endDate")
-    for text, name, condition in (
-        (low, low_name, "a.end_date >= {}"),
-        (high, high_name, "a.start_date <= {}"),
-    ):
-        if text:
-            bound = day_bound(name, text)
-            if bound.zoned:
-                zoned.append((condition, bound))
-            else:
-                conditions.append((condition, bound.written))
-    if absence_type is not None:
-        conditions.append(("a.absence_type_id = {}", absence_type))
-    if status is not None:
-        conditions.append(("a.status = {}", status))
-    return {
-        "conditions": conditions,
-        "lookups": user_named(who),
-        "zoned_bounds": zoned,
-        # Narrows the zones a zoned bound is worked out in to the named user's.
-        "username_key": name_key(who) if who else None,
-    }
+    return AbsenceFilter(
+        username=one_user(user, username),
+        user_id=user_id,
+        first_day=day_bound(low_name, low) if low else None,
+        last_day=day_bound(high_name, high) if high else None,
+        absence_type=absence_type,
+        status=status,
+    )
 
 
 _CREATE_CODES = (
@@ -83,37 +63,35 @@ _CREATE_CODES = (
     ABSENCE_HALF_DAY_SPAN,
     ABSENCE_OVERLAP,
 )
-router = crud_router(
-    Resource(
-        singular="absence",
-        plural="absences",
-        read_model=AbsenceRead,
-        create_model=AbsenceCreate,
-        update_model=AbsenceUpdate,
-        filters=_filters,
-        list=service.list_absences,
-        get=service.get_absence,
-        create=service.create_absence,
-        update=service.update_absence,
-        delete=service.delete_absence,
-        to_wire=service.to_wire,
-        not_found=ABSENCE_NOT_FOUND,
-        deleted=ABSENCE_DELETED,
-        errors={"create": _CREATE_CODES, "update": (ABSENCE_OVERLAP,)},
-        examples={
-            "create": {
-                "username": "tester",
-                "absenceType": 1,
-                "to": "2020-10-28",
-                "from": "2020-10-26",
-            },
-            "update": {"status": "1"},
+router = Resource(
+    singular="absence",
+    plural="absences",
+    read_model=AbsenceRead,
+    create_model=AbsenceCreate,
+    update_model=AbsenceUpdate,
+    filters=_filters,
+    list=service.list_absences,
+    get=service.get_absence,
+    create=service.create_absence,
+    update=service.update_absence,
+    delete=service.delete_absence,
+    columns=service.COLUMNS,
+    not_found=ABSENCE_NOT_FOUND,
+    deleted=ABSENCE_DELETED,
+    errors={"create": _CREATE_CODES, "update": (ABSENCE_OVERLAP,)},
+    examples={
+        "create": {
+            "username": "tester",
+            "absenceType": 1,
+            "to": "2020-10-28",
+            "from": "2020-10-26",
         },
-        conflicts={
-            "create": "The user has an overlapping absence that is not disapproved",
-            "update": "A disapproved absence set back to waiting or approved would overlap "
-            "another absence of the user",
-        },
-        create_needs_one_of=("username", "user"),
-    )
-)
+        "update": {"status": "1"},
+    },
+    conflicts={
+        "create": "The user has an overlapping absence that is not disapproved",
+        "update": "A disapproved absence set back to waiting or approved would overlap "
+        "another absence of the user",
+    },
+    create_needs_one_of=("username", "user"),
+).router()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -12,7 +14,10 @@ from timetrack.absences.fields import (
     WireDate,
     WireDateUpdate,
 )
-from timetrack.wire import Name, NameUpdate, Notes, WireModel
+from timetrack.day_ranges import DayBound
+from timetrack.fieldtypes import Name, NameUpdate, Notes
+from timetrack.filters import ListFilter
+from timetrack.wire import WireModel
 
 
 class AbsenceCreate(WireModel):
@@ -67,3 +72,15 @@ class AbsenceRead(BaseModel):
     notes: str | None
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceFilter(ListFilter):
+    """The list's query parameters, read and checked (``absences.router``)."""
+
+    username: str | None = None  # `user`, else `username`: the whole name, any case
+    user_id: int | None = None
+    first_day: DayBound | None = None  # `from` (or `startDate`): absences ending on it or later
+    last_day: DayBound | None = None  # `to` (or `endDate`): absences starting on it or earlier
+    absence_type: int | None = None
+    status: int | None = None

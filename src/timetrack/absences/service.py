@@ -9,18 +9,19 @@ the user's row first (SQLite serialises writers with BEGIN IMMEDIATE already).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from timetrack.absence_types.service import live_absence_type
 from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
-from timetrack.absences.schemas import AbsenceCreate, AbsenceUpdate
+from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceUpdate
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
+    Condition,
+    Feed,
     list_scoped,
     now,
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.day_ranges import per_zone_condition
 from timetrack.db import Row, Tx, next_id
@@ -36,6 +37,7 @@ from timetrack.errors import (
     AppError,
     Problem,
 )
+from timetrack.filters import user_named
 from timetrack.paging import Page
 from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import name_key
@@ -46,38 +48,46 @@ _FROM = (
     " JOIN absence_types t ON t.account_id = a.account_id AND t.id = a.absence_type_id"
     " WHERE a.account_id = $1"
 )
-# The account scope, written once: every read of absences starts here.
-_OWNED = (
-    "SELECT a.id, a.user_id, u.username, a.absence_type_id, t.short_name, t.color, t.plannable, "
-    "a.start_date, a.end_date, a.status, a.day_segment, a.notes, a.updated_at, a.deleted_at" + _FROM
+COLUMNS = WireColumns(
+    Column("a.id", "id"),
+    Column("u.username", "user"),
+    Column("a.user_id", "user_id"),
+    Column("a.start_date", "from", date.isoformat),
+    Column("a.end_date", "to", date.isoformat),
+    Column("a.status", "status"),
+    Column("a.absence_type_id", "absenceType"),
+    Column("t.short_name", "absenceTypeName"),
+    Column("t.color", "color"),
+    Column("t.plannable", "is_plannable"),
+    Column("a.day_segment", "day_segment"),
+    Column("a.notes", "notes"),
+    alias="a.",
 )
+# The account scope, written once: every read of absences starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 # Filters only touch the absences table, so the count needs no joins.
 _COUNT = "SELECT count(*) FROM absences a WHERE a.account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "user": row["username"],
-        "user_id": row["user_id"],
-        "from": row["start_date"].isoformat(),
-        "to": row["end_date"].isoformat(),
-        "status": row["status"],
-        "absenceType": row["absence_type_id"],
-        "absenceTypeName": row["short_name"],
-        "color": row["color"],
-        "is_plannable": row["plannable"],
-        "day_segment": row["day_segment"],
-        "notes": row["notes"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_absences(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: AbsenceFilter
 ) -> tuple[list[Row], int]:
-    conditions = list(filters_in.get("conditions", ()))
-    for condition, bound in filters_in.get("zoned_bounds", ()):
+    conditions: list[Condition] = []
+    if query.user_id is not None:
+        conditions.append(("a.user_id = {}", query.user_id))
+    for bound, condition in (
+        (query.first_day, "a.end_date >= {}"),
+        (query.last_day, "a.start_date <= {}"),
+    ):
+        if bound is None:
+            continue
+        if not bound.zoned:
+            conditions.append((condition, bound.written))
+            continue
+        # The date depends on each user's zone; the zones are narrowed to the named user's.
         conditions.append(
             await per_zone_condition(
                 tx,
@@ -85,14 +95,20 @@ async def list_absences(
                 condition,
                 bound,
                 user_column="a.user_id",
-                username_key=filters_in.get("username_key"),
+                username_key=None if query.username is None else name_key(query.username),
             )
         )
+    if query.absence_type is not None:
+        conditions.append(("a.absence_type_id = {}", query.absence_type))
+    if query.status is not None:
+        conditions.append(("a.status = {}", query.status))
     return await list_scoped(
         tx,
         account_id,
         page,
-        {**filters_in, "conditions": conditions},
+        feed,
+        conditions,
+        user_named(query.username),
         select_sql=_OWNED,
         count_sql=_COUNT,
         order_by="a.id",

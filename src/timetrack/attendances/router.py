@@ -17,6 +17,7 @@ from timetrack.accounts.auth import AccountDep
 from timetrack.attendances import service
 from timetrack.attendances.schemas import (
     AttendanceCreate,
+    AttendanceFilter,
     AttendanceRead,
     AttendanceUpdate,
     ClockIn,
@@ -36,8 +37,10 @@ from timetrack.errors import (
     ATTENDANCE_WORKED_INCONSISTENT,
     USER_UNKNOWN,
 )
-from timetrack.filters import UserIdParam, UserParam, user_named
-from timetrack.routing import Resource, crud_router, object_response, route, write
+from timetrack.filters import UserIdParam, UserParam, one_user
+from timetrack.handlers import object_response, write
+from timetrack.route_docs import route
+from timetrack.routing import Resource
 from timetrack.spans import start_bound
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
 from timetrack.wire import WireModel, parse_body, read_object
@@ -71,16 +74,13 @@ async def _filters(
     user_id: UserIdParam = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
-) -> dict[str, Any]:
-    conditions: list[tuple[str, Any]] = []
-    if user_id is not None:
-        conditions.append(("a.user_id = {}", user_id))
-    if from_:
-        conditions.append(start_bound("from", from_, upper=False, alias="a."))
-    if to:
-        conditions.append(start_bound("to", to, upper=True, alias="a."))
-    lookups = user_named(user if user is not None else username)
-    return {"conditions": conditions, "lookups": lookups}
+) -> AttendanceFilter:
+    return AttendanceFilter(
+        username=one_user(user, username),
+        user_id=user_id,
+        start_from=start_bound("from", from_, upper=False) if from_ else None,
+        start_to=start_bound("to", to, upper=True) if to else None,
+    )
 
 
 router = APIRouter(tags=["attendances"])
@@ -163,36 +163,34 @@ route(
 )(_clock("clock_out", ClockOut, service.clock_out, 200))
 
 router.include_router(
-    crud_router(
-        Resource(
-            singular="attendance",
-            plural="attendances",
-            read_model=AttendanceRead,
-            create_model=AttendanceCreate,
-            update_model=AttendanceUpdate,
-            filters=_filters,
-            list=service.list_attendances,
-            get=service.get_attendance,
-            create=service.create_attendance,
-            update=service.update_attendance,
-            delete=service.delete_attendance,
-            to_wire=service.to_wire,
-            not_found=ATTENDANCE_NOT_FOUND,
-            deleted=ATTENDANCE_DELETED,
-            errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
-            examples={
-                "create": {
-                    "user": "tester",
-                    "from": "2020-10-01T08:00:00.000Z",
-                    "to": "2020-10-01T16:30:00.000Z",
-                    "breakMinutes": 30,
-                    "notes": "Office",
-                },
-                "update": {"breakMinutes": 45, "notes": "Office, long lunch"},
+    Resource(
+        singular="attendance",
+        plural="attendances",
+        read_model=AttendanceRead,
+        create_model=AttendanceCreate,
+        update_model=AttendanceUpdate,
+        filters=_filters,
+        list=service.list_attendances,
+        get=service.get_attendance,
+        create=service.create_attendance,
+        update=service.update_attendance,
+        delete=service.delete_attendance,
+        columns=service.COLUMNS,
+        not_found=ATTENDANCE_NOT_FOUND,
+        deleted=ATTENDANCE_DELETED,
+        errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
+        examples={
+            "create": {
+                "user": "tester",
+                "from": "2020-10-01T08:00:00.000Z",
+                "to": "2020-10-01T16:30:00.000Z",
+                "breakMinutes": 30,
+                "notes": "Office",
             },
-            conflicts={"create": _CONFLICTS, "update": _CONFLICTS},
-            create_needs_one_of=("user", "username"),
-            ordering="ordered by the local start time, then id",
-        )
-    )
+            "update": {"breakMinutes": 45, "notes": "Office, long lunch"},
+        },
+        conflicts={"create": _CONFLICTS, "update": _CONFLICTS},
+        create_needs_one_of=("user", "username"),
+        ordering="ordered by the local start time, then id",
+    ).router()
 )

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import (
+from timetrack.fieldtypes import (
     BoolUpdate,
     CoordinateText,
     Latitude,
@@ -16,8 +18,10 @@ from timetrack.wire import (
     Timestamp,
     TimestampUpdate,
     WireBool,
-    WireModel,
 )
+from timetrack.filters import ListFilter
+from timetrack.spans import StartBound
+from timetrack.wire import WireModel
 
 _OPEN_DOC = "leave out (with workedMinutes) for an open attendance: clocked in, not yet out"
 _DATE_DOC = "the caller's current local wall-clock time, ...T09:00:00.000Z"
@@ -96,3 +100,13 @@ class AttendanceRead(BaseModel):
     to_utc: str | None = Field(description="the true UTC instant of to; null while clocked in")
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceFilter(ListFilter):
+    """The list's query parameters, read and checked (``attendances.router``)."""
+
+    username: str | None = None  # `user`, else `username`: the whole name, any case
+    user_id: int | None = None
+    start_from: StartBound | None = None  # `from`
+    start_to: StartBound | None = None  # `to`

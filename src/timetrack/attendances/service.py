@@ -22,30 +22,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from timetrack.attendances.schemas import AttendanceCreate, AttendanceUpdate, ClockIn, ClockOut
+from timetrack.attendances.overlap import clocked_in_already, is_open_violation, refuse_overlap
+from timetrack.attendances.schemas import (
+    AttendanceCreate,
+    AttendanceFilter,
+    AttendanceUpdate,
+    ClockIn,
+    ClockOut,
+)
+from timetrack.columns import Column, WireColumns, optional
 from timetrack.crud import (
+    Condition,
+    Feed,
     list_scoped,
     now,
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
-    ATTENDANCE_ALREADY_CLOCKED_IN,
     ATTENDANCE_BREAK_TOO_LONG,
     ATTENDANCE_CLOCK_OUT_BEFORE_IN,
     ATTENDANCE_DELETED,
     ATTENDANCE_END_BEFORE_START,
     ATTENDANCE_NOT_CLOCKED_IN,
     ATTENDANCE_NOT_FOUND,
-    ATTENDANCE_OVERLAP,
     ATTENDANCE_WORKED_INCONSISTENT,
     FIELD_INVALID,
     FIELD_REQUIRED,
     AppError,
 )
+from timetrack.fieldtypes import coordinate_text
+from timetrack.filters import user_named
 from timetrack.paging import Page
 from timetrack.spans import (
     SpanCodes,
@@ -55,16 +64,32 @@ from timetrack.spans import (
     time_columns,
     wire_local_text,
 )
-from timetrack.times import wire_local, wire_utc
+from timetrack.times import wire_utc
 from timetrack.users.service import lock_user_writes, user_by_name
-from timetrack.wire import coordinate_text, name_key
+from timetrack.wire import name_key
 
+COLUMNS = WireColumns(
+    Column("a.id", "id"),
+    Column("u.username", "user"),
+    Column("a.user_id", "userId"),
+    Column("a.start_local", "from", wire_local_text),
+    Column("a.end_local", "to", optional(wire_local_text)),  # null while open
+    Column("a.notes", "notes"),
+    Column("a.manual", "manual"),
+    Column("a.worked_minutes", "workedMinutes"),
+    Column("a.break_minutes", "breakMinutes"),
+    Column("a.latitude_start", "latitudeStart", coordinate_text),
+    Column("a.longitude_start", "longitudeStart", coordinate_text),
+    Column("a.latitude_end", "latitudeEnd", coordinate_text),
+    Column("a.longitude_end", "longitudeEnd", coordinate_text),
+    Column("a.time_zone", "timeZone"),
+    Column("a.start_at", "fromUtc", wire_utc),
+    Column("a.end_at", "toUtc", optional(wire_utc)),
+    alias="a.",
+)
 # The account scope, written once: every read of attendances starts here.
 _OWNED = (
-    "SELECT a.id, a.user_id, u.username, a.start_at, a.end_at, a.start_local, a.end_local, "
-    "a.time_zone, a.worked_minutes, a.break_minutes, a.notes, a.manual, a.latitude_start, "
-    "a.longitude_start, a.latitude_end, a.longitude_end, a.updated_at, a.deleted_at"
-    " FROM attendances a"
+    f"SELECT {COLUMNS.select_list} FROM attendances a"
     " JOIN users u ON u.account_id = a.account_id AND u.id = a.user_id"
     " WHERE a.account_id = $1"
 )
@@ -84,27 +109,7 @@ _SPAN_CODES = SpanCodes(
 )
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    is_open = row["end_at"] is None
-    item = {
-        "id": row["id"],
-        "user": row["username"],
-        "userId": row["user_id"],
-        "from": wire_local_text(row["start_local"]),
-        "to": None if is_open else wire_local_text(row["end_local"]),
-        "notes": row["notes"],
-        "manual": row["manual"],
-        "workedMinutes": row["worked_minutes"],
-        "breakMinutes": row["break_minutes"],
-        "latitudeStart": coordinate_text(row["latitude_start"]),
-        "longitudeStart": coordinate_text(row["longitude_start"]),
-        "latitudeEnd": coordinate_text(row["latitude_end"]),
-        "longitudeEnd": coordinate_text(row["longitude_end"]),
-        "timeZone": row["time_zone"],
-        "fromUtc": wire_utc(row["start_at"]),
-        "toUtc": None if is_open else wire_utc(row["end_at"]),
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 def _open_columns(
@@ -139,75 +144,26 @@ async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
 
 
 async def list_attendances(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: AttendanceFilter
 ) -> tuple[list[Row], int]:
+    conditions: list[Condition] = []
+    if query.user_id is not None:
+        conditions.append(("a.user_id = {}", query.user_id))
+    for bound in (query.start_from, query.start_to):
+        if bound is not None:
+            conditions.append(bound.condition("a."))
     return await list_scoped(
         tx,
         account_id,
         page,
-        filters_in,
+        feed,
+        conditions,
+        user_named(query.username),
         select_sql=_OWNED,
         count_sql=_COUNT,
         order_by="a.start_local, a.id",
         alias="a.",
-        counted="attendances",
-    )
-
-
-# --- the no-overlap rule ----------------------------------------------------------------------
-
-
-def _when(row: Row) -> str:
-    end = "open" if row["end_at"] is None else wire_local(row["end_at"], row["time_zone"])
-    return f"{wire_local(row['start_at'], row['time_zone'])} to {end}"
-
-
-async def _refuse_overlap(
-    tx: Tx,
-    account_id: int,
-    user_id: int,
-    start: datetime,
-    end: datetime | None,
-    *,
-    except_id: int = 0,
-) -> None:
-    """409 when ``[start, end)`` (``end`` None: open, to infinity) overlaps another live
-    attendance of the user; a second open one is "already clocked in". Call under
-    ``lock_user_writes``."""
-    base = (
-        "SELECT id, start_at, end_at, time_zone FROM attendances "
-        "WHERE account_id = $1 AND user_id = $2 AND deleted_at IS NULL AND id <> $3"
-    )
-    if end is None:
-        running = await tx.fetchrow(f"{base} AND end_at IS NULL", account_id, user_id, except_id)
-        if running is not None:
-            raise AppError.of(
-                ATTENDANCE_ALREADY_CLOCKED_IN,
-                f"the user is clocked in already: attendance {running['id']} "
-                f"({_when(running)}); clock out or close it first",
-            )
-    args: list[Any] = [account_id, user_id, except_id, start]
-    sql = f"{base} AND (end_at IS NULL OR end_at > $4)"
-    if end is not None:
-        sql += " AND start_at < $5"
-        args.append(end)
-    other = await tx.fetchrow(f"{sql} ORDER BY start_at, id LIMIT 1", *args)
-    if other is not None:
-        raise AppError.of(
-            ATTENDANCE_OVERLAP, f"overlaps attendance {other['id']} of the user ({_when(other)})"
-        )
-
-
-def _is_open_violation(exc: IntegrityViolation) -> bool:
-    """Whether ``uq_attendances_open`` refused a write (only the message's first line:
-    PostgreSQL's DETAIL line quotes the values)."""
-    first = str(exc).partition("\n")[0]
-    return "uq_attendances_open" in first or "attendances.account_id, attendances.user_id" in first
-
-
-def _clocked_in_already() -> AppError:
-    return AppError.of(
-        ATTENDANCE_ALREADY_CLOCKED_IN, "the user is clocked in already (by a concurrent request)"
+        live_count="attendances" if feed.only_live and query.unfiltered else None,
     )
 
 
@@ -218,7 +174,7 @@ async def _insert(
     tx: Tx, account_id: int, user_id: int, columns: dict[str, Any], fields: dict[str, Any]
 ) -> Row:
     await lock_user_writes(tx, account_id, user_id)
-    await _refuse_overlap(tx, account_id, user_id, columns["start_at"], columns["end_at"])
+    await refuse_overlap(tx, account_id, user_id, columns["start_at"], columns["end_at"])
     attendance_id = await next_id(tx, account_id, "attendances")
     stamp = now()
     values: dict[str, Any] = {
@@ -237,8 +193,8 @@ async def _insert(
             *values.values(),
         )
     except IntegrityViolation as exc:
-        if _is_open_violation(exc):
-            raise _clocked_in_already() from None
+        if is_open_violation(exc):
+            raise clocked_in_already() from None
         raise
     return await get_attendance(tx, account_id, attendance_id)
 
@@ -400,7 +356,7 @@ async def update_attendance(
         end, worked = _end_and_worked(body, current, zone_name)
         columns = _columns(start, end, worked, brk, zone_name)
         await lock_user_writes(tx, account_id, user_id)
-        await _refuse_overlap(
+        await refuse_overlap(
             tx, account_id, user_id, start, columns["end_at"], except_id=attendance_id
         )
         changes.update(columns)
@@ -411,8 +367,8 @@ async def update_attendance(
     try:
         await update_columns(tx, "attendances", account_id, attendance_id, changes)
     except IntegrityViolation as exc:
-        if _is_open_violation(exc):
-            raise _clocked_in_already() from None
+        if is_open_violation(exc):
+            raise clocked_in_already() from None
         raise
     return await get_attendance(tx, account_id, attendance_id)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import (
+from timetrack.fieldtypes import (
     BoolUpdate,
     Color,
     Country,
@@ -13,8 +13,8 @@ from timetrack.wire import (
     Notes,
     ShortText,
     WireBool,
-    WireModel,
 )
+from timetrack.wire import WireModel
 
 
 class _ClientFields(WireModel):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.clients.schemas import ClientCreate, ClientUpdate
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -13,7 +15,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -24,49 +25,44 @@ from timetrack.errors import (
     CLIENT_UNKNOWN,
     AppError,
 )
+from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.wire import name_key, refuse_read_only_changes
 
-_COLUMNS = (
-    "id, name, enabled, color, notes, email, phone, address, address2, address_zip_code, "
-    "address_city, address_country, contact_person, field1, field2, field3, updated_at, deleted_at"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("enabled", "enabled"),
+    Column("color", "color"),
+    Column("notes", "notes"),
+    Column("email", "email"),
+    Column("phone", "phone"),
+    Column("address", "address"),
+    Column("address2", "address2"),
+    Column("address_zip_code", "addressZipCode"),
+    Column("address_city", "addressCity"),
+    Column("address_country", "addressCountry"),
+    Column("contact_person", "contactPerson"),
+    Column("field1", "field1"),
+    Column("field2", "field2"),
+    Column("field3", "field3"),
 )
-_FIELDS = _COLUMNS.split(", ")[3:-2]  # the free-form fields, stored as sent
+_FIELDS = COLUMNS.keys[3:]  # the free-form fields, stored as sent
 # The account scope, written once: every read of clients starts here.
-_OWNED = f"SELECT {_COLUMNS} FROM clients WHERE account_id = $1"
+_OWNED = f"SELECT {COLUMNS.select_list} FROM clients WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM clients WHERE account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "name": row["name"],
-        "enabled": row["enabled"],
-        "color": row["color"],
-        "notes": row["notes"],
-        "email": row["email"],
-        "phone": row["phone"],
-        "address": row["address"],
-        "address2": row["address2"],
-        "addressZipCode": row["address_zip_code"],
-        "addressCity": row["address_city"],
-        "addressCountry": row["address_country"],
-        "contactPerson": row["contact_person"],
-        "field1": row["field1"],
-        "field2": row["field2"],
-        "field3": row["field3"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_clients(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: NameFilter
 ) -> tuple[list[Row], int]:
-    name = filters_in.get("name")
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if name:
-        filters.contains("name_key", name)
+    apply_feed(filters, feed)
+    if query.name is not None:
+        filters.contains("name_key", query.name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

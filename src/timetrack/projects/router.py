@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from timetrack.errors import (
     CLIENT_UNKNOWN,
     PROJECT_DELETED,
@@ -10,45 +8,43 @@ from timetrack.errors import (
 )
 from timetrack.filters import ClientIdParam, ClientNameParam, ProjectNameParam
 from timetrack.projects import service
-from timetrack.projects.schemas import ProjectCreate, ProjectRead, ProjectUpdate
-from timetrack.routing import Resource, crud_router
+from timetrack.projects.schemas import ProjectCreate, ProjectFilter, ProjectRead, ProjectUpdate
+from timetrack.routing import Resource
 
 
 async def _filters(
     project_name: ProjectNameParam = None,
     client_name: ClientNameParam = None,
     client_id: ClientIdParam = None,
-) -> dict[str, Any]:
-    return {"project_name": project_name, "client_name": client_name, "client_id": client_id}
+) -> ProjectFilter:
+    return ProjectFilter(project_name or None, client_name or None, client_id)
 
 
-router = crud_router(
-    Resource(
-        singular="project",
-        plural="projects",
-        read_model=ProjectRead,
-        create_model=ProjectCreate,
-        update_model=ProjectUpdate,
-        filters=_filters,
-        list=service.list_projects,
-        get=service.get_project,
-        create=service.create_project,
-        update=service.update_project,
-        delete=service.delete_project,
-        to_wire=service.to_wire,
-        not_found=PROJECT_NOT_FOUND,
-        deleted=PROJECT_DELETED,
-        errors={
-            "create": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
-            "update": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
-        },
-        examples={
-            "create": {"projectName": "Test project 001", "clientName": "Test company"},
-            "update": {"hourRate": "50", "notes": "Test Projekt fuer API"},
-        },
-        conflicts={
-            "create": "The client already has a project with this name",
-            "update": "The target client already has a project with this name",
-        },
-    )
-)
+router = Resource(
+    singular="project",
+    plural="projects",
+    read_model=ProjectRead,
+    create_model=ProjectCreate,
+    update_model=ProjectUpdate,
+    filters=_filters,
+    list=service.list_projects,
+    get=service.get_project,
+    create=service.create_project,
+    update=service.update_project,
+    delete=service.delete_project,
+    columns=service.COLUMNS,
+    not_found=PROJECT_NOT_FOUND,
+    deleted=PROJECT_DELETED,
+    errors={
+        "create": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
+        "update": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
+    },
+    examples={
+        "create": {"projectName": "Test project 001", "clientName": "Test company"},
+        "update": {"hourRate": "50", "notes": "Test Projekt fuer API"},
+    },
+    conflicts={
+        "create": "The client already has a project with this name",
+        "update": "The target client already has a project with this name",
+    },
+).router()

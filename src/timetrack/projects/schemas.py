@@ -1,18 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import (
-    BoolUpdate,
-    Minutes,
-    Money,
-    Name,
-    NameUpdate,
-    Notes,
-    WireBool,
-    WireModel,
-)
+from timetrack.fieldtypes import BoolUpdate, Minutes, Money, Name, NameUpdate, Notes, WireBool
+from timetrack.filters import ListFilter
+from timetrack.wire import WireModel
 
 
 class _ProjectFields(WireModel):
@@ -50,3 +45,12 @@ class ProjectRead(BaseModel):
     budget_estimated: float | None
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFilter(ListFilter):
+    """The list's query parameters, read and checked (``projects.router``)."""
+
+    project_name: str | None = None  # substrings of names
+    client_name: str | None = None
+    client_id: int | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from timetrack.clients.service import client_id_by_name
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -13,7 +15,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -25,18 +26,27 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.paging import Page
-from timetrack.projects.schemas import ProjectCreate, ProjectUpdate
+from timetrack.projects.schemas import ProjectCreate, ProjectFilter, ProjectUpdate
 from timetrack.wire import name_key
 
 _FROM = (
     " FROM projects p JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
     " WHERE p.account_id = $1"
 )
-# The account scope, written once: every read of projects starts here.
-_OWNED = (
-    "SELECT p.id, p.name, p.enabled, p.notes, p.hour_rate, p.time_estimated, "
-    "p.budget_estimated, p.client_id, c.name AS client_name, p.updated_at, p.deleted_at" + _FROM
+COLUMNS = WireColumns(
+    Column("p.id", "id"),
+    Column("p.name", "projectName"),
+    Column("c.name AS client_name", "clientName"),
+    Column("p.client_id", "clientId"),
+    Column("p.enabled", "projectEnabled"),
+    Column("p.notes", "notes"),
+    Column("p.hour_rate", "hourRate"),
+    Column("p.time_estimated", "timeEstimated"),
+    Column("p.budget_estimated", "budgetEstimated"),
+    alias="p.",
 )
+# The account scope, written once: every read of projects starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 _COUNT = "SELECT count(*)" + _FROM
 # Wire field -> column, for the fields stored as sent.
 _PLAIN = {
@@ -47,36 +57,20 @@ _PLAIN = {
 }
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "projectName": row["name"],
-        "clientName": row["client_name"],
-        "clientId": row["client_id"],
-        "projectEnabled": row["enabled"],
-        "notes": row["notes"],
-        "hourRate": row["hour_rate"],
-        "timeEstimated": row["time_estimated"],
-        "budgetEstimated": row["budget_estimated"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_projects(
-    tx: Tx,
-    account_id: int,
-    page: Page,
-    filters_in: dict[str, Any],
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: ProjectFilter
 ) -> tuple[list[Row], int]:
-    project_name, client_name = filters_in.get("project_name"), filters_in.get("client_name")
     filters = Filters(account_id)
-    apply_feed(filters, filters_in, "p.")
-    if project_name:
-        filters.contains("p.name_key", project_name)
-    if client_name:
-        filters.contains("c.name_key", client_name)
-    if filters_in.get("client_id") is not None:
-        filters.add("p.client_id = {}", filters_in["client_id"])
+    apply_feed(filters, feed, "p.")
+    if query.project_name is not None:
+        filters.contains("p.name_key", query.project_name)
+    if query.client_name is not None:
+        filters.contains("c.name_key", query.client_name)
+    if query.client_id is not None:
+        filters.add("p.client_id = {}", query.client_id)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import Money, Name, NameUpdate, Notes, WireModel
+from timetrack.fieldtypes import Money, Name, NameUpdate, Notes
+from timetrack.wire import WireModel
 
 
 class TaskCreate(WireModel):

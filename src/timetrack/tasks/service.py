@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -12,38 +14,35 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import TASK_DELETED, TASK_NAME_TAKEN, TASK_NOT_FOUND, TASK_UNKNOWN, AppError
+from timetrack.filters import NameFilter
 from timetrack.paging import Page
 from timetrack.tasks.schemas import TaskCreate, TaskUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
 
-# The account scope, written once: every read of tasks starts here.
-_OWNED = (
-    "SELECT id, name, notes, hour_rate, updated_at, deleted_at FROM tasks WHERE account_id = $1"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("notes", "notes"),
+    Column("hour_rate", "hourRate"),
 )
+# The account scope, written once: every read of tasks starts here.
+_OWNED = f"SELECT {COLUMNS.select_list} FROM tasks WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM tasks WHERE account_id = $1"
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "name": row["name"],
-        "notes": row["notes"],
-        "hourRate": row["hour_rate"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_tasks(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: NameFilter
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if filters_in.get("name"):
-        filters.contains("name_key", filters_in["name"])
+    apply_feed(filters, feed)
+    if query.name is not None:
+        filters.contains("name_key", query.name)
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 

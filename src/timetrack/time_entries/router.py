@@ -33,10 +33,18 @@ from timetrack.filters import (
     UserIdParam,
     UserParam,
 )
-from timetrack.routing import Resource, crud_router, route, write
+from timetrack.handlers import write
+from timetrack.route_docs import route
+from timetrack.routing import Resource
 from timetrack.spans import start_bound
 from timetrack.time_entries import bulk, service
-from timetrack.time_entries.schemas import EntryBatch, EntryCreate, EntryRead, EntryUpdate
+from timetrack.time_entries.schemas import (
+    EntryBatch,
+    EntryCreate,
+    EntryFilter,
+    EntryRead,
+    EntryUpdate,
+)
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN
 from timetrack.wire import ignored_headers, json_response
 
@@ -49,11 +57,6 @@ _TIME_DOC = (
     "(or with Z) it is compared with each entry's local wall-clock start, with an explicit "
     "offset with the true instant"
 )
-
-
-def _bound(parameter: str, text: str, *, upper: bool) -> tuple[str, Any]:
-    """A range condition on an entry's start for one ``from``/``to`` parameter."""
-    return start_bound(parameter, text, upper=upper, alias="e.")
 
 
 async def _filters(
@@ -69,27 +72,20 @@ async def _filters(
     billable: Annotated[bool | None, QUERY_BOOLEAN] = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
-) -> dict[str, Any]:
-    conditions: list[tuple[str, Any]] = []
-    lookups = filters.user_named(user if user is not None else username)
-    if client_name:
-        lookups.append(filters.client_named(client_name))
-    if client_id is not None:
-        lookups.append(filters.client_projects(client_id))
-    if project_name:
-        lookups.append(filters.project_named(project_name))
-    if task:
-        lookups.append(filters.task_named(task))
-    for column, value in (("user_id", user_id), ("project_id", project_id), ("task_id", task_id)):
-        if value is not None:
-            conditions.append((f"e.{column} = {{}}", value))
-    if billable is not None:
-        conditions.append(("e.billable = {}", billable))
-    if from_:
-        conditions.append(_bound("from", from_, upper=False))
-    if to:
-        conditions.append(_bound("to", to, upper=True))
-    return {"conditions": conditions, "lookups": lookups}
+) -> EntryFilter:
+    return EntryFilter(
+        username=filters.one_user(user, username),
+        user_id=user_id,
+        client_name=client_name or None,
+        client_id=client_id,
+        project_name=project_name or None,
+        project_id=project_id,
+        task=task or None,
+        task_id=task_id,
+        billable=billable,
+        start_from=start_bound("from", from_, upper=False) if from_ else None,
+        start_to=start_bound("to", to, upper=True) if to else None,
+    )
 
 
 _WRITE_CODES = (
@@ -112,32 +108,30 @@ _EXAMPLE = {
     "details": "Sprint planning",
     "billable": True,
 }
-_crud = crud_router(
-    Resource(
-        singular="project_time_entry",
-        plural="project_time_entries",
-        read_model=EntryRead,
-        create_model=EntryCreate,
-        update_model=EntryUpdate,
-        filters=_filters,
-        list=service.list_entries,
-        get=service.get_entry,
-        create=service.create_entry,
-        update=service.update_entry,
-        delete=service.delete_entry,
-        to_wire=service.to_wire,
-        not_found=ENTRY_NOT_FOUND,
-        deleted=ENTRY_DELETED,
-        errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
-        examples={
-            "create": _EXAMPLE,
-            "update": {"to": "2020-10-23T13:00:00.000Z", "details": "Sprint planning, review"},
-        },
-        create_needs_one_of=("user", "username"),
-        ordering="ordered by the local start time, then id",
-        table="time_entries",
-    )
-)
+_crud = Resource(
+    singular="project_time_entry",
+    plural="project_time_entries",
+    read_model=EntryRead,
+    create_model=EntryCreate,
+    update_model=EntryUpdate,
+    filters=_filters,
+    list=service.list_entries,
+    get=service.get_entry,
+    create=service.create_entry,
+    update=service.update_entry,
+    delete=service.delete_entry,
+    columns=service.COLUMNS,
+    not_found=ENTRY_NOT_FOUND,
+    deleted=ENTRY_DELETED,
+    errors={"create": _WRITE_CODES, "update": _WRITE_CODES},
+    examples={
+        "create": _EXAMPLE,
+        "update": {"to": "2020-10-23T13:00:00.000Z", "details": "Sprint planning, review"},
+    },
+    create_needs_one_of=("user", "username"),
+    ordering="ordered by the local start time, then id",
+    table="time_entries",
+).router()
 
 router = APIRouter(tags=["project_time_entries"])
 

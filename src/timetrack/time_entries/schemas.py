@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, RootModel, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
-from timetrack.wire import (
+from timetrack.fieldtypes import (
     BoolUpdate,
     CoordinateText,
     Latitude,
@@ -20,8 +21,10 @@ from timetrack.wire import (
     Timestamp,
     TimestampUpdate,
     WireBool,
-    WireModel,
 )
+from timetrack.filters import ListFilter
+from timetrack.spans import StartBound
+from timetrack.wire import WireModel
 
 TAGS_MAX = 1000
 # The most entries one bulk create takes (docs/api.md, "Limits"): a batch is one transaction,
@@ -122,3 +125,20 @@ class EntryRead(BaseModel):
     to_utc: str = Field(description="the true UTC instant of to")
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFilter(ListFilter):
+    """The list's query parameters, read and checked (``time_entries.router``)."""
+
+    username: str | None = None  # `user`, else `username`: the whole name, any case
+    user_id: int | None = None
+    client_name: str | None = None  # substrings of names
+    client_id: int | None = None
+    project_name: str | None = None
+    project_id: int | None = None
+    task: str | None = None
+    task_id: int | None = None
+    billable: bool | None = None
+    start_from: StartBound | None = None  # `from`
+    start_to: StartBound | None = None  # `to`

@@ -8,14 +8,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from timetrack import filters
 from timetrack.clients.service import client_id_by_name
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
+    Condition,
+    Feed,
     list_scoped,
     now,
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import Row, Tx, next_id
 from timetrack.errors import (
@@ -27,15 +30,16 @@ from timetrack.errors import (
     FIELD_REQUIRED,
     AppError,
 )
+from timetrack.fieldtypes import coordinate_text
 from timetrack.paging import Page
 from timetrack.projects.service import project_by_name
 from timetrack.spans import Span, SpanCodes, sent_instant, time_columns, wire_local_text
 from timetrack.spans import resolve_span as resolve_any_span
 from timetrack.tasks.service import task_by_name
-from timetrack.time_entries.schemas import EntryCreate, EntryUpdate
+from timetrack.time_entries.schemas import EntryCreate, EntryFilter, EntryUpdate
 from timetrack.times import wire_utc
 from timetrack.users.service import user_by_name
-from timetrack.wire import coordinate_text, name_key
+from timetrack.wire import name_key
 
 _FROM = (
     " FROM time_entries e"
@@ -45,14 +49,36 @@ _FROM = (
     " LEFT JOIN tasks t ON t.account_id = e.account_id AND t.id = e.task_id"
     " WHERE e.account_id = $1"
 )
-# The account scope, written once: every read of entries starts here.
-_OWNED = (
-    "SELECT e.id, e.user_id, u.username, e.project_id, p.name AS project_name, p.client_id, "
-    "c.name AS client_name, e.task_id, t.name AS task_name, e.start_at, e.end_at, "
-    "e.start_local, e.end_local, e.time_zone, e.worked_minutes, e.break_minutes, e.hour_rate, "
-    "e.billable, e.flat_rate, e.details, e.tags, e.latitude, e.longitude, e.latitude1, "
-    "e.longitude1, e.updated_at, e.deleted_at" + _FROM
+COLUMNS = WireColumns(
+    Column("e.id", "id"),
+    Column("u.username", "user"),
+    Column("e.user_id", "userId"),
+    Column("c.name AS client_name", "clientName"),
+    Column("p.client_id", "clientId"),
+    Column("p.name AS project_name", "projectName"),
+    Column("e.project_id", "projectId"),
+    Column("t.name AS task_name", "task"),
+    Column("e.task_id", "taskId"),
+    Column("e.hour_rate", "hourRate"),
+    Column("e.latitude", "latitude", coordinate_text),
+    Column("e.longitude", "longitude", coordinate_text),
+    Column("e.latitude1", "latitude1", coordinate_text),
+    Column("e.longitude1", "longitude1", coordinate_text),
+    Column("e.billable", "billable"),
+    Column("e.flat_rate", "flatRate"),
+    Column("e.details", "details"),
+    Column("e.tags", "tags"),
+    Column("e.start_local", "from", wire_local_text),
+    Column("e.end_local", "to", wire_local_text),
+    Column("e.worked_minutes", "workedMinutes"),
+    Column("e.break_minutes", "breakMinutes"),
+    Column("e.time_zone", "timeZone"),
+    Column("e.start_at", "fromUtc", wire_utc),
+    Column("e.end_at", "toUtc", wire_utc),
+    alias="e.",
 )
+# The account scope, written once: every read of entries starts here.
+_OWNED = f"SELECT {COLUMNS.select_list}{_FROM}"
 # Filters only touch the entries table, so the count needs no joins.
 _COUNT = "SELECT count(*) FROM time_entries e WHERE e.account_id = $1"
 _PLAIN = (
@@ -68,35 +94,7 @@ _PLAIN = (
 _SPAN_CODES = SpanCodes(ENTRY_END_BEFORE_START, ENTRY_BREAK_TOO_LONG, ENTRY_WORKED_INCONSISTENT)
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "user": row["username"],
-        "userId": row["user_id"],
-        "clientName": row["client_name"],
-        "clientId": row["client_id"],
-        "projectName": row["project_name"],
-        "projectId": row["project_id"],
-        "task": row["task_name"],
-        "taskId": row["task_id"],
-        "hourRate": row["hour_rate"],
-        "latitude": coordinate_text(row["latitude"]),
-        "longitude": coordinate_text(row["longitude"]),
-        "latitude1": coordinate_text(row["latitude1"]),
-        "longitude1": coordinate_text(row["longitude1"]),
-        "billable": row["billable"],
-        "flatRate": row["flat_rate"],
-        "details": row["details"],
-        "tags": row["tags"],
-        "from": wire_local_text(row["start_local"]),
-        "to": wire_local_text(row["end_local"]),
-        "workedMinutes": row["worked_minutes"],
-        "breakMinutes": row["break_minutes"],
-        "timeZone": row["time_zone"],
-        "fromUtc": wire_utc(row["start_at"]),
-        "toUtc": wire_utc(row["end_at"]),
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 def resolve_span(
@@ -182,18 +180,42 @@ async def get_entries(tx: Tx, account_id: int, first_id: int, last_id: int) -> l
 
 
 async def list_entries(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: EntryFilter
 ) -> tuple[list[Row], int]:
+    conditions: list[Condition] = []
+    lookups = filters.user_named(query.username)
+    if query.client_name is not None:
+        lookups.append(filters.client_named(query.client_name))
+    if query.client_id is not None:
+        lookups.append(filters.client_projects(query.client_id))
+    if query.project_name is not None:
+        lookups.append(filters.project_named(query.project_name))
+    if query.task is not None:
+        lookups.append(filters.task_named(query.task))
+    for column, value in (
+        ("user_id", query.user_id),
+        ("project_id", query.project_id),
+        ("task_id", query.task_id),
+    ):
+        if value is not None:
+            conditions.append((f"e.{column} = {{}}", value))
+    if query.billable is not None:
+        conditions.append(("e.billable = {}", query.billable))
+    for bound in (query.start_from, query.start_to):
+        if bound is not None:
+            conditions.append(bound.condition("e."))
     return await list_scoped(
         tx,
         account_id,
         page,
-        filters_in,
+        feed,
+        conditions,
+        lookups,
         select_sql=_OWNED,
         count_sql=_COUNT,
         order_by="e.start_local, e.id",
         alias="e.",
-        counted="time_entries",
+        live_count="time_entries" if feed.only_live and query.unfiltered else None,
     )
 
 

@@ -27,8 +27,9 @@ from timetrack.errors import (
     AppError,
     ErrorCode,
 )
+from timetrack.handlers import object_response, read, write
 from timetrack.preconditions import not_modified
-from timetrack.routing import object_response, read, route, write
+from timetrack.route_docs import route
 from timetrack.timers import service
 from timetrack.timers.schemas import TimerEvent, TimerRead, TimerStart, TimerStopped
 from timetrack.times import TIMESTAMP_PATTERN, TimeFormatError, WireTime, parse_timestamp

@@ -3,8 +3,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from timetrack.fieldtypes import Name, Notes, Timestamp
 from timetrack.time_entries.schemas import EntryRead
-from timetrack.wire import Name, Notes, Timestamp, WireModel
+from timetrack.wire import WireModel
 
 _DATE_DOC = "the caller's current local wall-clock time; durations are computed from these"
 

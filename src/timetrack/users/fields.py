@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, WithJsonSchema
 
+from timetrack.fieldtypes import EMAIL, not_null
 from timetrack.public_holidays import has_holidays
 from timetrack.times import is_zone
-from timetrack.wire import EMAIL, name_key, not_null
+from timetrack.wire import name_key
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024

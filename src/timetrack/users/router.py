@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 
@@ -11,9 +11,9 @@ from timetrack.errors import (
     USER_REGION_UNKNOWN,
     USERNAME_TAKEN,
 )
-from timetrack.routing import Resource, crud_router
+from timetrack.routing import Resource
 from timetrack.users import service
-from timetrack.users.schemas import UserCreate, UserRead, UserUpdate
+from timetrack.users.schemas import UserCreate, UserFilter, UserRead, UserUpdate
 from timetrack.wire import NAME_MAX
 
 
@@ -25,49 +25,48 @@ async def _filters(
     email: Annotated[
         str | None, Query(max_length=254, description="e-mail address (exact, any case)")
     ] = None,
-) -> dict[str, Any]:
-    return {"username": username, "email": email}
+) -> UserFilter:
+    return UserFilter(username or None, email or None)
 
 
-router = crud_router(
-    Resource(
-        singular="user",
-        plural="users",
-        read_model=UserRead,
-        create_model=UserCreate,
-        update_model=UserUpdate,
-        filters=_filters,
-        list=service.list_users,
-        get=service.get_user,
-        create=service.create_user,
-        update=service.update_user,
-        delete=service.delete_user,
-        to_wire=service.to_wire,
-        not_found=USER_NOT_FOUND,
-        deleted=USER_DELETED,
-        errors={
-            "create": (USERNAME_TAKEN, USER_EMAIL_TAKEN, USER_REGION_UNKNOWN),
-            "update": (USER_EMAIL_TAKEN, USER_REGION_UNKNOWN),
+router = Resource(
+    singular="user",
+    plural="users",
+    read_model=UserRead,
+    create_model=UserCreate,
+    update_model=UserUpdate,
+    filters=_filters,
+    list=service.list_users,
+    get=service.get_user,
+    create=service.create_user,
+    update=service.update_user,
+    delete=service.delete_user,
+    columns=service.COLUMNS,
+    not_found=USER_NOT_FOUND,
+    deleted=USER_DELETED,
+    errors={
+        "create": (USERNAME_TAKEN, USER_EMAIL_TAKEN, USER_REGION_UNKNOWN),
+        "update": (USER_EMAIL_TAKEN, USER_REGION_UNKNOWN),
+    },
+    examples={
+        # The vendor's example, but for the e-mail address it leaves out.
+        "create": {
+            "teamLead": False,
+            "password": "123123123",
+            "firstName": "Max",
+            "admin": True,
+            "username": "test6",
+            "email": "max.smith@example.com",
+            "language": "de",
+            "personalNumber": 1234,
+            "lastName": "Smith",
         },
-        examples={
-            # The vendor's example, but for the e-mail address it leaves out.
-            "create": {
-                "teamLead": False,
-                "password": "123123123",
-                "firstName": "Max",
-                "admin": True,
-                "username": "test6",
-                "email": "max.smith@example.com",
-                "language": "de",
-                "personalNumber": 1234,
-                "lastName": "Smith",
-            },
-            "update": {"lastName": "Smith-Jones", "language": "en"},
-        },
-        conflicts={
-            "create": "The username or the e-mail address is taken",
-            "update": "The e-mail address is taken by another user",
-        },
-        prepare=service.prepare,
-    )
-)
+        "update": {"lastName": "Smith-Jones", "language": "en"},
+    },
+    conflicts={
+        "create": "The username or the e-mail address is taken",
+        "update": "The e-mail address is taken by another user",
+    },
+    prepare_create=service.hash_password,
+    prepare_update=service.hash_password,
+).router()

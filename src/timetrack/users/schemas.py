@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
+from timetrack.fieldtypes import BoolUpdate, Money, Name, NameUpdate, WireBool
+from timetrack.filters import ListFilter
 from timetrack.users.fields import (
     EmailUpdate,
     HolidayCountry,
@@ -17,17 +22,23 @@ from timetrack.users.fields import (
     TimeZoneUpdate,
     UserEmail,
 )
-from timetrack.wire import (
-    BoolUpdate,
-    Money,
-    Name,
-    NameUpdate,
-    WireBool,
-    WireModel,
-)
+from timetrack.wire import WireModel
 
 
 class _UserFields(WireModel):
+    # The hash of the password sent, computed before the write's transaction opens
+    # (``users.service.hash_password``): hashing is slow, and no lock is held meanwhile.
+    _password_hash: str | None = PrivateAttr(default=None)
+
+    @property
+    def password_hash(self) -> str | None:
+        return self._password_hash
+
+    def with_password_hash(self, password_hash: str | None) -> Self:
+        hashed = self.model_copy()
+        hashed._password_hash = password_hash
+        return hashed
+
     personal_number: PersonalNumber | None = None
     hour_rate: Money | None = None
     country: HolidayCountry | None = Field(
@@ -83,3 +94,11 @@ class UserRead(BaseModel):
     region: str | None = Field(description="for public holidays; see country")
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")
+
+
+@dataclass(frozen=True, slots=True)
+class UserFilter(ListFilter):
+    """The list's query parameters, read and checked (``users.router``)."""
+
+    username: str | None = None  # a substring of the username
+    email: str | None = None  # the whole address, any case

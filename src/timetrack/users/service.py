@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 
+from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -15,7 +16,6 @@ from timetrack.crud import (
     require_live,
     soft_delete,
     update_columns,
-    with_meta,
 )
 from timetrack.db import IntegrityViolation, Row, Tx, next_id
 from timetrack.errors import (
@@ -30,15 +30,27 @@ from timetrack.errors import (
 from timetrack.paging import Page
 from timetrack.public_holidays import canonical_region, supported
 from timetrack.users.fields import personal_number_to_wire
-from timetrack.users.schemas import UserCreate, UserUpdate
+from timetrack.users.schemas import UserCreate, UserFilter, UserUpdate
 from timetrack.wire import name_key, refuse_read_only_changes
 
-_COLUMNS = (
-    "id, username, first_name, last_name, email, admin, team_lead, language, personal_number, "
-    "enabled, time_zone, hour_rate, country, region, updated_at, deleted_at"
+COLUMNS = WireColumns(
+    Column("id", "id"),
+    Column("username", "username"),
+    Column("first_name", "firstName"),
+    Column("last_name", "lastName"),
+    Column("email", "email"),
+    Column("admin", "admin"),
+    Column("team_lead", "teamLead"),
+    Column("language", "language"),
+    Column("personal_number", "personalNumber", personal_number_to_wire),
+    Column("enabled", "enabled"),
+    Column("time_zone", "timeZone"),
+    Column("hour_rate", "hourRate"),
+    Column("country", "country"),
+    Column("region", "region"),
 )
 # The account scope, written once: every read of users starts here.
-_OWNED = f"SELECT {_COLUMNS} FROM users WHERE account_id = $1"
+_OWNED = f"SELECT {COLUMNS.select_list} FROM users WHERE account_id = $1"
 _COUNT = "SELECT count(*) FROM users WHERE account_id = $1"
 # Fields stored as sent (the same name on both sides).
 _PLAIN = (
@@ -53,49 +65,28 @@ _PLAIN = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A parsed body with its password already hashed (see ``prepare``)."""
-
-    body: Any
-    password_hash: str | None
+Body = TypeVar("Body", UserCreate, UserUpdate)
 
 
-async def prepare(request: Request, body: UserCreate | UserUpdate) -> Prepared:
+async def hash_password(request: Request, body: Body) -> Body:
+    """The body with the hash of the password it sends (``routing.Resource.prepare_*``)."""
     password = body.password
     hashed = await request.app.state.passwords.hash(password) if password else None
-    return Prepared(body, hashed)
+    return body.with_password_hash(hashed)
 
 
-def to_wire(row: Row) -> dict[str, Any]:
-    item = {
-        "id": row["id"],
-        "username": row["username"],
-        "firstName": row["first_name"],
-        "lastName": row["last_name"],
-        "email": row["email"],
-        "admin": row["admin"],
-        "teamLead": row["team_lead"],
-        "language": row["language"],
-        "personalNumber": personal_number_to_wire(row["personal_number"]),
-        "enabled": row["enabled"],
-        "timeZone": row["time_zone"],
-        "hourRate": row["hour_rate"],
-        "country": row["country"],
-        "region": row["region"],
-    }
-    return with_meta(item, row)
+to_wire = COLUMNS.to_wire
 
 
 async def list_users(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: UserFilter
 ) -> tuple[list[Row], int]:
     filters = Filters(account_id)
-    apply_feed(filters, filters_in)
-    if filters_in.get("username"):
-        filters.contains("username_key", filters_in["username"])
-    if filters_in.get("email"):
-        filters.add("email_key = {}", name_key(filters_in["email"].strip()))
+    apply_feed(filters, feed)
+    if query.username is not None:
+        filters.contains("username_key", query.username)
+    if query.email is not None:
+        filters.add("email_key = {}", name_key(query.email.strip()))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 
@@ -187,8 +178,8 @@ async def _account_country(tx: Tx, account_id: int) -> str | None:
     return country
 
 
-async def create_user(tx: Tx, account_id: int, prepared: Prepared) -> Row:
-    body: UserCreate = prepared.body
+async def create_user(tx: Tx, account_id: int, body: UserCreate) -> Row:
+    assert body.password_hash is not None, "the router hashes the password first"
     await _refuse_taken(tx, account_id, "username_key", name_key(body.username))
     await _refuse_taken(tx, account_id, "email_key", name_key(body.email))
     account = await tx.fetchrow("SELECT timezone, country FROM accounts WHERE id = $1", account_id)
@@ -212,7 +203,7 @@ async def create_user(tx: Tx, account_id: int, prepared: Prepared) -> Row:
             body.last_name,
             body.email,
             name_key(body.email),
-            prepared.password_hash,
+            body.password_hash,
             body.admin,
             body.team_lead,
             body.language,
@@ -232,8 +223,7 @@ async def create_user(tx: Tx, account_id: int, prepared: Prepared) -> Row:
     return await get_user(tx, account_id, user_id)
 
 
-async def update_user(tx: Tx, account_id: int, user_id: int, prepared: Prepared) -> Row:
-    body: UserUpdate = prepared.body
+async def update_user(tx: Tx, account_id: int, user_id: int, body: UserUpdate) -> Row:
     current = await get_user(tx, account_id, user_id)
     refuse_read_only_changes(body, current, ("username", "enabled"))
     sent = body.model_fields_set
@@ -242,8 +232,8 @@ async def update_user(tx: Tx, account_id: int, user_id: int, prepared: Prepared)
         await _refuse_taken(tx, account_id, "email_key", name_key(body.email), except_id=user_id)
         changes["email"] = body.email
         changes["email_key"] = name_key(body.email)
-    if prepared.password_hash is not None:
-        changes["password_hash"] = prepared.password_hash
+    if body.password_hash is not None:
+        changes["password_hash"] = body.password_hash
     changes |= await _place_changes(tx, account_id, body, current)
     if not changes:
         return current

@@ -20,8 +20,9 @@ from timetrack.errors import (
     AppError,
 )
 from timetrack.filters import UserIdParam
+from timetrack.handlers import read
 from timetrack.paging import PageDep, list_response
-from timetrack.routing import read, route
+from timetrack.route_docs import route
 from timetrack.wire import NAME_MAX, read_object
 from timetrack.work_reports import calc, service
 from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from pydantic import PlainValidator, WithJsonSchema
 
 from timetrack.canonical import UNSIGNED_DECIMAL_PATTERN
-from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
 
-# _to_decimal: the coercion every number on the wire shares (JSON numbers, plain decimal text).
-from timetrack.wire import _to_decimal, not_null
+# to_decimal: the coercion every number on the wire shares (JSON numbers, plain decimal text).
+from timetrack.fieldtypes import not_null, to_decimal
+from timetrack.times import DATE_PATTERN, TimeFormatError, parse_date
 from timetrack.work_reports.calc import DEFAULT_WEEK
 
 DAY_SECONDS_MAX = 86_400
@@ -27,7 +27,7 @@ DEFAULT_VACATION_DAYS = Decimal(20)
 
 
 def _seconds(value: Any) -> int:
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if number != number.to_integral_value():
         raise ValueError("must be a whole number of seconds")
     if not 0 <= number <= DAY_SECONDS_MAX:
@@ -36,7 +36,7 @@ def _seconds(value: Any) -> int:
 
 
 def parse_vacation_days(value: Any) -> Decimal:
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if not 0 <= number <= VACATION_DAYS_MAX:
         raise ValueError(f"must be between 0 and {VACATION_DAYS_MAX}")
     if number != number.quantize(Decimal("0.1")):

@@ -27,18 +27,17 @@ from timetrack.errors import (
     WORKING_TIME_MODEL_NOT_FOUND,
     AppError,
 )
-from timetrack.paging import PageDep, list_response
-from timetrack.routing import (
-    FeedDep,
-    RecordId,
+from timetrack.handlers import (
     created_response,
     object_response,
     parse_record_id,
     read,
     refuse_other_id,
-    route,
     write,
 )
+from timetrack.paging import PageDep, list_response
+from timetrack.route_docs import RecordId, route
+from timetrack.routing import FeedDep
 from timetrack.times import MAX_YEAR, MIN_YEAR
 from timetrack.wire import parse_body, read_object
 from timetrack.working_time import service
@@ -106,7 +105,7 @@ async def _current(tx: Tx, account_id: int, user_id: int, model_id: int) -> Row 
 async def _audited(
     request: Request, tx: Tx, account_id: int, action: str, row: Row, before: Row | None = None
 ) -> dict[str, Any]:
-    """The model's wire form, once the write is in the audit log (as in routing.crud_router)."""
+    """The model's wire form, once the write is in the audit log (as in routing.Resource.router)."""
     item = service.to_wire(row)
     if action != "update" or before is None or audit.changed(before, row):
         old = None if before is None else service.to_wire(before)

@@ -13,6 +13,7 @@ from typing import Any
 
 from timetrack.accounts.service import Account
 from timetrack.crud import (
+    Feed,
     Filters,
     apply_feed,
     fetch_page,
@@ -70,13 +71,13 @@ def _label(model_id: int) -> str:
 
 
 async def list_models(
-    tx: Tx, account_id: int, user_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, user_id: int, page: Page, feed: Feed
 ) -> tuple[list[Row], int]:
     """A user's models ordered by ``valid_from`` (the user must be live)."""
     await get_user(tx, account_id, user_id)
     filters = Filters(account_id)
     filters.args.append(user_id)  # $2, used by _OWNED and _COUNT
-    apply_feed(filters, filters_in, "m.")
+    apply_feed(filters, feed, "m.")
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "m.valid_from, m.id")
 
 
