@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import without_database
 from fastapi import FastAPI
 from pydantic import BaseModel
 
@@ -128,6 +129,14 @@ def app(backend: Backend, database: Database) -> FastAPI:
     return create_app(backend.settings, database)
 
 
+@pytest.fixture(scope="session")
+def app_without_database() -> FastAPI:
+    """The app without a database (``without_database.app``): for tests of what is answered
+    before any database access (the OpenAPI document, refusals of requests without
+    credentials), which run once, not once per database."""
+    return without_database.app()
+
+
 async def new_account(database: Database, **options: str) -> Credentials:
     async with database.transaction(write=True) as tx:
         return await create_account(tx, f"t-{uuid.uuid4().hex[:12]}", **options)
@@ -203,8 +212,14 @@ def assert_error(
 
 
 @pytest.fixture
-async def anon(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """A client without credentials."""
+async def anon(request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncClient]:
+    """A client without credentials: on the app of the test's database when the test has one
+    (through ``api``, ``account``, ``database``, ... or ``@pytest.mark.usefixtures("database")``),
+    else on ``app_without_database``. So a test that only sends requests refused before any
+    database access (no credentials) runs once, and fails, telling so, if a request of it does
+    reach a database."""
+    on_database = "backend" in request.fixturenames
+    app = request.getfixturevalue("app" if on_database else "app_without_database")
     async with client(app) as anonymous:
         yield anonymous
 
@@ -238,9 +253,10 @@ async def unknown_key(app: FastAPI, account: Credentials) -> AsyncIterator[httpx
 
 
 @pytest.fixture
-async def doc(app: FastAPI) -> dict[str, Any]:
-    """The app's OpenAPI document, as ``/openapi.json`` serves it."""
-    async with client(app, base_url="http://testserver") as root:
+async def doc(app_without_database: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document, as ``/openapi.json`` serves it (the same on every database:
+    served by ``app_without_database``, so a test of the document alone runs once)."""
+    async with client(app_without_database, base_url="http://testserver") as root:
         response = await root.get("/openapi.json")
     assert response.status_code == 200
     document: dict[str, Any] = response.json()

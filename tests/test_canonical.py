@@ -22,10 +22,10 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 from test_ignored_query import reads, records, sample, url_of
 from test_path_ids import other_spellings
+from without_database import app as app_on_no_database
 
 from timetrack.accounts.service import AccountError, Credentials, validate_timezone
 from timetrack.app import create_app
-from timetrack.config import Settings
 from timetrack.db import Database
 from timetrack.times import DATE_OR_TIMESTAMP_PATTERN, DATE_PATTERN, TIMESTAMP_PATTERN
 from timetrack.wire import WireModel
@@ -97,8 +97,8 @@ def _query_parameters(app: FastAPI) -> list[tuple[str, str, str]]:
 
 
 def _document() -> FastAPI:
-    """The app, for its OpenAPI document only: its database is never opened."""
-    return create_app(Settings(database_url="sqlite:///unused.db"))
+    """The app, for its OpenAPI document only (built once per process)."""
+    return app_on_no_database()
 
 
 def test_the_walk_reaches_every_kind_of_query_parameter() -> None:

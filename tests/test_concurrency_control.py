@@ -298,8 +298,8 @@ class TestIfNoneMatch:
 
 
 class TestOpenAPI:
-    async def test_headers_are_documented(self, app: FastAPI) -> None:
-        doc = app.openapi()
+    async def test_headers_are_documented(self, app_without_database: FastAPI) -> None:
+        doc = app_without_database.openapi()
         paths = doc["paths"]
 
         def params(path: str, method: str) -> set[str]:

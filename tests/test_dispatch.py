@@ -24,9 +24,10 @@ from timetrack.dispatch import CannotDispatch, Dispatcher, install, route_path
 API = "/api/v2/ext"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def plain_app(backend: Backend, database: Database) -> FastAPI:
-    """The app with FastAPI's routing only."""
+    """The app with FastAPI's routing only. One per database for the module, like the shared
+    ``app``: FastAPI prepares each route on its first request, about a second for a new app."""
     app = create_app(backend.settings, database)
     dispatcher = app.router.middleware_stack
     assert isinstance(dispatcher, Dispatcher)
@@ -36,7 +37,8 @@ def plain_app(backend: Backend, database: Database) -> FastAPI:
     return app
 
 
-def test_every_api_route_is_compiled(app: FastAPI) -> None:
+def test_every_api_route_is_compiled(app_without_database: FastAPI) -> None:
+    app = app_without_database
     dispatcher = app.router.middleware_stack
     assert isinstance(dispatcher, Dispatcher)
     # Each documented operation is registered with and without the trailing slash.

@@ -227,7 +227,9 @@ class TestRequestId:
         [b"x" * 129, b"has space", b"", b"caf\xc3\xa9", b"tab\there", b"\x7f"],
         ids=["too-long", "space", "empty", "non-ascii", "tab", "del"],
     )
-    async def test_invalid_incoming_replaced(self, app: FastAPI, bad: bytes) -> None:
+    async def test_invalid_incoming_replaced(
+        self, app_without_database: FastAPI, bad: bytes
+    ) -> None:
         received: list[bytes] = []
 
         async def send(message: Any) -> None:
@@ -250,7 +252,7 @@ class TestRequestId:
             "client": ("127.0.0.1", 1),
             "server": ("testserver", 80),
         }
-        await app(scope, receive, send)
+        await app_without_database(scope, receive, send)
         assert len(received) == 1
         assert GENERATED_ID.match(received[0].decode())
 

@@ -376,8 +376,8 @@ class TestExpiry:
 
 
 class TestOpenAPI:
-    async def test_write_posts_document_the_header(self, app: Any) -> None:
-        doc = app.openapi()
+    async def test_write_posts_document_the_header(self, app_without_database: Any) -> None:
+        doc = app_without_database.openapi()
         for path in (
             "/clients",
             "/timers/project_timer/start",

@@ -10,6 +10,7 @@ import pytest
 
 from timetrack.absences.schemas import AbsenceFilter
 from timetrack.attendances.schemas import AttendanceFilter
+from timetrack.audit.schemas import AuditFilter
 from timetrack.crud import Feed
 from timetrack.filters import ListFilter, NameFilter
 from timetrack.projects.schemas import ProjectFilter
@@ -19,6 +20,7 @@ from timetrack.users.schemas import UserFilter
 FILTERS: list[type[ListFilter]] = [
     AbsenceFilter,
     AttendanceFilter,
+    AuditFilter,
     EntryFilter,
     NameFilter,
     ProjectFilter,

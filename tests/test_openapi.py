@@ -22,9 +22,10 @@ METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 
 
 @pytest.fixture
-async def root(app: FastAPI) -> Any:
-    """A client at the server root, without credentials."""
-    async with client(app, base_url="http://testserver") as caller:
+async def root(app_without_database: FastAPI) -> Any:
+    """A client at the server root, without credentials, on an app without a database: the
+    document and the docs pages are the same whatever the database, so these run once."""
+    async with client(app_without_database, base_url="http://testserver") as caller:
         yield caller
 
 

@@ -18,9 +18,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 from records import KINDS, create
+from without_database import openapi_document
 
-from timetrack.app import create_app
-from timetrack.config import Settings
 from timetrack.errors import ALL_CODES
 
 API = "/api/v2/ext"
@@ -40,8 +39,7 @@ def other_spellings(real: str) -> list[str]:
 
 def _operations() -> list[tuple[str, str, str]]:
     """(method, path template, id parameter) for every id of every path operation."""
-    # The document only: the app's database is never opened.
-    document = create_app(Settings(database_url="sqlite:///unused.db")).openapi()
+    document = openapi_document()
     found = []
     for path, operations in document["paths"].items():
         for method in operations:

@@ -387,8 +387,8 @@ class TestUnknownRoutesAndMethods:
     async def test_unknown_route(self, api: httpx.AsyncClient, path: str) -> None:
         assert_error(await api.get(path), 404, 10007)
 
-    async def test_unknown_route_outside_the_api(self, app: FastAPI) -> None:
-        async with client(app, base_url="http://testserver") as caller:
+    async def test_unknown_route_outside_the_api(self, app_without_database: FastAPI) -> None:
+        async with client(app_without_database, base_url="http://testserver") as caller:
             assert_error(await caller.get("/no/such/page"), 404, 10007)
             assert_error(await caller.get("/api/v2/ext"), 404, 10007)
 

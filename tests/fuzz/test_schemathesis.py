@@ -23,15 +23,14 @@ longer has.
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
+import without_database
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
@@ -97,10 +96,9 @@ def _unlimited(settings: Settings) -> Settings:
 
 
 def _operations() -> list[tuple[str, str]]:
-    """Every operation of the document, read at collection time (building the app opens no
-    database), so that each is a test of its own."""
-    scratch = Path(tempfile.gettempdir()) / "timetrack-fuzz-unused.db"
-    doc = create_app(Settings(database_url=f"sqlite:///{scratch}")).openapi()
+    """Every operation of the document, read at collection time, so that each is a test of its
+    own."""
+    doc = without_database.openapi_document()
     return [
         (method.upper(), path)
         for path, item in doc["paths"].items()

@@ -109,20 +109,31 @@ class Server:
 
     async def start(self, *, workers: int | None = None) -> None:
         assert self.process is None, "the server is running already"
-        self.port = free_port()
-        self.starts += 1
-        log = self.log = self.workdir / f"server-{self.starts}.log"
-        argv = [sys.executable, "-m", "timetrack", "serve", "--port", str(self.port)]
-        argv += ["--workers", str(workers or self.workers)]
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(
-                argv,
-                env={**server_env(self.database_url, self.workdir / "data"), **self.settings},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        await self._wait_until_up(log)
+        # A free port can be taken by another process (the suite runs in several) between
+        # free_port() and the server's bind: then the server says so and exits, and the start
+        # is tried again on another port.
+        for attempt in range(1, 4):
+            self.port = free_port()
+            self.starts += 1
+            log = self.log = self.workdir / f"server-{self.starts}.log"
+            argv = [sys.executable, "-m", "timetrack", "serve", "--port", str(self.port)]
+            argv += ["--workers", str(workers or self.workers)]
+            with log.open("wb") as out:
+                self.process = subprocess.Popen(
+                    argv,
+                    env={**server_env(self.database_url, self.workdir / "data"), **self.settings},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            try:
+                await self._wait_until_up(log)
+                break
+            except AssertionError:
+                port_taken = "the address is already in use" in log.read_text()
+                if attempt == 3 or self.process.poll() is None or not port_taken:
+                    raise
+                self.process = None
         if not self.headers:
             printed = log.read_text()
             key = re.search(r"API key:\s*(\S+)", printed)

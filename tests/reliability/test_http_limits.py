@@ -193,7 +193,10 @@ async def test_what_the_parser_refuses_is_answered_with_the_envelope(
 
 
 async def test_a_method_the_parser_knows_gets_405_from_the_application(server: Server) -> None:
-    answer = await talk(server.port, [f"PROPFIND {API}/clients HTTP/1.1\r\n\r\n".encode()])
+    # Connection: close, so the server ends the exchange once it has answered instead of
+    # keeping the connection for a next request (talk() reads until the server closes).
+    request = f"PROPFIND {API}/clients HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answer = await talk(server.port, [request.encode()])
     assert answer.status == 405, answer.data
     assert b'"code":10008' in answer.data
 

@@ -27,9 +27,15 @@ from timetrack.db import sqlite_path
 
 from .server import Server, running, scratch_database
 
-BUSY_TIMEOUT = 2.0  # seconds: the server's TIMETRACK_SQLITE_BUSY_TIMEOUT_MS
+BUSY_TIMEOUT = 3.0  # seconds: the server's TIMETRACK_SQLITE_BUSY_TIMEOUT_MS
 HOLD = 1.0  # seconds the lock is held when the writes are to get it
-PROMPT = 0.2  # seconds a read or /healthz may take while writes wait
+# Seconds a read or /healthz may take while writes wait. A worker frozen by a write (as before
+# the fix) answers nothing until that write's wait for the lock ends, and the lock is let go only
+# once the reads are done, or held past the busy timeout: that wait is the whole busy timeout,
+# and the first read, sent right after the writes, waits nearly all of it. Half the busy timeout
+# tells the two apart with room for a machine busy with other tests (the suite runs in
+# parallel), where a prompt answer can take a good part of a second.
+PROMPT = BUSY_TIMEOUT / 2
 WRITES = 6  # more than the workers, so each worker has writes waiting
 
 # Holds the write lock from a process of its own until a line arrives on its stdin.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from conftest import KEY, SECRET, assert_error, client
 from fastapi import FastAPI
 
@@ -177,6 +178,7 @@ class TestBadInput:
 
 
 class TestAuth:
+    @pytest.mark.usefixtures("database")  # wrong credentials are looked up: anon on each database
     async def test_credentials_required(self, anon: httpx.AsyncClient) -> None:
         weekly = {**JANUARY, "groupBy": "week"}
         for path in ("/work_reports", "/work_reports/", "/work_reports/grouped"):

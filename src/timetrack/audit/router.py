@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from timetrack.accounts.service import Account
 from timetrack.audit import service
-from timetrack.audit.schemas import AuditEntryRead
+from timetrack.audit.schemas import AuditEntryRead, AuditFilter
 from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_INTEGER
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
@@ -43,13 +43,12 @@ _TIME_DOC = (
 )
 
 
-def _bound(name: str, text: str, *, upper: bool) -> tuple[str, datetime]:
+def _bound(name: str, text: str) -> date | datetime:
     try:
         parsed = parse_date_or_timestamp(text)
-        value = parsed if isinstance(parsed, date) else parse_instant(text)
+        return parsed if isinstance(parsed, date) else parse_instant(text)
     except TimeFormatError as exc:
         raise AppError.of(PARAMETER_INVALID, f"{name}: {exc}", parameter=name) from None
-    return service.time_bound(value, upper=upper)
 
 
 async def _filters(
@@ -67,21 +66,17 @@ async def _filters(
     ] = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
-) -> dict[str, Any]:
-    bounds = []
-    if from_:
-        bounds.append(_bound("from", from_, upper=False))
-    if to:
-        bounds.append(_bound("to", to, upper=True))
-    return {
-        "resource": resource or None,
-        "record_id": record_id,
-        "action": action or None,
-        "bounds": bounds,
-    }
+) -> AuditFilter:
+    return AuditFilter(
+        resource=resource or None,
+        record_id=record_id,
+        action=action or None,
+        since=_bound("from", from_) if from_ else None,
+        until=_bound("to", to) if to else None,
+    )
 
 
-FiltersDep = Annotated[dict[str, Any], Depends(_filters)]
+FiltersDep = Annotated[AuditFilter, Depends(_filters)]
 _MANY: dict[int | str, dict[str, Any]] = {
     200: {
         "model": GenericAlias(list, (AuditEntryRead,)),
@@ -103,13 +98,8 @@ _MANY: dict[int | str, dict[str, Any]] = {
 async def list_audit_log(
     request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
 ) -> Response:
-    bounds = list(filters["bounds"])
-    if feed.updated_since is not None:
-        bounds.append(("at >= {}", feed.updated_since))
     async with read(request) as tx:
-        rows, total = await service.list_entries(
-            tx, account.id, page, {**filters, "bounds": bounds}
-        )
+        rows, total = await service.list_entries(tx, account.id, page, feed, filters)
     return list_response(request, [service.to_wire(r) for r in rows], total, page)
 
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from timetrack.filters import ListFilter
 
 
 class AuditEntryRead(BaseModel):
@@ -29,3 +33,14 @@ class AuditEntryRead(BaseModel):
         description="the record as the API showed it after the write"
     )
     request_id: str | None = Field(description="the request's id; null for CLI writes")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter(ListFilter):
+    """The list's query parameters, read and checked (``audit.router``)."""
+
+    resource: str | None = None
+    record_id: int | None = None
+    action: str | None = None
+    since: date | datetime | None = None  # `from`: a UTC day, or an instant
+    until: date | datetime | None = None  # `to`

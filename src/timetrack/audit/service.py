@@ -20,7 +20,8 @@ from typing import Any
 import orjson
 from fastapi import Request
 
-from timetrack.crud import Filters, fetch_page, now
+from timetrack.audit.schemas import AuditFilter
+from timetrack.crud import Feed, Filters, fetch_page, now
 from timetrack.db import Row, Tx, next_id, next_ids
 from timetrack.paging import Page
 from timetrack.policy import CredentialKind
@@ -220,14 +221,24 @@ def time_bound(value: date | datetime, *, upper: bool) -> tuple[str, datetime]:
 
 
 async def list_entries(
-    tx: Tx, account_id: int, page: Page, filters_in: dict[str, Any]
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: AuditFilter
 ) -> tuple[list[Row], int]:
+    """The account's entries; the feed's ``updatedSince`` keeps those from that instant on, and
+    ``includeDeleted`` changes nothing (no entry is ever deleted)."""
     filters = Filters(account_id)
-    for key, column in (("resource", "resource"), ("record_id", "record_id"), ("action", "action")):
-        if filters_in.get(key) is not None:
-            filters.add(f"{column} = {{}}", filters_in[key])
-    for condition, value in filters_in.get("bounds", []):
-        filters.add(condition, value)
+    for column, value in (
+        ("resource", query.resource),
+        ("record_id", query.record_id),
+        ("action", query.action),
+    ):
+        if value is not None:
+            filters.add(f"{column} = {{}}", value)
+    if query.since is not None:
+        filters.add(*time_bound(query.since, upper=False))
+    if query.until is not None:
+        filters.add(*time_bound(query.until, upper=True))
+    if feed.updated_since is not None:
+        filters.add("at >= {}", feed.updated_since)
     return await fetch_page(tx, _SELECT, _COUNT, filters, page, "id")
 
 

@@ -1,0 +1,123 @@
+"""CPU time per request of lists and writes, in-process: the app called through httpx's ASGI
+transport, no server, no load generator. On a machine shared with other work, wrk's req/s
+varied 2x between runs of the same code; the process's own CPU time, best of 7 rounds of 60
+requests, varies far less, so this is how a change is compared before and after (run it on
+each checkout, alternately). It counts the app's Python, and the SQLite library, which runs in
+the process; PostgreSQL's own work is not counted.
+
+    .venv/bin/python bench/inprocess.py sqlite
+    .venv/bin/python bench/inprocess.py postgresql postgresql://postgres@127.0.0.1/scratch_db
+
+(The PostgreSQL database must exist and may be empty; it is migrated first.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+
+from timetrack import migrate
+from timetrack.accounts.service import create_account
+from timetrack.app import create_app
+from timetrack.config import Settings
+from timetrack.db import create_database
+
+
+async def main(kind: str) -> None:
+    tmp = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{tmp / 'bench.db'}" if kind == "sqlite" else sys.argv[2]
+    migrate.upgrade(url)
+    settings = Settings(
+        data_dir=tmp,
+        database_url=url,
+        password_time_cost=1,
+        password_memory_kib=1024,
+        rate_limit_per_second=1_000_000,
+        rate_limit_burst=1_000_000,
+    )
+    db = create_database(url)
+    await db.open()
+    async with db.transaction(write=True) as tx:
+        creds = await create_account(tx, f"bench-{time.time_ns()}")
+    app = create_app(settings, db)
+    headers = {"X-TimeTrack-Api-Key": creds.api_key, "X-TimeTrack-Api-Secret": creds.api_secret}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://t/api/v2/ext",
+        headers=headers,
+    ) as api:
+
+        async def ok(r: httpx.Response) -> None:
+            assert r.status_code < 300, r.text
+
+        await ok(await api.post("/clients", json={"name": "Acme"}))
+        await ok(await api.post("/projects", json={"projectName": "Web", "clientName": "Acme"}))
+        user = {"username": "kim", "firstName": "K", "lastName": "M", "email": "k@e.com"}
+        await ok(await api.post("/users", json={**user, "password": "secret123"}))
+        ref = {"user": "kim", "clientName": "Acme", "projectName": "Web"}
+        for month in range(1, 7):
+            batch = [
+                {
+                    **ref,
+                    "from": f"2026-{month:02d}-{d:02d}T09:00:00.000Z",
+                    "to": f"2026-{month:02d}-{d:02d}T12:00:00.000Z",
+                }
+                for d in range(1, 29)
+                for _ in range(2)
+            ]
+            await ok(await api.post("/project_time_entries/bulk", json=batch))
+        counter = iter(range(10**9))
+
+        def create() -> Awaitable[httpx.Response]:
+            i = next(counter)
+            day = 1 + i % 28
+            return api.post(
+                "/project_time_entries",
+                json={
+                    **ref,
+                    "from": f"2027-01-{day:02d}T09:00:00.000Z",
+                    "to": f"2027-01-{day:02d}T10:00:00.000Z",
+                },
+            )
+
+        def update() -> Awaitable[httpx.Response]:
+            return api.put("/project_time_entries/7", json={"details": f"d{next(counter)}"})
+
+        cases: dict[str, Callable[[], Awaitable[httpx.Response]]] = {
+            "list a user's month (50/page)": lambda: api.get(
+                "/project_time_entries",
+                params={"user": "kim", "from": "2026-03-01", "to": "2026-03-31", "limit": 50},
+            ),
+            "list unfiltered, first page (50)": lambda: api.get(
+                "/project_time_entries", params={"limit": 50}
+            ),
+            "list by client-name fragment (50)": lambda: api.get(
+                "/project_time_entries", params={"clientName": "acm", "limit": 50}
+            ),
+            "list clients": lambda: api.get("/clients"),
+            "get one entry": lambda: api.get("/project_time_entries/7"),
+            "create an entry": create,
+            "update an entry": update,
+        }
+        for name, call in cases.items():
+            for _ in range(20):
+                await ok(await call())
+            best = float("inf")
+            for _ in range(7):
+                n = 60
+                start = time.process_time()
+                for _ in range(n):
+                    await ok(await call())
+                best = min(best, (time.process_time() - start) / n)
+            print(f"{name}\t{best * 1e6:.0f}")
+    await db.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))
