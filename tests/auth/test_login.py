@@ -236,3 +236,14 @@ async def test_a_password_an_admin_sets_ends_the_users_sessions(
         assert changed.status_code == 200, changed.text
         ended = await session.get("/auth/me")
         assert (ended.status_code, code(ended)) == (401, 10060)
+
+
+@pytest.mark.parametrize("field", ["account", "username", "password"])
+async def test_a_login_with_a_nul_is_refused_not_looked_up(
+    app: FastAPI, account: Credentials, field: str
+) -> None:
+    """PostgreSQL cannot compare text with a NUL in it: the fuzz got a 500 from one."""
+    async with client(app) as anon:
+        response = await anon.post("/auth/login", json=login_body(account) | {field: "a\x00b"})
+    assert (response.status_code, code(response)) == (400, 10011)
+    assert response.json()["errors"][0]["source"] == {"pointer": f"/{field}"}

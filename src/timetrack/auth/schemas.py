@@ -3,15 +3,21 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from timetrack.fieldtypes import Name
 from timetrack.users.fields import PASSWORD_MAX, Password
-from timetrack.wire import NAME_MAX, WireModel
+from timetrack.wire import WireModel
 
 
 class Login(WireModel):
-    account: str = Field(max_length=63, description="the account's slug")
-    username: str = Field(max_length=NAME_MAX)
-    # Any length up to the limit: a login checks, it does not set, a password.
-    password: str = Field(max_length=PASSWORD_MAX, json_schema_extra={"writeOnly": True})
+    account: str = Field(
+        max_length=63, pattern=r"^[a-z0-9][a-z0-9-]*$", description="the account's slug"
+    )
+    username: Name
+    # Any length up to the limit: a login checks, it does not set, a password. (No NUL: the
+    # hash check would accept one, but it is no character of any password we store.)
+    password: str = Field(
+        max_length=PASSWORD_MAX, pattern=r"^[^\x00]*$", json_schema_extra={"writeOnly": True}
+    )
 
 
 class PasswordChange(WireModel):
