@@ -9,6 +9,7 @@ READS, WRITES = ("a", "b", "e"), ("c", "d")
 TITLES = {
     "a": "(a) a user's month, 50/page",
     "b": "(b) one entry by id",
+    "b-key": "(b) one entry by id, personal API key",
     "c": "(c) create an entry",
     "d": "(d) update an entry",
     "e": "(e) work report, user-month",
@@ -139,8 +140,31 @@ def _data_line(dialect: str, data: dict[str, Any]) -> str:
     )
 
 
+def _personal_key(results: dict[str, Any]) -> tuple[list[str], list[bool]]:
+    """(b) with a personal key against (b) with the account key, same database and workers."""
+    runs = results["runs"]
+    lines = [
+        "| database | workers | account key req/s | personal key req/s | ratio | target |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    verdicts = []
+    for key in sorted(k for k in runs if k.endswith("/b-key/timetrack")):
+        dialect, workers, _, _ = key.split("/")
+        account = runs.get(f"{dialect}/{workers}/b/timetrack")
+        if account is None or not account["req_s"]:
+            continue
+        ratio = runs[key]["req_s"] / account["req_s"]
+        verdicts.append(ratio >= 0.9)
+        lines.append(
+            f"| {dialect} | {workers} | {account['req_s']:,.0f} | {runs[key]['req_s']:,.0f} | "
+            f"{ratio:.2f} | ≥ 0.9: {_mark(ratio >= 0.9)} |"
+        )
+    return lines, verdicts
+
+
 def render(results: dict[str, Any]) -> str:
     efficiency, eff_ok = _efficiency(results)
+    personal, personal_ok = _personal_key(results)
     scaling, scale_ok = _scaling(results)
     peer, peer_ok = _peer(results)
     runs, clean, lean = _all_runs(results)
@@ -151,6 +175,8 @@ def render(results: dict[str, Any]) -> str:
         f"- Scaling (p50 at 1M within 1.5x of 10k): {sum(scale_ok)} of {len(scale_ok)} met",
         f"- Peer (≥ 10x TimeTagger's range read; faster bulk load): {sum(peer_ok)} of "
         f"{len(peer_ok)} met",
+        f"- Personal key (b) within 10 % of the account key's: {sum(personal_ok)} of "
+        f"{len(personal_ok)} met",
         f"- Peak RSS ≤ {RSS_LIMIT_MIB} MiB per worker: {_mark(all(lean))}",
         f"- No errors and no non-2xx responses: {_mark(all(clean))}",
     ]
@@ -180,6 +206,10 @@ def render(results: dict[str, Any]) -> str:
             "## Efficiency: timetrack ÷ floor (same requests, auth and SQL on the raw driver)",
             "",
             *efficiency,
+            "",
+            "## Personal API key: (b) with a person's key ÷ (b) with the account key",
+            "",
+            *personal,
             "",
             "## Scaling: 1M entries against 10k",
             "",

@@ -181,7 +181,7 @@ def plan_account(
         rows["users"].append(_row(
             "users", id=u, username=username, username_key=name_key(username), first_name=first,
             last_name=last, email=email, email_key=name_key(email), password_hash=pw_hash,
-            admin=u == 1, team_lead=u % 10 == 2, language=rng.choice(("de", "en")),
+            admin=u == 1, team_lead=u % 10 == 2, external=False, language=rng.choice(("de", "en")),
             personal_number=f"P{u:05d}", enabled=True, time_zone=zone, hour_rate=rate, **meta,
         ))  # fmt: skip
         daily = 21600 if rng.random() < 0.2 else 28800  # some work part time

@@ -146,6 +146,11 @@ class Listing:
         return self.path.strip("/")
 
 
+async def _team(ctx: Context, group: str) -> dict[str, Any]:
+    body = {"name": f"{group} {ctx.next()}", "members": [await ctx.feed_user()]}
+    return await created(ctx.api, "/teams", body)
+
+
 LISTS = [
     Listing("/clients", _client, {"notes": "changed"}, lambda g: {"name": g}),
     Listing("/projects", _project, {"notes": "changed"}, lambda g: {"projectName": g}),
@@ -154,4 +159,5 @@ LISTS = [
     Listing("/project_time_entries", _entry, {"details": "changed"}, lambda g: {"projectName": g}),
     Listing("/attendances", _attendance, {"notes": "changed"}, lambda g: {"user": g}),
     Listing("/absences", _absence, {"status": 1}, lambda g: {"username": g}),
+    Listing("/teams", _team, {"members": []}, lambda g: {"name": g}),
 ]

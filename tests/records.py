@@ -79,6 +79,8 @@ class Kind:
     # The codes of a 404: an id the account never had, and one of its deleted records.
     not_found: int
     deleted: int
+    # Fields only the create answers, and a replay of it answers as null (a key's secret).
+    shown_once: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.name
@@ -98,6 +100,14 @@ def _kind(
         return f"/{name}"
 
     return Kind(name, prepare, create, update, other_update, not_found, deleted)
+
+
+def _user_then(collection: str) -> Callable[[httpx.AsyncClient], Awaitable[str]]:
+    async def prepare(api: httpx.AsyncClient) -> str:
+        await make_user(api)
+        return collection
+
+    return prepare
 
 
 async def _working_time_models(api: httpx.AsyncClient) -> str:
@@ -174,6 +184,25 @@ KINDS = [
         17010,
         17020,
     ),
+    _kind(
+        "teams",
+        _user,
+        {"name": "Platform", "members": [USER]},
+        {"members": []},
+        {"name": "Platform Team"},
+        20010,
+        20020,
+    ),
+    Kind(
+        "api_keys",
+        _user_then("/api_keys"),
+        {"name": "CI", "scopes": ["read"], "username": USER},
+        {"name": "CI one"},
+        {"name": "CI two"},
+        21010,
+        21020,
+        shown_once=("key", "secret"),
+    ),
     Kind(
         "working_time_models",
         _working_time_models,
@@ -192,3 +221,9 @@ async def create(api: httpx.AsyncClient, kind: Kind) -> tuple[str, httpx.Respons
     response = await api.post(collection, json=kind.create)
     assert response.status_code == 201, response.text
     return collection, response
+
+
+def as_stored(kind: Kind, created: httpx.Response) -> dict[str, Any]:
+    """The created record as its next read answers it: without what only the create shows."""
+    body: dict[str, Any] = created.json()
+    return {field: value for field, value in body.items() if field not in kind.shown_once}

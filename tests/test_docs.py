@@ -3,7 +3,8 @@
 - docs/errors.md has one table listing exactly the codes in ``timetrack.errors.ALL_CODES``;
 - README.md opens with the two commands a new user runs, ``./scripts/serve`` and
   ``./scripts/test``;
-- README.md's configuration table names every setting of ``timetrack.config.Settings``.
+- README.md's configuration table names every setting of ``timetrack.config.Settings``;
+- docs/api.md's permissions table is ``timetrack.policy.markdown_table()``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from timetrack.config import Settings
 from timetrack.errors import ALL_CODES
+from timetrack.policy import markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SHELL_FENCES = {"sh", "bash", "shell", "console"}
@@ -87,3 +89,8 @@ def test_readme_configuration_table_names_every_setting() -> None:
     for name in Settings.model_fields:
         assert name in rows, f"setting {name} is missing from README.md's configuration table"
         assert f"`TIMETRACK_{name.upper()}`" in rows[name][1], name
+
+
+def test_permissions_table_is_the_policy() -> None:
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert markdown_table() in text, "regenerate docs/api.md's Permissions table from policy"

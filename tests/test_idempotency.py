@@ -39,9 +39,17 @@ async def total(api: httpx.AsyncClient, collection: str) -> int:
     return int(response.headers["x-total-count"])
 
 
-def assert_same_answer(first: httpx.Response, retry: httpx.Response) -> None:
+def assert_same_answer(
+    first: httpx.Response, retry: httpx.Response, shown_once: tuple[str, ...] = ()
+) -> None:
+    """The retry answers what the first did, byte for byte, but for what only a create shows
+    (a key's secret: never stored, so a replay answers it as null)."""
     assert retry.status_code == first.status_code, retry.text
-    assert retry.content == first.content
+    if shown_once:
+        kept = {**first.json(), **dict.fromkeys(shown_once)}
+        assert retry.json() == kept
+    else:
+        assert retry.content == first.content
     for name in ANSWER_HEADERS:
         assert retry.headers.get(name) == first.headers.get(name), name
     assert REPLAYED not in first.headers
@@ -83,7 +91,7 @@ class TestRetry:
 
         for _ in range(2):
             retry = await api.post(collection, json=body, headers=headers)
-            assert_same_answer(first, retry)
+            assert_same_answer(first, retry, kind.shown_once)
         assert await total(api, collection) == before + 1
 
     async def test_the_first_answer_even_after_the_record_changed(
@@ -200,7 +208,7 @@ class TestRace:
         assert len(originals) == 1
         for response in responses:
             if response is not originals[0]:
-                assert_same_answer(originals[0], response)
+                assert_same_answer(originals[0], response, kind.shown_once)
         assert await total(api, collection) == before + 1
 
     async def test_racing_different_requests_with_one_key(self, api: httpx.AsyncClient) -> None:

@@ -171,15 +171,27 @@ class TestOperations:
         assert schemes["ApiSecret"]["type"] == "apiKey"
         assert schemes["ApiSecret"]["in"] == "header"
         assert schemes["ApiSecret"]["name"] == "X-TimeTrack-Api-Secret"
+        assert (schemes["Session"]["in"], schemes["Session"]["name"]) == (
+            "cookie",
+            "timetrack_session",
+        )
 
-    async def test_every_api_operation_needs_key_and_secret(self, doc: dict[str, Any]) -> None:
+    async def test_every_api_operation_needs_key_and_secret_or_a_session(
+        self, doc: dict[str, Any]
+    ) -> None:
         # Security requirement objects in a list are alternatives; both headers are needed
-        # together, so every alternative must name both schemes.
+        # together, so they are one alternative, and a session cookie the other.
+        public = {("post", f"{API}/auth/login"), ("post", f"{API}/auth/logout")}
         for method, path, operation in api_operations(doc):
             security = operation.get("security")
-            assert security, (method, path)
-            for requirement in security:
-                assert set(requirement) == {"ApiKey", "ApiSecret"}, (method, path, security)
+            if (method, path) in public:
+                assert security == [], (method, path)
+            else:
+                expected: list[dict[str, list[str]]] = [
+                    {"ApiKey": [], "ApiSecret": []},
+                    {"Session": []},
+                ]
+                assert security == expected, (method, path)
 
     async def test_healthz_is_public(self, doc: dict[str, Any]) -> None:
         operation = doc["paths"]["/healthz"]["get"]

@@ -26,6 +26,8 @@ from timetrack.projects.schemas import ProjectRead
 from timetrack.routing import Resource
 from timetrack.tasks import service as tasks
 from timetrack.tasks.schemas import TaskRead
+from timetrack.teams import service as teams
+from timetrack.teams.schemas import TeamRead
 from timetrack.time_entries import service as entries
 from timetrack.time_entries.schemas import EntryRead
 from timetrack.users import service as users
@@ -39,6 +41,7 @@ TABLES: list[tuple[WireColumns, type[BaseModel]]] = [
     (entries.COLUMNS, EntryRead),
     (projects.COLUMNS, ProjectRead),
     (tasks.COLUMNS, TaskRead),
+    (teams.COLUMNS, TeamRead),
     (users.COLUMNS, UserRead),
 ]
 
@@ -81,6 +84,18 @@ def test_a_column_is_held_under_its_alias_or_else_its_name() -> None:
     assert Column("c.name AS client_name", "clientName").key == "client_name"
     assert Column("e.start_at", "fromUtc").key == "start_at"
     assert Column("id", "id").key == "id"
+
+
+def test_a_column_filled_in_by_the_service_is_answered_but_not_selected() -> None:
+    table = WireColumns(Column("id", "id"), Column("leads", "leads", selected=False))
+    assert table.select_list == "id, updated_at, deleted_at"
+    stamp = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    row = {"id": 1, "leads": ["ann"], "updated_at": stamp, "deleted_at": None}
+    assert table.to_wire(row) == {
+        "id": 1,
+        "leads": ["ann"],
+        "updatedAt": "2026-03-04T09:00:00.000Z",
+    }
 
 
 def test_the_select_list_and_the_answer_follow_the_table() -> None:

@@ -19,8 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from timetrack import __version__, apidocs, dispatch, opdocs
 from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
+from timetrack.api_keys.router import router as api_keys_router
 from timetrack.attendances.router import router as attendances_router
 from timetrack.audit.router import router as audit_router
+from timetrack.auth.router import router as auth_router
+from timetrack.auth.sessions import PasswordCheck
 from timetrack.clients.router import router as clients_router
 from timetrack.config import Settings
 from timetrack.db import Database, DatabaseError, create_database
@@ -35,9 +38,11 @@ from timetrack.errors import (
     unavailable_response,
 )
 from timetrack.logs import REQUEST_ID
+from timetrack.policy import GRANT
 from timetrack.projects.router import router as projects_router
 from timetrack.ratelimit import create_rate_limiter
 from timetrack.tasks.router import router as tasks_router
+from timetrack.teams.router import router as teams_router
 from timetrack.time_entries.router import router as entries_router
 from timetrack.timers.router import router as timers_router
 from timetrack.users.passwords import Passwords
@@ -188,6 +193,8 @@ class ResponseHeaders:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
+        # Each request starts with nothing granted, also when one task serves several (tests).
+        grant = GRANT.set(None)
         try:
             await self.app(scope, receive, send_with_headers)
         except ClientDisconnect:
@@ -215,6 +222,7 @@ class ResponseHeaders:
             await error_response([problem])(scope, receive, send_with_headers)
         finally:
             REQUEST_ID.reset(token)
+            GRANT.reset(grant)
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
@@ -259,11 +267,13 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.passwords = Passwords(
         time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
     )
+    app.state.login_check = PasswordCheck(app.state.passwords)
     routers = (
         clients_router,
         projects_router,
         tasks_router,
         users_router,
+        teams_router,
         entries_router,
         attendances_router,
         timers_router,
@@ -272,6 +282,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         work_reports_router,
         working_time_router,
         audit_router,
+        auth_router,
+        api_keys_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -17,7 +17,15 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from timetrack import __version__, canonical, cli_accounts, cli_serve, migrate, serverlock
+from timetrack import (
+    __version__,
+    canonical,
+    cli_accounts,
+    cli_serve,
+    cli_users,
+    migrate,
+    serverlock,
+)
 from timetrack import backup as sqlite_backup
 from timetrack.accounts import service as accounts
 from timetrack.audit import service as audit
@@ -303,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     cli_accounts.add_parsers(commands)
+    cli_users.add_parsers(commands)
 
     models = command("working-time", "manage users' working-time models")
     model_actions = models.add_subparsers(
@@ -369,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
         "serve": cli_serve.serve,
         "account": cli_accounts.run,
+        "user": cli_users.run,
         "working-time": _working_time,
         "audit": _audit_log,
         "migrate": _migrate_command,

@@ -31,6 +31,9 @@ class Column:
     sql: str  # as selected: `e.start_at`, `c.name AS client_name`
     wire: str  # the field of the answer
     convert: Callable[[Any], Any] | None = None  # stored value -> wire value; None: as stored
+    # False: not read by the statement but filled in by the service from another table (a team's
+    # usernames); ``sql`` is then only the row key.
+    selected: bool = True
 
     @property
     def key(self) -> str:
@@ -54,7 +57,7 @@ class WireColumns:
     def __init__(self, *columns: Column, alias: str = "") -> None:
         self.columns = columns
         meta = (f"{alias}updated_at", f"{alias}deleted_at")
-        self.select_list = ", ".join([*(c.sql for c in columns), *meta])
+        self.select_list = ", ".join([*(c.sql for c in columns if c.selected), *meta])
         self.wire_names = frozenset([*(c.wire for c in columns), *META_FIELDS])
         self._plan = tuple((c.key, c.wire, c.convert) for c in columns)
 

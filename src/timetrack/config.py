@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = Field(default=20, ge=0, le=1_000_000)
     # Empty: each worker process keeps its own buckets.
     redis_url: str = ""
+    # A signed-in person's session (auth/sessions.py) ends after this long without a request,
+    # and in any case this long after the login.
+    session_idle_minutes: int = Field(default=480, ge=1, le=525_600)
+    session_hours: int = Field(default=168, ge=1, le=8760)
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from timetrack import policy
 from timetrack.db import Row, Tx
 from timetrack.errors import AppError, ErrorCode
 from timetrack.filters import Lookup, contains
@@ -69,6 +70,14 @@ class Filters:
             f"{column} = {marks[0]}" if len(marks) == 1 else f"{column} IN ({', '.join(marks)})"
         )
 
+    def owned_by(self, column: str) -> bool:
+        """Keep the rows of the users the current request reaches (``policy.granted_owners``:
+        a person's own, their team's); whether that narrowed anything."""
+        condition = policy.owner_condition(column, policy.granted_owners())
+        if condition is not None:
+            self.require(condition)
+        return condition is not None
+
     def contains(self, key_column: str, text: str) -> None:
         """A case-insensitive substring filter on a casefolded ``*name_key`` column."""
         self.add(contains(key_column), like_pattern(text))
@@ -119,10 +128,12 @@ async def list_scoped(
     order_by: str,
     alias: str,
     live_count: str | None = None,
+    owner: str | None = None,
 ) -> tuple[list[Row], int]:
     """A page of a list filtered by ``conditions`` (from the resource's typed filter), the
     change feed and ``lookups`` (``filters.Lookup``: the user, project, client or task a filter
-    names).
+    names) and, for records that belong to a person, ``owner`` (their user column): the
+    people the request reaches (``policy``), whose ids join the lookups'.
 
     Each lookup's ids are read first and bound as values: a subquery in their place hid from
     SQLite's planner that the list is one user's, and it walked the whole account's range
@@ -133,6 +144,12 @@ async def list_scoped(
     for condition, *values in conditions:
         filters.add(condition, *values)
     found: dict[str, set[int]] = {}
+    reach = policy.granted_owners() if owner is not None else None
+    if owner is not None and reach is not None:
+        if not reach:
+            return [], 0
+        found[owner] = set(reach)
+        live_count = None  # the resource's live count is everybody's
     for lookup in lookups:
         rows = await tx.fetch(lookup.sql.format("$2"), account_id, lookup.value)
         ids = {row["id"] for row in rows}
@@ -146,6 +163,8 @@ async def list_scoped(
         for lookup in lookups:
             if lookup.column == column:
                 filters.add(f"{alias}{column} IN ({lookup.sql})", lookup.value)
+        if column == owner:  # a team too large to bind one by one
+            filters.owned_by(f"{alias}{column}")
     return await fetch_page(
         tx, select_sql, count_sql, filters, page, order_by, live_count=live_count
     )

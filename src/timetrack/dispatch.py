@@ -251,7 +251,7 @@ class _Route:
     route: APIRoute  # in scope["route"], where FastAPI puts it (ignored_query reads it there)
 
 
-def _api_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+def api_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
     """Every APIRoute with its full path, through included routers (FastAPI's private
     ``_IncludedRouter``: ``original_router`` and ``include_context``)."""
     for route in routes:
@@ -264,7 +264,7 @@ def _api_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str
             if context.dependencies:
                 where = prefix + context.prefix
                 raise CannotDispatch(f"{where}: a router included with dependencies")
-            yield from _api_routes(router.routes, prefix + context.prefix)
+            yield from api_routes(router.routes, prefix + context.prefix)
         elif type(route) not in (Route, Mount):
             # Perhaps this FastAPI includes routers differently: its routes would go unserved.
             raise CannotDispatch(f"{prefix}: a route of a kind it does not know ({type(route)})")
@@ -290,7 +290,7 @@ class Dispatcher:
         self.compiled = 0
         _refuse_overrides(app)
         try:
-            routes = list(_api_routes(app.router.routes))
+            routes = list(api_routes(app.router.routes))
         except CannotDispatch as exc:
             raise CannotDispatch(f"the dispatcher cannot serve {exc}") from None
         for path, route in routes:

@@ -65,6 +65,17 @@ IDEMPOTENCY_KEY_REUSED = _code(10031, 409, "Idempotency key reused with a differ
 IDEMPOTENCY_KEY_INVALID = _code(10032, 400, "Invalid Idempotency-Key header")
 RATE_LIMITED = _code(10040, 429, "Too many requests")
 AUTH_THROTTLED = _code(10041, 429, "Too many failed authentications")
+# Who may do what (policy.py): a person's role, a personal key's scopes and addresses.
+ROLE_FORBIDS = _code(10050, 403, "Not allowed for your role")
+SCOPE_MISSING = _code(10051, 403, "API key scope does not cover this route")
+KEY_ADDRESS_REFUSED = _code(10052, 403, "API key not allowed from this address")
+KEY_REVOKED = _code(10053, 401, "API key revoked")
+KEY_EXPIRED = _code(10054, 401, "API key expired")
+USER_DISABLED = _code(10055, 403, "User disabled")
+# People signed in with a password (auth/).
+SESSION_INVALID = _code(10060, 401, "Session expired or signed out")
+CSRF_FAILED = _code(10061, 403, "CSRF token missing or wrong")
+LOGIN_FAILED = _code(10062, 401, "Wrong account, username or password")
 # Answered by the server's HTTP layer (httpserver.py), before any route: the request could not
 # be read as one, or not within the limits of a connection.
 HTTP_MALFORMED = _code(10100, 400, "Malformed HTTP request")
@@ -158,6 +169,16 @@ TIMER_CONCURRENT_CHANGE = _code(18030, 409, "Timer changed concurrently")
 # 19xxx work reports
 REPORT_RANGE_TOO_LONG = _code(19010, 400, "Report range longer than 366 days")
 REPORT_RANGE_REVERSED = _code(19011, 400, "to must not be before from")
+
+# 20xxx teams
+TEAM_NOT_FOUND = _code(20010, 404, "Team not found")
+TEAM_DELETED = _code(20020, 404, "Team exist but it is deleted")
+TEAM_NAME_TAKEN = _code(20030, 409, "Team name already exists")
+TEAM_LEAD_WITHOUT_ROLE = _code(20040, 400, "Team lead is neither a team lead nor an admin")
+
+# 21xxx personal API keys
+API_KEY_NOT_FOUND = _code(21010, 404, "API key not found")
+API_KEY_REVOKED_404 = _code(21020, 404, "API key exists but it is revoked")
 
 
 @dataclass(frozen=True, slots=True)

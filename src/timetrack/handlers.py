@@ -50,16 +50,27 @@ def refuse_other_id(data: dict[str, Any], record_id: int) -> None:
 
 
 def object_response(
-    content: dict[str, Any], *, status_code: int = 200, ignored: list[str] | None = None
+    content: dict[str, Any],
+    *,
+    status_code: int = 200,
+    ignored: list[str] | None = None,
+    unversioned: dict[str, Any] | None = None,
 ) -> Response:
-    """One object; its ``ETag`` validates these very bytes (``preconditions.py``)."""
-    body = dumps(content)
+    """One object; its ``ETag`` validates these very bytes (``preconditions.py``). Fields in
+    ``unversioned`` (a new key's secret, shown once) are answered too but are not part of the
+    record, so the ``ETag`` is the record's, as its next GET answers it."""
     headers = ignored_headers(ignored or [])
-    headers["ETag"] = preconditions.etag_of(body)
+    headers["ETag"] = preconditions.etag_of(dumps(content))
+    body = dumps(content | unversioned) if unversioned else dumps(content)
     return Response(body, status_code=status_code, media_type="application/json", headers=headers)
 
 
-def created_response(request: Request, content: dict[str, Any], ignored: list[str]) -> Response:
-    response = object_response(content, status_code=201, ignored=ignored)
+def created_response(
+    request: Request,
+    content: dict[str, Any],
+    ignored: list[str],
+    unversioned: dict[str, Any] | None = None,
+) -> Response:
+    response = object_response(content, status_code=201, ignored=ignored, unversioned=unversioned)
     response.headers["Location"] = f"{request.url.path.rstrip('/')}/{content['id']}"
     return response

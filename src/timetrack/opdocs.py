@@ -28,6 +28,7 @@ from timetrack.errors import (
     BODY_NOT_OBJECT,
     BODY_TOO_LARGE,
     CREDENTIAL_HEADER_REPEATED,
+    CSRF_FAILED,
     DATABASE_UNAVAILABLE,
     FIELD_INVALID,
     FIELD_READ_ONLY,
@@ -35,10 +36,17 @@ from timetrack.errors import (
     IDEMPOTENCY_KEY_INVALID,
     IDEMPOTENCY_KEY_REUSED,
     INTERNAL,
+    KEY_ADDRESS_REFUSED,
+    KEY_EXPIRED,
+    KEY_REVOKED,
     MALFORMED_JSON,
     PARAMETER_INVALID,
     PRECONDITION_FAILED,
     RATE_LIMITED,
+    ROLE_FORBIDS,
+    SCOPE_MISSING,
+    SESSION_INVALID,
+    USER_DISABLED,
     ErrorCode,
 )
 
@@ -71,8 +79,8 @@ class ErrorEnvelope(BaseModel):
 # What each error status means, before its codes are listed.
 STATUS_TEXT: dict[int, str] = {
     400: "Invalid request: malformed JSON, wrong types, values out of range",
-    401: "Missing or wrong API key / secret",
-    403: "The account is disabled",
+    401: "Missing or wrong credentials: API key and secret, or a live session",
+    403: "Not allowed: the account or user is disabled, or the role or key does not open this",
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict with the stored data",
@@ -83,13 +91,22 @@ STATUS_TEXT: dict[int, str] = {
     503: "Database unavailable",
 }
 
-# Every authenticated operation: credentials, account, limits, a NUL in the query, outages.
+# Every authenticated operation: credentials, account, permissions, limits, a NUL in the
+# query, outages.
 COMMON_CODES = (
     PARAMETER_INVALID,
     AUTH_MISSING,
     AUTH_INVALID,
     CREDENTIAL_HEADER_REPEATED,
     ACCOUNT_DISABLED,
+    ROLE_FORBIDS,
+    SCOPE_MISSING,
+    KEY_ADDRESS_REFUSED,
+    KEY_REVOKED,
+    KEY_EXPIRED,
+    USER_DISABLED,
+    SESSION_INVALID,
+    CSRF_FAILED,
     BODY_TOO_LARGE,
     RATE_LIMITED,
     AUTH_THROTTLED,
@@ -140,11 +157,14 @@ def operation_docs(
     example: Any,
     errors: Iterable[ErrorCode],
     responses: Responses | None,
+    writes: bool | None = None,
 ) -> tuple[Responses, dict[str, Any] | None]:
-    """The responses and the ``openapi_extra`` of one operation."""
+    """The responses and the ``openapi_extra`` of one operation. ``writes``: whether a POST
+    writes (takes an ``Idempotency-Key``); by default, when it has a body."""
     if body is not None and example is None:
         raise ValueError(f"{method} with a {body.__name__} body needs an example")
-    writes = method == "POST" and body is not None
+    if writes is None:
+        writes = method == "POST" and body is not None
     codes = [*COMMON_CODES, *errors]
     if method in ("POST", "PUT"):
         codes += BODY_CODES
@@ -323,13 +343,16 @@ def openapi_document(app: FastAPI, api_prefix: str) -> dict[str, Any]:
         for method, operation in path_item.items():
             operation.get("responses", {}).pop("422", None)
             _document_headers(operation, method=method, api=path.startswith(api_prefix))
-            # FastAPI lists each header scheme as its own requirement, which OpenAPI reads as
-            # "either one suffices"; both headers are needed together: one requirement object.
+            # FastAPI lists the schemes of one route as it finds them. Requirement objects in a
+            # list are alternatives: a key and its secret together (one object), or a session.
             if operation.get("security"):
                 both: dict[str, list[str]] = {}
                 for requirement in operation["security"]:
                     both.update(requirement)
-                operation["security"] = [both]
+                session = {name: both.pop(name) for name in list(both) if name == "Session"}
+                operation["security"] = [both, session] if session else [both]
+            elif path.startswith(api_prefix):
+                operation["security"] = []  # signing in and out: no credentials needed
     doc["components"]["headers"] = _HEADER_COMPONENTS
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

@@ -41,6 +41,7 @@ def route(
     name: str | None = None,
     description: str | None = None,
     include_in_schema: bool = True,
+    writes: bool | None = None,
 ) -> Callable[[F], F]:
     """Register ``path`` and ``path + '/'`` (the latter hidden from the OpenAPI document).
     ``errors`` are the specific codes the route can answer, beyond those every route of its
@@ -52,6 +53,7 @@ def route(
         example=example,
         errors=errors,
         responses=responses,
+        writes=writes,
     )
 
     def decorator(endpoint: F) -> F:
@@ -131,7 +133,10 @@ def crud_operations(res: Resource[Any, Any, Any]) -> dict[str, Operation]:
                 "example": res.examples["create"],
                 "errors": res.errors.get("create", ()),
                 "responses": {
-                    201: {"model": res.read_model, "description": f"The created {label}"},
+                    201: {
+                        "model": res.created_model or res.read_model,
+                        "description": f"The created {label}",
+                    },
                     **many_doc,
                     **conflict("create"),
                 },

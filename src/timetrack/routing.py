@@ -14,9 +14,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from timetrack import idempotency, opdocs, preconditions
-from timetrack.accounts.auth import AccountDep
+from timetrack import idempotency, opdocs, policy, preconditions
+from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
+from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.columns import WireColumns
 from timetrack.crud import Feed
@@ -118,6 +119,10 @@ class Resource(Generic[Create, Update, Filter]):
     table: str = ""
     # Fields of which a create needs one, all optional by themselves (``user``/``username``).
     create_needs_one_of: tuple[str, ...] = ()
+    # What only the create answers, from the created row (a personal key's secret): not in
+    # the audit log, and null in an Idempotency-Key replay, so it is never stored.
+    shown_once: Callable[[Row], dict[str, Any]] | None = None
+    created_model: type[BaseModel] | None = None  # the create's answer, when not read_model
 
     def __post_init__(self) -> None:
         if (mismatch := self.columns.mismatch(self.read_model)) is not None:
@@ -139,6 +144,11 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         opdocs.ONE_OF_REQUIRED[res.create_model.__name__] = res.create_needs_one_of
     # Filled by ``res.filters``, so a ``Filter`` (a type alias cannot name the type variable).
     FiltersDep = Annotated[ListFilter, Depends(res.filters)]
+    # What the policy calls the resource; a POST on the collection reads (with an empty body)
+    # before it may write, so it is allowed to read and asks for writing once it has a body.
+    subject = policy.Resource(res.plural)
+    Reads = Annotated[Account, Depends(allowed(subject, policy.Action.READ))]
+    Writes = Annotated[Account, Depends(allowed(subject, policy.Action.WRITE))]
 
     async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
         """The record an update or delete starts from, for the audit log (None: the write
@@ -177,18 +187,19 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         )
 
     async def list_records(
-        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
+        request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         async with read(request) as tx:
             rows, total = await res.list(tx, account.id, page, feed, cast(Filter, filters))
         return list_response(request, [res.columns.to_wire(r) for r in rows], total, page)
 
     async def create_record(
-        request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
+        request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
     ) -> Response:
         data = await read_object(request)
         if not data:
             return await list_records(request, account, page, filters, feed)
+        policy.require(subject, policy.Action.WRITE)
         body, ignored = parse_body(res.create_model, data)
         if res.prepare_create is not None:
             body = await res.prepare_create(request, body)
@@ -198,20 +209,25 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
                 return replay
             row = await res.create(tx, account.id, body)
             item = await audited(request, tx, account.id, "create", row)
-            return await idempotency.keep(tx, request, created_response(request, item, ignored))
+            if res.shown_once is None:
+                return await idempotency.keep(tx, request, created_response(request, item, ignored))
+            once = res.shown_once(row)
+            kept = created_response(request, item, ignored, dict.fromkeys(once))
+            await idempotency.keep(tx, request, kept)
+            return created_response(request, item, ignored, once)
 
-    async def get_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def get_record(request: Request, account: Reads, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         async with read_one(request) as tx:  # every resource's get is one statement
             row = await res.get(tx, account.id, record_id)
             return preconditions.not_modified(request, object_response(res.columns.to_wire(row)))
 
-    async def get_record_by_post(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def get_record_by_post(request: Request, account: Reads, id: RecordId) -> Response:
         if await read_object(request):
             raise AppError.of(METHOD_NOT_ALLOWED, "POST on a record only reads; update with PUT")
         return await get_record(request, account, id)
 
-    async def update_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def update_record(request: Request, account: Writes, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         data = await read_object(request)
         refuse_other_id(data, record_id)
@@ -225,7 +241,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
             item = await audited(request, tx, account.id, "update", row, before)
             return object_response(item, ignored=ignored)
 
-    async def delete_record(request: Request, account: AccountDep, id: RecordId) -> Response:
+    async def delete_record(request: Request, account: Writes, id: RecordId) -> Response:
         record_id = parse_record_id(id, res.not_found, label)
         async with write(request) as tx:
             await if_match(request, tx, account.id, record_id)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from conftest import KEY, SECRET, assert_error, client
 from fastapi import FastAPI
-from records import KINDS, Kind, create
+from records import KINDS, Kind, as_stored, create
 
 from timetrack.accounts.service import Credentials
 
@@ -35,7 +35,7 @@ async def test_every_route_refuses_bad_credentials_and_changes_nothing(
     app: FastAPI, api: httpx.AsyncClient, account: Credentials, kind: Kind, credentials: str
 ) -> None:
     collection, created = await create(api, kind)
-    record = created.json()
+    record = as_stored(kind, created)
     path = f"{collection}/{record['id']}"
     listed = (await api.get(collection)).json()
     headers, code = CREDENTIALS[credentials]

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import BODY_NOT_OBJECT, MALFORMED_JSON, METHOD_NOT_ALLOWED, NEVER, assert_error
-from records import KINDS, Kind, create
+from records import KINDS, Kind, as_stored, create
 
 by_kind = pytest.mark.parametrize("kind", KINDS, ids=str)
 
@@ -18,7 +18,7 @@ by_kind = pytest.mark.parametrize("kind", KINDS, ids=str)
 async def _one(api: httpx.AsyncClient, kind: Kind) -> tuple[str, str, dict[str, Any]]:
     """A new record of ``kind``: its collection, its path and its body."""
     collection, created = await create(api, kind)
-    record: dict[str, Any] = created.json()
+    record = as_stored(kind, created)
     return collection, f"{collection}/{record['id']}", record
 
 

@@ -152,6 +152,7 @@ async def fuzz_account(app: FastAPI, database: Database) -> Credentials:
                 },
             )
             await _created(api, f"/users/{n}/working_time_models", {"validFrom": "2025-01-01"})
+            await _created(api, "/teams", {"name": f"Team {n}", "members": [f"user{n}"]})
     return creds
 
 

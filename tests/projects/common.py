@@ -23,6 +23,7 @@ PROJECT_KEYS = {
     "hourRate",
     "timeEstimated",
     "budgetEstimated",
+    "assignedUsers",
     "updatedAt",
 }
 

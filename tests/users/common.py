@@ -25,6 +25,7 @@ USER_KEYS = {
     "email",
     "admin",
     "teamLead",
+    "external",
     "language",
     "personalNumber",
     "enabled",

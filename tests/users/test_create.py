@@ -62,6 +62,7 @@ class TestCreateUser:
             "password": PASSWORD,
             "admin": True,
             "teamLead": True,
+            "external": True,
             "language": "de",
             "personalNumber": "P-0042",
             "enabled": False,

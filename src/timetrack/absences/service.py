@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from timetrack import policy
 from timetrack.absence_types.service import live_absence_type
 from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
 from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceUpdate
@@ -33,12 +34,14 @@ from timetrack.errors import (
     ABSENCE_OVERLAP,
     FIELD_READ_ONLY,
     FIELD_REQUIRED,
+    ROLE_FORBIDS,
     USER_UNKNOWN,
     AppError,
     Problem,
 )
 from timetrack.filters import user_named
 from timetrack.paging import Page
+from timetrack.policy import Action, Resource
 from timetrack.users.service import lock_user_writes, user_by_name
 from timetrack.wire import name_key
 
@@ -113,11 +116,14 @@ async def list_absences(
         count_sql=_COUNT,
         order_by="a.id",
         alias="a.",
+        owner="user_id",
     )
 
 
 async def get_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, absence_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, absence_id
+    )
     return require_live(row, ABSENCE_NOT_FOUND, ABSENCE_DELETED, f"absence {absence_id}")
 
 
@@ -260,6 +266,7 @@ async def update_absence(tx: Tx, account_id: int, absence_id: int, body: Absence
     _refuse_changes(body, current)
     if body.status is None or body.status == current["status"]:
         return current
+    _may_decide(current)
     if current["status"] == DISAPPROVED:
         # Waiting or approved again: it counts for overlaps once more.
         await lock_user_writes(tx, account_id, current["user_id"])
@@ -276,11 +283,27 @@ async def update_absence(tx: Tx, account_id: int, absence_id: int, body: Absence
     return await get_absence(tx, account_id, absence_id)
 
 
+def _may_decide(absence: Row) -> None:
+    """Approving, disapproving or taking back a decision is a lead's or an admin's (policy:
+    approve), and a lead decides their members' absences, not their own."""
+    policy.require(Resource.ABSENCES, Action.APPROVE)
+    deciders = policy.owners(Resource.ABSENCES, Action.APPROVE)
+    if deciders is not None and absence["user_id"] not in deciders:
+        raise AppError.of(
+            ROLE_FORBIDS, "a team lead decides their members' absences, not their own"
+        )
+
+
 async def delete_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
-    await get_absence(tx, account_id, absence_id)
+    current = await get_absence(tx, account_id, absence_id)
+    if current["status"] != WAITING:
+        # A request still waiting may be withdrawn by its user; a decided one is the deciders'.
+        _may_decide(current)
     await soft_delete(
         tx, "absences", account_id, absence_id, ABSENCE_DELETED, f"absence {absence_id}"
     )
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, absence_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, absence_id
+    )
     assert row is not None
     return row

@@ -1,35 +1,66 @@
 """The credential check every API route depends on (SPEC §1, "Accounts and auth"), with the
-rate limits that go with it (``timetrack.ratelimit``)."""
+rate limits that go with it (``timetrack.ratelimit``).
+
+Three credentials, each becoming the :class:`~timetrack.policy.Principal` the permission policy
+asks (``auth/permissions.py``):
+- the account key (``ttk_…`` with its secret): the account as a whole, as the vendor's API;
+- a personal API key (``ttp_…``, same two headers): its user, narrowed by its scopes;
+- a session cookie from ``POST /auth/login``: its user; writes need the session's CSRF token.
+"""
 
 from __future__ import annotations
 
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from timetrack.accounts.guesses import count_wrong_secret, spent_for
-from timetrack.accounts.service import Account, Verdict, authenticate
+from timetrack.accounts.service import Account, authenticate
+from timetrack.api_keys import service as api_keys
+from timetrack.auth import principals, sessions
+from timetrack.crud import now
 from timetrack.errors import (
     ACCOUNT_DISABLED,
     AUTH_INVALID,
     AUTH_MISSING,
     CREDENTIAL_HEADER_REPEATED,
+    CSRF_FAILED,
+    KEY_ADDRESS_REFUSED,
+    KEY_EXPIRED,
+    KEY_REVOKED,
+    SESSION_INVALID,
+    USER_DISABLED,
     AppError,
+    ErrorCode,
 )
+from timetrack.policy import Principal, account_key_principal
 from timetrack.ratelimit import Policy, RateLimiter, client_address, key_throttled
+
+SESSION_COOKIE = "timetrack_session"
+CSRF_HEADER = "X-CSRF-Token"
 
 _key_header = APIKeyHeader(
     name="X-TimeTrack-Api-Key",
     auto_error=False,
     scheme_name="ApiKey",
-    description="The account's API key (fixed).",
+    description="The account's API key (fixed), or a personal API key (`ttp_…`).",
 )
 _secret_header = APIKeyHeader(
     name="X-TimeTrack-Api-Secret",
     auto_error=False,
     scheme_name="ApiSecret",
-    description="The account's API secret (regenerable).",
+    description="The secret of the key sent (regenerable).",
+)
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="Session",
+    description="A signed-in person's session (`POST /auth/login`); writes also need "
+    f"`{CSRF_HEADER}`.",
 )
 
 _MAX_CREDENTIAL = 256
@@ -37,6 +68,23 @@ _CREDENTIAL_HEADERS = {
     b"x-timetrack-api-key": "X-TimeTrack-Api-Key",
     b"x-timetrack-api-secret": "X-TimeTrack-Api-Secret",
 }
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+_KEY_REFUSALS: dict[str, tuple[ErrorCode, str]] = {
+    "revoked": (KEY_REVOKED, "this API key was revoked"),
+    "expired": (KEY_EXPIRED, "this API key has expired"),
+    "user": (USER_DISABLED, "the user of this API key is disabled or deleted"),
+    "address": (KEY_ADDRESS_REFUSED, "this API key is not allowed from this address"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a request comes from: the account it acts in and the principal it acts as."""
+
+    account: Account
+    principal: Principal
+    # A session's token for X-CSRF-Token, shown by GET /auth/me; None for API keys.
+    csrf_token: str | None = None
 
 
 def _refuse_repeated_credentials(request: Request) -> None:
@@ -49,69 +97,163 @@ def _refuse_repeated_credentials(request: Request) -> None:
             raise AppError.of(CREDENTIAL_HEADER_REPEATED, f"send one {name} header, not {count}")
 
 
-async def current_account(
+async def current_caller(
     request: Request,
     api_key: Annotated[str | None, Security(_key_header)],
     api_secret: Annotated[str | None, Security(_secret_header)],
-) -> Account:
+    session: Annotated[str | None, Security(_session_cookie)],
+) -> Caller:
     _refuse_repeated_credentials(request)
     limiter: RateLimiter = request.app.state.rate_limiter
-    if not api_key or not api_secret:
-        missing = [
-            name
-            for name, value in (
-                ("X-TimeTrack-Api-Key", api_key),
-                ("X-TimeTrack-Api-Secret", api_secret),
-            )
-            if not value
-        ]
-        raise AppError.of(AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
+    if session and not api_key and not api_secret:
+        caller = await _session_caller(request, session)
+        request.state.rate_limit = await limiter.admit(f"session-user:{caller.principal.user_id}")
+    else:
+        if not api_key or not api_secret:
+            missing = [
+                name
+                for name, value in (
+                    ("X-TimeTrack-Api-Key", api_key),
+                    ("X-TimeTrack-Api-Secret", api_secret),
+                )
+                if not value
+            ]
+            raise AppError.of(AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
+        if api_key.startswith(api_keys.PREFIX):
+            caller = await _personal_caller(request, limiter, api_key, api_secret)
+        else:
+            caller = await _account_caller(request, limiter, api_key, api_secret)
+        # The response carries the bucket's state (RateLimit-* headers, app.ResponseHeaders).
+        request.state.rate_limit = await limiter.admit(api_key)
+    if not caller.account.enabled:
+        raise AppError.of(ACCOUNT_DISABLED, f"the account {caller.account.slug!r} is disabled")
+    request.state.caller = caller
+    return caller
+
+
+def _too_long(*credentials: str) -> bool:
+    return any(len(credential) > _MAX_CREDENTIAL for credential in credentials)
+
+
+async def _refuse_unknown(request: Request, limiter: RateLimiter, what: str) -> AppError:
+    await limiter.count_failure(client_address(request.scope.get("client")))
+    return AppError.of(AUTH_INVALID, f"the API key and secret do not match {what}")
+
+
+async def _account_caller(
+    request: Request, limiter: RateLimiter, api_key: str, api_secret: str
+) -> Caller:
+    if _too_long(api_key, api_secret):
+        raise await _refuse_unknown(request, limiter, "an account")
+    verdict = await authenticate(request.app.state.db, api_key, api_secret)
+    matched = verdict.account is not None
+    if limiter.failures is not None and verdict.account_id is not None:
+        matched = await guess_bounded(
+            request,
+            limiter,
+            limiter.failures,
+            matched,
+            verdict.account_id,
+            "account-key",
+            spent_for(
+                verdict.failures_full_at,
+                verdict.now_us,
+                limiter.failures.interval_us,
+                limiter.failures.capacity_us,
+            ),
+        )
+    if not matched or verdict.account is None:
+        raise await _refuse_unknown(request, limiter, "an account")
+    return Caller(verdict.account, account_key_principal(verdict.account.id))
+
+
+async def _personal_caller(
+    request: Request, limiter: RateLimiter, api_key: str, api_secret: str
+) -> Caller:
+    if _too_long(api_key, api_secret):
+        raise await _refuse_unknown(request, limiter, "a key")
     db = request.app.state.db
-    verdict = _UNKNOWN
-    if len(api_key) <= _MAX_CREDENTIAL and len(api_secret) <= _MAX_CREDENTIAL:
-        verdict = await authenticate(db, api_key, api_secret)
-    account = verdict.account
-    failures = limiter.failures
-    if failures is not None and verdict.account_id is not None:
-        account = await _guess_bounded(request, limiter, failures, verdict)
-    if account is None:
-        await limiter.count_failure(client_address(request.scope.get("client")))
-        raise AppError.of(AUTH_INVALID, "the API key and secret do not match an account")
-    # The response carries the bucket's state (RateLimit-* headers, added by app.ResponseHeaders).
-    request.state.rate_limit = await limiter.admit(api_key)
-    if not account.enabled:
-        raise AppError.of(ACCOUNT_DISABLED, f"the account {account.slug!r} is disabled")
-    return account
+    address = client_address(request.scope.get("client"))
+    verdict = await api_keys.authenticate(db, api_key, api_secret, address)
+    matched = verdict.holder is not None or verdict.refused is not None
+    if limiter.failures is not None and verdict.account_id is not None:
+        matched = await guess_bounded(
+            request,
+            limiter,
+            limiter.failures,
+            matched,
+            verdict.account_id,
+            verdict.subject,
+            spent_for(
+                verdict.failures_full_at,
+                verdict.now_us,
+                limiter.failures.interval_us,
+                limiter.failures.capacity_us,
+            ),
+        )
+    if not matched:
+        raise await _refuse_unknown(request, limiter, "a key")
+    if verdict.refused is not None:
+        code, detail = _KEY_REFUSALS[verdict.refused]
+        raise AppError.of(code, detail)
+    holder = verdict.holder
+    assert holder is not None
+    await api_keys.mark_used(db, holder)
+    return Caller(holder.account, await principals.of_key(db, holder))
 
 
-_UNKNOWN = Verdict(None, None, None, 0)
+async def _session_caller(request: Request, token: str) -> Caller:
+    db = request.app.state.db
+    settings = request.app.state.settings
+    lifetimes = sessions.Lifetimes(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_hours),
+    )
+    found = None if _too_long(token) else await sessions.resume(db, token, lifetimes)
+    if found is None:
+        raise AppError.of(SESSION_INVALID, "the session has ended; sign in again")
+    person, account = found
+    if not person.user_live:
+        raise AppError.of(USER_DISABLED, f"the user {person.username!r} is disabled or deleted")
+    if request.method not in _SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), person.csrf_token.encode()):
+            raise AppError.of(CSRF_FAILED, f"send the session's CSRF token in {CSRF_HEADER}")
+    if person.seen_at + sessions.SEEN_RESOLUTION <= now():
+        async with db.transaction(write=True) as tx:
+            await sessions.touch(tx, person)
+    return Caller(account, await principals.of_session(db, person), person.csrf_token)
 
 
-async def _guess_bounded(
-    request: Request, limiter: RateLimiter, failures: Policy, verdict: Verdict
-) -> Account | None:
-    """The account of a known key, with its budget of wrong secrets applied (docs/reliability.md,
-    "Failed authentications"): None for a wrong secret counted against it; 429 once it is spent,
-    to an address with failures of its own whatever the secret, so guesses stay bounded; an
-    address without failures still has its secret checked, so the key's owner keeps working."""
-    assert verdict.account_id is not None
+async def guess_bounded(
+    request: Request,
+    limiter: RateLimiter,
+    failures: Policy,
+    matched: bool,
+    account_id: int,
+    subject: str,
+    wait: int,
+) -> bool:
+    """Whether a known key's secret counts as right, with the key's budget of wrong secrets
+    applied (docs/reliability.md, "Failed authentications"): False for a wrong secret counted
+    against it; 429 once it is spent, to an address with failures of its own whatever the
+    secret, so guesses stay bounded; an address without failures still has its secret checked,
+    so the key's owner keeps working."""
     interval, capacity = failures.interval_us, failures.capacity_us
-    wait = spent_for(verdict.failures_full_at, verdict.now_us, interval, capacity)
     if wait:
         address = client_address(request.scope.get("client"))
         if await limiter.address_failing(address):
             raise key_throttled(wait)
-        if verdict.account is None:
+        if not matched:
             await limiter.count_failure(address)
             raise key_throttled(wait)
-        return verdict.account
+        return True
     db = request.app.state.db
-    if verdict.account is None and not await count_wrong_secret(
-        db, verdict.account_id, interval, capacity
-    ):  # another request took the last token since the lookup read the bucket
+    if not matched and not await count_wrong_secret(db, account_id, interval, capacity, subject):
+        # another request took the last token since the lookup read the bucket
         await limiter.count_failure(client_address(request.scope.get("client")))
         raise key_throttled(interval)
-    return verdict.account
+    return matched
 
 
-AccountDep = Annotated[Account, Depends(current_account)]
+CallerDep = Annotated[Caller, Depends(current_caller)]

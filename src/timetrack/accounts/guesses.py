@@ -27,6 +27,9 @@ from timetrack.db import Database, Dialect
 
 log = logging.getLogger("timetrack.ratelimit")
 
+# The bucket of the account key's secret; personal keys and passwords have buckets of their own.
+ACCOUNT_KEY = "account-key"
+
 _NOW_US: dict[Dialect, str] = {
     # now(): the transaction's (for a lone statement, the statement's) start, one value
     # however often the statement names it.
@@ -47,8 +50,8 @@ def _take_sql(dialect: Dialect) -> str:
     start = f"{greatest}(auth_failures.full_at, {now})"
     # $2: one token's interval, $3: the bucket's capacity (burst times interval), both in µs.
     return (
-        f"INSERT INTO auth_failures (account_id, full_at) VALUES ($1, {now} + $2) "
-        f"ON CONFLICT (account_id) DO UPDATE SET full_at = {start} + $2 "
+        f"INSERT INTO auth_failures (account_id, subject, full_at) VALUES ($1, $4, {now} + $2) "
+        f"ON CONFLICT (account_id, subject) DO UPDATE SET full_at = {start} + $2 "
         f"WHERE {start} + $2 - {now} <= $3 "
         f"RETURNING full_at - {now}"
     )
@@ -62,21 +65,26 @@ def spent_for(full_at: int | None, now_us: int, interval_us: int, capacity_us: i
 
 
 async def count_wrong_secret(
-    db: Database, account_id: int, interval_us: int, capacity_us: int
+    db: Database,
+    account_id: int,
+    interval_us: int,
+    capacity_us: int,
+    subject: str = ACCOUNT_KEY,
 ) -> bool:
-    """Take a token of the key's bucket; False when it had none left (another request took the
-    last one since the lookup read it)."""
+    """Take a token of the credential's bucket; False when it had none left (another request
+    took the last one since the lookup read it)."""
     async with db.transaction(write=True) as tx:
         debt: int | None = await tx.fetchval(
-            _take_sql(db.dialect), account_id, interval_us, capacity_us
+            _take_sql(db.dialect), account_id, interval_us, capacity_us, subject
         )
     if debt is None:
         return False
     wait = debt + interval_us - capacity_us
     if wait > 0:
         log.warning(
-            "too many wrong secrets for the API key of account %d: it is refused for %d s to "
+            "too many wrong secrets for %s of account %d: it is refused for %d s to "
             "addresses with failed authentications",
+            "the API key" if subject == ACCOUNT_KEY else subject,
             account_id,
             -(-wait // 1_000_000),
         )

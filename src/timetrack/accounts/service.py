@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from timetrack.absence_types.service import seed_default_types
-from timetrack.accounts.guesses import now_us_sql
+from timetrack.accounts.guesses import ACCOUNT_KEY, now_us_sql
 from timetrack.db import Database, Row, Tx
 from timetrack.public_holidays import canonical_region, supported
 from timetrack.times import is_zone, wire_utc
@@ -19,7 +19,8 @@ from timetrack.times import is_zone, wire_utc
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at"
-_QUALIFIED = ", ".join("a." + column for column in _COLUMNS.split(", "))
+# The account's columns under their own names, for a lookup that joins other tables to it.
+QUALIFIED = ", ".join("a." + column for column in _COLUMNS.split(", "))
 
 
 class AccountError(ValueError):
@@ -236,10 +237,12 @@ async def authenticate(db: Database, api_key: str, api_secret: str) -> Verdict:
     """Look the key up (with its bucket of wrong secrets) and compare the secret.
     Disabled accounts are returned too."""
     row = await db.fetchrow(
-        f"SELECT {_QUALIFIED}, a.secret_hash, f.full_at AS failures_full_at, "
+        f"SELECT {QUALIFIED}, a.secret_hash, f.full_at AS failures_full_at, "
         f"{now_us_sql(db.dialect)} AS now_us FROM accounts a "
-        "LEFT JOIN auth_failures f ON f.account_id = a.id WHERE a.api_key = $1",
+        "LEFT JOIN auth_failures f ON f.account_id = a.id AND f.subject = $2 "
+        "WHERE a.api_key = $1",
         api_key,
+        ACCOUNT_KEY,
     )
     # Compare even when the key is unknown, so timing does not tell keys apart.
     stored = row["secret_hash"] if row is not None else _DUMMY_HASH

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from timetrack import idempotency
-from timetrack.accounts.auth import AccountDep
+from timetrack.accounts.service import Account
 from timetrack.attendances import service
 from timetrack.attendances.schemas import (
     AttendanceCreate,
@@ -24,6 +24,7 @@ from timetrack.attendances.schemas import (
     ClockOut,
 )
 from timetrack.audit import service as audit
+from timetrack.auth.permissions import allowed
 from timetrack.db import Row, Tx
 from timetrack.errors import (
     ATTENDANCE_ALREADY_CLOCKED_IN,
@@ -39,6 +40,8 @@ from timetrack.errors import (
 )
 from timetrack.filters import UserIdParam, UserParam, one_user
 from timetrack.handlers import object_response, write
+from timetrack.policy import Action
+from timetrack.policy import Resource as Subject
 from timetrack.route_docs import route
 from timetrack.routing import Resource
 from timetrack.spans import start_bound
@@ -84,6 +87,8 @@ async def _filters(
 
 
 router = APIRouter(tags=["attendances"])
+# Clocking in and out writes attendances.
+Clocks = Annotated[Account, Depends(allowed(Subject.ATTENDANCES, Action.WRITE))]
 
 Clock = Callable[[Tx, int, Any], Awaitable[Row]]
 
@@ -91,7 +96,7 @@ Clock = Callable[[Tx, int, Any], Awaitable[Row]]
 def _clock(
     name: str, model: type[WireModel], action: Clock, status_code: int
 ) -> Callable[..., Any]:
-    async def endpoint(request: Request, account: AccountDep) -> Response:
+    async def endpoint(request: Request, account: Clocks) -> Response:
         body, ignored = parse_body(model, await read_object(request))
         async with write(request) as tx:
             if (replay := await idempotency.claim(tx, request, account.id)) is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from timetrack import policy
 from timetrack.attendances.overlap import clocked_in_already, is_open_violation, refuse_overlap
 from timetrack.attendances.schemas import (
     AttendanceCreate,
@@ -137,7 +138,9 @@ def _columns(
 
 
 async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, attendance_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, attendance_id
+    )
     return require_live(
         row, ATTENDANCE_NOT_FOUND, ATTENDANCE_DELETED, f"attendance {attendance_id}"
     )
@@ -163,6 +166,7 @@ async def list_attendances(
         count_sql=_COUNT,
         order_by="a.start_local, a.id",
         alias="a.",
+        owner="user_id",
         live_count="attendances" if feed.only_live and query.unfiltered else None,
     )
 
@@ -378,6 +382,8 @@ async def delete_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
     await soft_delete(
         tx, "attendances", account_id, attendance_id, ATTENDANCE_DELETED, "attendance"
     )
-    row = await tx.fetchrow(f"{_OWNED} AND a.id = $2", account_id, attendance_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, attendance_id
+    )
     assert row is not None
     return row

@@ -10,13 +10,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from timetrack.accounts.auth import AccountDep
+from timetrack.accounts.service import Account
 from timetrack.audit import service
 from timetrack.audit.schemas import AuditEntryRead, AuditFilter
+from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_INTEGER
 from timetrack.errors import METHOD_NOT_ALLOWED, PARAMETER_INVALID, AppError
 from timetrack.handlers import read
 from timetrack.paging import PageDep, list_response
+from timetrack.policy import Action
+from timetrack.policy import Resource as Subject
 from timetrack.route_docs import route
 from timetrack.routing import FeedDep
 from timetrack.times import (
@@ -28,6 +31,7 @@ from timetrack.times import (
 from timetrack.wire import MAX_ID, read_object
 
 router = APIRouter(tags=["audit log"])
+Reads = Annotated[Account, Depends(allowed(Subject.AUDIT_LOG, Action.READ))]
 _BOUND: dict[str, Any] = {
     "max_length": 40,
     "json_schema_extra": {"pattern": DATE_OR_TIMESTAMP_PATTERN},
@@ -92,7 +96,7 @@ _MANY: dict[int | str, dict[str, Any]] = {
     responses=_MANY,
 )
 async def list_audit_log(
-    request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
+    request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
 ) -> Response:
     async with read(request) as tx:
         rows, total = await service.list_entries(tx, account.id, page, feed, filters)
@@ -109,7 +113,7 @@ async def list_audit_log(
     errors=(METHOD_NOT_ALLOWED,),
 )
 async def list_audit_log_by_post(
-    request: Request, account: AccountDep, page: PageDep, filters: FiltersDep, feed: FeedDep
+    request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep
 ) -> Response:
     if await read_object(request):
         raise AppError.of(METHOD_NOT_ALLOWED, "the audit log is read-only")

@@ -24,6 +24,7 @@ from timetrack.audit.schemas import AuditFilter
 from timetrack.crud import Feed, Filters, fetch_page, now
 from timetrack.db import Row, Tx, next_id, next_ids
 from timetrack.paging import Page
+from timetrack.policy import CredentialKind
 from timetrack.times import wire_utc
 from timetrack.wire import dumps
 
@@ -67,8 +68,14 @@ def key_actor(api_key: str) -> str:
 
 
 def request_actor(request: Request) -> str:
-    # The credential check has accepted this key for the request's account before any write.
-    return key_actor(request.headers.get("X-TimeTrack-Api-Key", ""))
+    """Who made a request's write: the credential check has accepted it before any write, and
+    left the caller on the request."""
+    principal = request.state.caller.principal
+    if principal.kind is CredentialKind.ACCOUNT_KEY:
+        return key_actor(request.headers.get("X-TimeTrack-Api-Key", ""))
+    if principal.kind is CredentialKind.PERSONAL_KEY:
+        return f"personal-key:{principal.key_id} user:{principal.username}"
+    return f"user:{principal.username}"
 
 
 def request_id(request: Request) -> str | None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Index, Numeric, String, text
+from sqlalchemy import Boolean, Index, Numeric, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timetrack.models.base import AccountOwned, Base
@@ -20,6 +20,8 @@ class User(AccountOwned, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     admin: Mapped[bool] = mapped_column(Boolean)
     team_lead: Mapped[bool] = mapped_column(Boolean)
+    # The vendor's "external employee": books and sees only the projects assigned to them.
+    external: Mapped[bool] = mapped_column(Boolean, server_default=false())
     language: Mapped[str] = mapped_column(String(16))
     personal_number: Mapped[str | None] = mapped_column(String(255))
     enabled: Mapped[bool] = mapped_column(Boolean)

@@ -5,6 +5,7 @@ from timetrack.errors import (
     PROJECT_DELETED,
     PROJECT_NAME_TAKEN,
     PROJECT_NOT_FOUND,
+    USER_UNKNOWN,
 )
 from timetrack.filters import ClientIdParam, ClientNameParam, ProjectNameParam
 from timetrack.projects import service
@@ -36,8 +37,8 @@ router = Resource(
     not_found=PROJECT_NOT_FOUND,
     deleted=PROJECT_DELETED,
     errors={
-        "create": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
-        "update": (CLIENT_UNKNOWN, PROJECT_NAME_TAKEN),
+        "create": (CLIENT_UNKNOWN, USER_UNKNOWN, PROJECT_NAME_TAKEN),
+        "update": (CLIENT_UNKNOWN, USER_UNKNOWN, PROJECT_NAME_TAKEN),
     },
     examples={
         "create": {"projectName": "Test project 001", "clientName": "Test company"},

@@ -7,7 +7,13 @@ from pydantic.alias_generators import to_camel
 
 from timetrack.fieldtypes import BoolUpdate, Minutes, Money, Name, NameUpdate, Notes, WireBool
 from timetrack.filters import ListFilter
+from timetrack.users.lists import Usernames, UsernamesUpdate
 from timetrack.wire import WireModel
+
+_ASSIGNED = (
+    "the users assigned to the project: what an external user may see and book on; "
+    "usernames, answered sorted"
+)
 
 
 class _ProjectFields(WireModel):
@@ -21,6 +27,7 @@ class ProjectCreate(_ProjectFields):
     project_name: Name
     client_name: Name = Field(description="name of an existing client")
     project_enabled: WireBool = True
+    assigned_users: Usernames = Field(default_factory=list, description=_ASSIGNED)
 
 
 class ProjectUpdate(_ProjectFields):
@@ -29,6 +36,7 @@ class ProjectUpdate(_ProjectFields):
     project_name: NameUpdate
     client_name: NameUpdate
     project_enabled: BoolUpdate
+    assigned_users: UsernamesUpdate
 
 
 class ProjectRead(BaseModel):
@@ -43,6 +51,7 @@ class ProjectRead(BaseModel):
     hour_rate: float | None
     time_estimated: int | None = Field(description="minutes")
     budget_estimated: float | None
+    assigned_users: list[str] = Field(description=_ASSIGNED)
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")
 

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from timetrack import filters, idempotency
-from timetrack.accounts.auth import AccountDep
+from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
+from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.errors import (
     BULK_EMPTY,
@@ -34,6 +35,8 @@ from timetrack.filters import (
     UserParam,
 )
 from timetrack.handlers import write
+from timetrack.policy import Action
+from timetrack.policy import Resource as Subject
 from timetrack.route_docs import route
 from timetrack.routing import Resource
 from timetrack.spans import start_bound
@@ -134,6 +137,7 @@ _crud = Resource(
 ).router()
 
 router = APIRouter(tags=["project_time_entries"])
+Writes = Annotated[Account, Depends(allowed(Subject.TIME_ENTRIES, Action.WRITE))]
 
 
 # The bulk create is registered before the CRUD routes: `POST /project_time_entries/{id}` (the
@@ -168,7 +172,7 @@ router = APIRouter(tags=["project_time_entries"])
     ],
     errors=(BULK_NOT_ARRAY, BULK_EMPTY, BULK_TOO_MANY, *_WRITE_CODES),
 )
-async def bulk_create_entries(request: Request, account: AccountDep) -> Response:
+async def bulk_create_entries(request: Request, account: Writes) -> Response:
     bodies, ignored = bulk.parse_batch(await request.body())
     async with write(request) as tx:
         if (replay := await idempotency.claim(tx, request, account.id)) is not None:

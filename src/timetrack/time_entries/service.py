@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from timetrack import filters
+from timetrack import filters, policy
 from timetrack.clients.service import client_id_by_name
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
@@ -168,7 +168,9 @@ def _rate(refs: References) -> Decimal:
 
 
 async def get_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND e.id = $2", account_id, entry_id)
+    row = await tx.fetchrow(
+        f"{_OWNED} AND e.id = $2{policy.owner_sql('e.user_id')}", account_id, entry_id
+    )
     return require_live(row, ENTRY_NOT_FOUND, ENTRY_DELETED, f"time entry {entry_id}")
 
 
@@ -215,6 +217,7 @@ async def list_entries(
         count_sql=_COUNT,
         order_by="e.start_local, e.id",
         alias="e.",
+        owner="user_id",
         live_count="time_entries" if feed.only_live and query.unfiltered else None,
     )
 

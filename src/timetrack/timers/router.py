@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from timetrack import idempotency
-from timetrack.accounts.auth import AccountDep
+from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
+from timetrack.auth.permissions import allowed
 from timetrack.db import Tx
 from timetrack.errors import (
     CLIENT_UNKNOWN,
@@ -28,6 +29,8 @@ from timetrack.errors import (
     ErrorCode,
 )
 from timetrack.handlers import object_response, read, write
+from timetrack.policy import Action
+from timetrack.policy import Resource as Subject
 from timetrack.preconditions import not_modified
 from timetrack.route_docs import route
 from timetrack.timers import service
@@ -37,6 +40,8 @@ from timetrack.users.service import user_by_name
 from timetrack.wire import NAME_MAX, parse_body, read_object
 
 router = APIRouter(tags=["project timer"])
+Reads = Annotated[Account, Depends(allowed(Subject.TIMER, Action.READ))]
+Writes = Annotated[Account, Depends(allowed(Subject.TIMER, Action.WRITE))]
 _PREFIXES = ("/timers/project_timer", "/project_timer")
 
 Responses = dict[int | str, dict[str, Any]]
@@ -65,7 +70,7 @@ def _date(text: str | None) -> WireTime | None:
 
 async def _get_state(
     request: Request,
-    account: AccountDep,
+    account: Reads,
     username: Annotated[str, Query(max_length=NAME_MAX)],
     date: Annotated[
         str | None,
@@ -85,7 +90,7 @@ async def _get_state(
 
 async def _state_by_post(
     request: Request,
-    account: AccountDep,
+    account: Reads,
     username: Annotated[str, Query(max_length=NAME_MAX)],
     date: Annotated[
         str | None, Query(max_length=40, json_schema_extra={"pattern": TIMESTAMP_PATTERN})
@@ -105,7 +110,7 @@ Transition = Callable[[Tx, int, Any], Awaitable[dict[str, Any]]]
 def _transition(
     name: str, model: type[TimerEvent], action: Transition
 ) -> Callable[..., Awaitable[Response]]:
-    async def endpoint(request: Request, account: AccountDep) -> Response:
+    async def endpoint(request: Request, account: Writes) -> Response:
         body, ignored = parse_body(model, await read_object(request))
         async with write(request) as tx:
             if (replay := await idempotency.claim(tx, request, account.id)) is not None:

@@ -18,7 +18,8 @@ PASSWORD_MAX = 1024
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{2,4})?")
 
 
-def _password(value: Any) -> str:
+def check_password(value: Any) -> str:
+    """The rules a new password must meet (API and CLI alike); ValueError says which."""
     if not isinstance(value, str):
         raise ValueError("must be a string")
     if len(value) < PASSWORD_MIN:
@@ -118,7 +119,7 @@ def _time_zone(value: Any) -> str:
 
 Password = Annotated[
     str,
-    PlainValidator(_password),
+    PlainValidator(check_password),
     WithJsonSchema(
         {"type": "string", "minLength": PASSWORD_MIN, "maxLength": PASSWORD_MAX, "writeOnly": True}
     ),

@@ -24,6 +24,11 @@ from timetrack.users.fields import (
 )
 from timetrack.wire import WireModel
 
+_EXTERNAL = (
+    "an external employee: sees and books only the projects they are assigned to "
+    "(a project's assignedUsers); admin and teamLead take precedence"
+)
+
 
 class _UserFields(WireModel):
     # The hash of the password sent, computed before the write's transaction opens
@@ -55,6 +60,7 @@ class UserCreate(_UserFields):
     password: Password
     admin: WireBool = False
     team_lead: WireBool = False
+    external: WireBool = Field(default=False, description=_EXTERNAL)
     language: Language = "en"
     enabled: WireBool = True
     time_zone: TimeZone | None = Field(default=None, description="default: the account's zone")
@@ -71,6 +77,7 @@ class UserUpdate(_UserFields):
     password: PasswordUpdate
     admin: BoolUpdate
     team_lead: BoolUpdate
+    external: BoolUpdate
     language: LanguageUpdate
     time_zone: TimeZoneUpdate
 
@@ -85,6 +92,7 @@ class UserRead(BaseModel):
     email: str
     admin: bool
     team_lead: bool
+    external: bool = Field(description=_EXTERNAL)
     language: str
     personal_number: PersonalNumberRead
     enabled: bool

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from timetrack import policy
+from timetrack.auth.sessions import end_others as end_sessions
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
@@ -41,6 +43,7 @@ COLUMNS = WireColumns(
     Column("email", "email"),
     Column("admin", "admin"),
     Column("team_lead", "teamLead"),
+    Column("external", "external"),
     Column("language", "language"),
     Column("personal_number", "personalNumber", personal_number_to_wire),
     Column("enabled", "enabled"),
@@ -58,6 +61,7 @@ _PLAIN = (
     "last_name",
     "admin",
     "team_lead",
+    "external",
     "language",
     "personal_number",
     "time_zone",
@@ -87,18 +91,21 @@ async def list_users(
         filters.contains("username_key", query.username)
     if query.email is not None:
         filters.add("email_key = {}", name_key(query.email.strip()))
+    filters.owned_by("id")
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 
 async def get_user(tx: Tx, account_id: int, user_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2{policy.owner_sql('id')}", account_id, user_id)
     return require_live(row, USER_NOT_FOUND, USER_DELETED, f"user {user_id}")
 
 
 async def user_by_name(tx: Tx, account_id: int, username: str, *, field: str) -> Row:
     """Resolve a ``user``/``username`` reference (exact, case-insensitive, not deleted)."""
     row = await tx.fetchrow(
-        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL", account_id, name_key(username)
+        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL{policy.owner_sql('id')}",
+        account_id,
+        name_key(username),
     )
     if row is None:
         raise AppError.of(USER_UNKNOWN, f"no user named {username!r}", pointer=f"/{field}")
@@ -191,10 +198,10 @@ async def create_user(tx: Tx, account_id: int, body: UserCreate) -> Row:
     try:
         await tx.execute(
             "INSERT INTO users (account_id, id, username, username_key, first_name, last_name, "
-            "email, email_key, password_hash, admin, team_lead, language, personal_number, "
-            "enabled, time_zone, hour_rate, country, region, created_at, updated_at) VALUES ($1, "
-            "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-            "$19)",
+            "email, email_key, password_hash, admin, team_lead, external, language, "
+            "personal_number, enabled, time_zone, hour_rate, country, region, created_at, "
+            "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+            "$15, $16, $17, $18, $19, $20, $20)",
             account_id,
             user_id,
             body.username,
@@ -206,6 +213,7 @@ async def create_user(tx: Tx, account_id: int, body: UserCreate) -> Row:
             body.password_hash,
             body.admin,
             body.team_lead,
+            body.external,
             body.language,
             body.personal_number,
             body.enabled,
@@ -234,6 +242,8 @@ async def update_user(tx: Tx, account_id: int, user_id: int, body: UserUpdate) -
         changes["email_key"] = name_key(body.email)
     if body.password_hash is not None:
         changes["password_hash"] = body.password_hash
+        # A password set for a user ends every session they have (they sign in anew).
+        await end_sessions(tx, account_id, user_id, None)
     changes |= await _place_changes(tx, account_id, body, current)
     if not changes:
         return current
@@ -261,10 +271,29 @@ async def _place_changes(tx: Tx, account_id: int, body: UserUpdate, current: Row
     return {"country": country, "region": region}
 
 
+async def _touch_lists_of(tx: Tx, account_id: int, user_id: int) -> None:
+    """A deleted user drops out of the teams and project assignments that listed them
+    (``users.lists``): those records' answers change, so their ``updatedAt`` moves too, and a
+    change-feed client learns of it."""
+    stamp = now()
+    for table, members, column in (
+        ("teams", "team_members", "team_id"),
+        ("projects", "project_members", "project_id"),
+    ):
+        await tx.execute(
+            f"UPDATE {table} SET updated_at = $3 WHERE account_id = $1 AND deleted_at IS NULL "
+            f"AND id IN (SELECT {column} FROM {members} WHERE account_id = $1 AND user_id = $2)",
+            account_id,
+            user_id,
+            stamp,
+        )
+
+
 async def delete_user(tx: Tx, account_id: int, user_id: int) -> Row:
     """Soft delete: the user's entries stay; new entries can no longer name the user."""
     await get_user(tx, account_id, user_id)
     await soft_delete(tx, "users", account_id, user_id, USER_DELETED, f"user {user_id}")
+    await _touch_lists_of(tx, account_id, user_id)
     row = await tx.fetchrow(f"{_OWNED} AND id = $2", account_id, user_id)
     assert row is not None
     return row

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from timetrack.accounts.auth import AccountDep
+from timetrack.accounts.service import Account
+from timetrack.auth.permissions import allowed
 from timetrack.day_ranges import DAY_BOUND_DOC, day_bound, day_query
 from timetrack.errors import (
     METHOD_NOT_ALLOWED,
@@ -22,12 +23,15 @@ from timetrack.errors import (
 from timetrack.filters import UserIdParam
 from timetrack.handlers import read
 from timetrack.paging import PageDep, list_response
+from timetrack.policy import Action
+from timetrack.policy import Resource as Subject
 from timetrack.route_docs import route
 from timetrack.wire import NAME_MAX, read_object
 from timetrack.work_reports import calc, service
 from timetrack.work_reports.schemas import WorkReportPeriodRead, WorkReportRead
 
 router = APIRouter(tags=["work reports"])
+Reads = Annotated[Account, Depends(allowed(Subject.WORK_REPORTS, Action.READ))]
 
 _BASE = "/work_reports"
 _DATE_DOC = f"{DAY_BOUND_DOC}; the range includes both ends and spans at most 366 days"
@@ -85,7 +89,7 @@ async def _refuse_body(request: Request) -> None:
 
 
 async def list_work_reports(
-    request: Request, account: AccountDep, page: PageDep, query: QueryDep
+    request: Request, account: Reads, page: PageDep, query: QueryDep
 ) -> Response:
     async with read(request) as tx:
         items, total = await service.daily(
@@ -95,14 +99,14 @@ async def list_work_reports(
 
 
 async def list_work_reports_by_post(
-    request: Request, account: AccountDep, page: PageDep, query: QueryDep
+    request: Request, account: Reads, page: PageDep, query: QueryDep
 ) -> Response:
     await _refuse_body(request)
     return await list_work_reports(request, account, page, query)
 
 
 async def grouped_work_reports(
-    request: Request, account: AccountDep, page: PageDep, query: QueryDep, by: GroupByDep
+    request: Request, account: Reads, page: PageDep, query: QueryDep, by: GroupByDep
 ) -> Response:
     async with read(request) as tx:
         items, total = await service.grouped(
@@ -112,7 +116,7 @@ async def grouped_work_reports(
 
 
 async def grouped_work_reports_by_post(
-    request: Request, account: AccountDep, page: PageDep, query: QueryDep, by: GroupByDep
+    request: Request, account: Reads, page: PageDep, query: QueryDep, by: GroupByDep
 ) -> Response:
     await _refuse_body(request)
     return await grouped_work_reports(request, account, page, query, by)

@@ -10,12 +10,13 @@ Models are addressed under their user: a model belongs to exactly one user, and 
 from types import GenericAlias
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from timetrack import idempotency, preconditions
-from timetrack.accounts.auth import AccountDep
+from timetrack import idempotency, policy, preconditions
+from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
+from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_INTEGER
 from timetrack.db import Row, Tx
 from timetrack.errors import (
@@ -36,6 +37,8 @@ from timetrack.handlers import (
     write,
 )
 from timetrack.paging import PageDep, list_response
+from timetrack.policy import Action
+from timetrack.policy import Resource as Subject
 from timetrack.route_docs import RecordId, route
 from timetrack.routing import FeedDep
 from timetrack.times import MAX_YEAR, MIN_YEAR
@@ -49,6 +52,9 @@ from timetrack.working_time.schemas import (
 )
 
 router = APIRouter(tags=["working-time models"])
+Reads = Annotated[Account, Depends(allowed(Subject.WORKING_TIME_MODELS, Action.READ))]
+Writes = Annotated[Account, Depends(allowed(Subject.WORKING_TIME_MODELS, Action.WRITE))]
+Balances = Annotated[Account, Depends(allowed(Subject.LEAVE_BALANCE, Action.READ))]
 _BASE = "/users/{id}/working_time_models"
 _ONE = _BASE + "/{modelId}"
 _BALANCE = "/users/{id}/leave_balance"
@@ -154,7 +160,7 @@ async def _refuse_body(request: Request) -> None:
     errors=_USER_CODES,
 )
 async def list_models(
-    request: Request, account: AccountDep, id: RecordId, page: PageDep, feed: FeedDep
+    request: Request, account: Reads, id: RecordId, page: PageDep, feed: FeedDep
 ) -> Response:
     user_id = _user_id(id)
     async with read(request) as tx:
@@ -182,12 +188,13 @@ async def list_models(
     errors=(*_USER_CODES, WORKING_TIME_MODEL_DATE_TAKEN),
 )
 async def create_model(
-    request: Request, account: AccountDep, id: RecordId, page: PageDep, feed: FeedDep
+    request: Request, account: Reads, id: RecordId, page: PageDep, feed: FeedDep
 ) -> Response:
     user_id = _user_id(id)
     data = await read_object(request)
     if not data:
         return await list_models(request, account, id, page, feed)
+    policy.require(Subject.WORKING_TIME_MODELS, Action.WRITE)
     body, ignored = parse_body(WorkingTimeModelCreate, data)
     async with write(request) as tx:
         if (replay := await idempotency.claim(tx, request, account.id)) is not None:
@@ -206,9 +213,7 @@ async def create_model(
     responses={**_ONE_DOC, **_MISSING},
     errors=_MODEL_CODES,
 )
-async def get_model(
-    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
-) -> Response:
+async def get_model(request: Request, account: Reads, id: RecordId, model_id: ModelId) -> Response:
     user_id, record_id = _user_id(id), _model_id(model_id)
     async with read(request) as tx:
         row = await service.get_model(tx, account.id, user_id, record_id)
@@ -226,7 +231,7 @@ async def get_model(
     errors=(*_MODEL_CODES, METHOD_NOT_ALLOWED),
 )
 async def get_model_by_post(
-    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
+    request: Request, account: Reads, id: RecordId, model_id: ModelId
 ) -> Response:
     await _refuse_body(request)
     return await get_model(request, account, id, model_id)
@@ -244,7 +249,7 @@ async def get_model_by_post(
     errors=(*_MODEL_CODES, WORKING_TIME_MODEL_DATE_TAKEN),
 )
 async def update_model(
-    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
+    request: Request, account: Writes, id: RecordId, model_id: ModelId
 ) -> Response:
     user_id, record_id = _user_id(id), _model_id(model_id)
     data = await read_object(request)
@@ -269,7 +274,7 @@ async def update_model(
     errors=_MODEL_CODES,
 )
 async def delete_model(
-    request: Request, account: AccountDep, id: RecordId, model_id: ModelId
+    request: Request, account: Writes, id: RecordId, model_id: ModelId
 ) -> Response:
     user_id, record_id = _user_id(id), _model_id(model_id)
     async with write(request) as tx:
@@ -306,7 +311,7 @@ _BALANCE_DOC: Responses = {
     errors=_USER_CODES,
 )
 async def get_leave_balance(
-    request: Request, account: AccountDep, id: RecordId, year: Year = None
+    request: Request, account: Balances, id: RecordId, year: Year = None
 ) -> Response:
     user_id = _user_id(id)
     async with read(request) as tx:
@@ -324,7 +329,7 @@ async def get_leave_balance(
     errors=(*_USER_CODES, METHOD_NOT_ALLOWED),
 )
 async def get_leave_balance_by_post(
-    request: Request, account: AccountDep, id: RecordId, year: Year = None
+    request: Request, account: Balances, id: RecordId, year: Year = None
 ) -> Response:
     if await read_object(request):
         raise AppError.of(METHOD_NOT_ALLOWED, "POST here only reads")
