@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import test_ratelimit
-from conftest import Backend
+from conftest import Backend, auth_headers
 from fastapi import FastAPI
 from records import make_user
 from test_ratelimit import AppFactory, client, code
@@ -247,3 +247,18 @@ async def test_a_login_with_a_nul_is_refused_not_looked_up(
         response = await anon.post("/auth/login", json=login_body(account) | {field: "a\x00b"})
     assert (response.status_code, code(response)) == (400, 10011)
     assert response.json()["errors"][0]["source"] == {"pointer": f"/{field}"}
+
+
+async def test_people_of_two_accounts_have_rate_limits_of_their_own(
+    apps: AppFactory, account: Credentials, other_account: Credentials
+) -> None:
+    """Each account's first user has id 1: the bucket is named by account and user."""
+    app = apps(auth_failures_per_minute=0)
+    for creds in (account, other_account):
+        async with client(app, **auth_headers(creds)) as admin:
+            made = await make_user(admin)
+            assert made["id"] == 1
+    async with signed_in(app, account) as (first, _), signed_in(app, other_account) as (second, _):
+        spent = [(await first.get("/auth/me")).status_code for _ in range(4)]
+        assert spent[-1] == 429, spent
+        assert (await second.get("/auth/me")).status_code == 200

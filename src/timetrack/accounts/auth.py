@@ -107,7 +107,9 @@ async def current_caller(
     limiter: RateLimiter = request.app.state.rate_limiter
     if session and not api_key and not api_secret:
         caller = await _session_caller(request, session)
-        request.state.rate_limit = await limiter.admit(f"session-user:{caller.principal.user_id}")
+        # Per person: user ids count per account, so the account is part of the name.
+        person = f"session:{caller.account.id}:{caller.principal.user_id}"
+        request.state.rate_limit = await limiter.admit(person)
     else:
         if not api_key or not api_secret:
             missing = [
