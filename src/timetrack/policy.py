@@ -4,8 +4,8 @@ scopes of the key a request came with (effective permission = role ∩ scopes).
 Every route names the resource and action it serves; the credential check makes a
 :class:`Principal`; this module answers how far the principal reaches. What it answers is the
 whole rule: services turn a reach into the rows a caller may see, and a record out of reach
-answers exactly like one that does not exist. docs/permissions.md is generated from the table
-below (a test keeps them equal).
+answers exactly like one that does not exist. docs/api.md's Permissions table is generated from
+the table below (``markdown_table``; a test keeps them equal).
 """
 
 from __future__ import annotations
@@ -64,22 +64,6 @@ class Resource(StrEnum):
 
 
 R, W, A = Action.READ, Action.WRITE, Action.APPROVE
-
-# What a person's own records are: the resources where OWN and TEAM mean "whose record".
-PERSONAL = frozenset(
-    {
-        Resource.TIME_ENTRIES,
-        Resource.TIMER,
-        Resource.ATTENDANCES,
-        Resource.ABSENCES,
-        Resource.WORKING_TIME_MODELS,
-        Resource.WORK_REPORTS,
-        Resource.LEAVE_BALANCE,
-        Resource.USERS,
-        Resource.API_KEYS,
-    }
-)
-
 
 Rights = dict[Action, Reach]
 
