@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -157,12 +156,8 @@ async def _account_caller(
             matched,
             verdict.account_id,
             "account-key",
-            spent_for(
-                verdict.failures_full_at,
-                verdict.now_us,
-                limiter.failures.interval_us,
-                limiter.failures.capacity_us,
-            ),
+            verdict.failures_full_at,
+            verdict.now_us,
         )
     if not matched or verdict.account is None:
         raise await _refuse_unknown(request, limiter, "an account")
@@ -186,12 +181,8 @@ async def _personal_caller(
             matched,
             verdict.account_id,
             verdict.subject,
-            spent_for(
-                verdict.failures_full_at,
-                verdict.now_us,
-                limiter.failures.interval_us,
-                limiter.failures.capacity_us,
-            ),
+            verdict.failures_full_at,
+            verdict.now_us,
         )
     if not matched:
         raise await _refuse_unknown(request, limiter, "a key")
@@ -206,11 +197,7 @@ async def _personal_caller(
 
 async def _session_caller(request: Request, token: str) -> Caller:
     db = request.app.state.db
-    settings = request.app.state.settings
-    lifetimes = sessions.Lifetimes(
-        idle=timedelta(minutes=settings.session_idle_minutes),
-        absolute=timedelta(hours=settings.session_hours),
-    )
+    lifetimes = sessions.lifetimes(request.app.state.settings)
     found = None if _too_long(token) else await sessions.resume(db, token, lifetimes)
     if found is None:
         raise AppError.of(SESSION_INVALID, "the session has ended; sign in again")
@@ -218,13 +205,18 @@ async def _session_caller(request: Request, token: str) -> Caller:
     if not person.user_live:
         raise AppError.of(USER_DISABLED, f"the user {person.username!r} is disabled or deleted")
     if request.method not in _SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), person.csrf_token.encode()):
-            raise AppError.of(CSRF_FAILED, f"send the session's CSRF token in {CSRF_HEADER}")
+        refuse_without_csrf(request, person)
     if person.seen_at + sessions.SEEN_RESOLUTION <= now():
         async with db.transaction(write=True) as tx:
             await sessions.touch(tx, person)
     return Caller(account, await principals.of_session(db, person), person.csrf_token)
+
+
+def refuse_without_csrf(request: Request, person: sessions.SignedIn) -> None:
+    """403 unless the request sends the session's CSRF token (every write with a cookie)."""
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), person.csrf_token.encode()):
+        raise AppError.of(CSRF_FAILED, f"send the session's CSRF token in {CSRF_HEADER}")
 
 
 async def guess_bounded(
@@ -234,14 +226,17 @@ async def guess_bounded(
     matched: bool,
     account_id: int,
     subject: str,
-    wait: int,
+    full_at: int | None,
+    now_us: int,
 ) -> bool:
     """Whether a known key's secret counts as right, with the key's budget of wrong secrets
     applied (docs/reliability.md, "Failed authentications"): False for a wrong secret counted
     against it; 429 once it is spent, to an address with failures of its own whatever the
     secret, so guesses stay bounded; an address without failures still has its secret checked,
-    so the key's owner keeps working."""
+    so the key's owner keeps working. ``full_at`` and ``now_us`` are the credential's bucket and
+    the database's clock, read with the credential."""
     interval, capacity = failures.interval_us, failures.capacity_us
+    wait = spent_for(full_at, now_us, interval, capacity)
     if wait:
         address = client_address(request.scope.get("client"))
         if await limiter.address_failing(address):

@@ -11,9 +11,6 @@ user out from elsewhere.
 
 from __future__ import annotations
 
-import hmac
-from datetime import timedelta
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -24,8 +21,8 @@ from timetrack.accounts.auth import (
     Caller,
     CallerDep,
     guess_bounded,
+    refuse_without_csrf,
 )
-from timetrack.accounts.guesses import spent_for
 from timetrack.audit import service as audit
 from timetrack.auth import principals, sessions
 from timetrack.auth.schemas import Login, Me, PasswordChange
@@ -48,14 +45,6 @@ from timetrack.route_docs import route
 from timetrack.wire import parse_body, read_object
 
 router = APIRouter(tags=["sign-in"])
-
-
-def _lifetimes(request: Request) -> sessions.Lifetimes:
-    settings = request.app.state.settings
-    return sessions.Lifetimes(
-        idle=timedelta(minutes=settings.session_idle_minutes),
-        absolute=timedelta(hours=settings.session_hours),
-    )
 
 
 def me(caller: Caller) -> dict[str, object]:
@@ -93,12 +82,15 @@ async def _password_matches(request: Request, row: Row | None, password: str) ->
     matched = await check.matches(row, password)
     failures = limiter.failures
     if row is not None and failures is not None:
-        wait = spent_for(
-            row["failures_full_at"], int(row["now_us"]), failures.interval_us, failures.capacity_us
-        )
-        subject = f"user:{row['user_id']}"
         return await guess_bounded(
-            request, limiter, failures, matched, row["account_id"], subject, wait
+            request,
+            limiter,
+            failures,
+            matched,
+            row["account_id"],
+            f"user:{row['user_id']}",
+            row["failures_full_at"],
+            int(row["now_us"]),
         )
     if not matched:
         await limiter.count_failure(client_address(request.scope.get("client")))
@@ -129,7 +121,7 @@ async def login(request: Request) -> Response:
         raise AppError.of(ACCOUNT_DISABLED, f"the account {body.account!r} is disabled")
     if not row["user_enabled"]:
         raise AppError.of(USER_DISABLED, f"the user {row['username']!r} is disabled")
-    lifetimes = _lifetimes(request)
+    lifetimes = sessions.lifetimes(request.app.state.settings)
     async with write(request) as tx:
         token, person = await sessions.start(tx, row, lifetimes)
     found = await sessions.resume(request.app.state.db, token, lifetimes)
@@ -157,12 +149,12 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        found = await sessions.resume(request.app.state.db, token, _lifetimes(request))
+        found = await sessions.resume(
+            request.app.state.db, token, sessions.lifetimes(request.app.state.settings)
+        )
         if found is not None:
             person, _ = found
-            sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent.encode(), person.csrf_token.encode()):
-                raise AppError.of(CSRF_FAILED, f"send the session's CSRF token in {CSRF_HEADER}")
+            refuse_without_csrf(request, person)
             async with write(request) as tx:
                 await sessions.end(tx, person.account_id, person.id_hash)
     response = Response(status_code=204)

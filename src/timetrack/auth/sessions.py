@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from timetrack import canonical
 from timetrack.accounts.guesses import now_us_sql
 from timetrack.accounts.service import QUALIFIED, Account
+from timetrack.config import Settings
 from timetrack.crud import now
 from timetrack.db import Database, Row, Tx
 from timetrack.policy import Role, role_of
@@ -52,6 +53,14 @@ class SignedIn:
 class Lifetimes:
     idle: timedelta
     absolute: timedelta
+
+
+def lifetimes(settings: Settings) -> Lifetimes:
+    """The session lifetimes the settings name (``TIMETRACK_SESSION_*``)."""
+    return Lifetimes(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_hours),
+    )
 
 
 def account_of(token: str) -> int | None:
