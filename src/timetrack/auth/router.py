@@ -23,6 +23,7 @@ from timetrack.accounts.auth import (
     guess_bounded,
     refuse_without_csrf,
 )
+from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
 from timetrack.auth import principals, sessions
 from timetrack.auth.schemas import Login, Me, PasswordChange
@@ -124,12 +125,8 @@ async def login(request: Request) -> Response:
     lifetimes = sessions.lifetimes(request.app.state.settings)
     async with write(request) as tx:
         token, person = await sessions.start(tx, row, lifetimes)
-    found = await sessions.resume(request.app.state.db, token, lifetimes)
-    assert found is not None
-    person, account = found
-    caller = Caller(
-        account, await principals.of_session(request.app.state.db, person), person.csrf_token
-    )
+    principal = await principals.of_session(request.app.state.db, person)
+    caller = Caller(Account.from_row(row), principal, person.csrf_token)
     response = object_response(me(caller), ignored=ignored)
     _set_cookie(request, response, token, int(lifetimes.absolute.total_seconds()))
     return response

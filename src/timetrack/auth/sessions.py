@@ -80,9 +80,10 @@ def _role(row: Row) -> Role:
 
 async def find_login(db: Database, account_slug: str, username: str) -> Row | None:
     """The account's live user of that name, with what a login needs to decide (the user's
-    bucket of wrong passwords too, ``accounts.guesses``), or None."""
+    bucket of wrong passwords too, ``accounts.guesses``) and the account itself, or None."""
     return await db.fetchrow(
-        f"SELECT {_USER}, f.full_at AS failures_full_at, {now_us_sql(db.dialect)} AS now_us "
+        f"SELECT {_USER}, {QUALIFIED}, f.full_at AS failures_full_at, "
+        f"{now_us_sql(db.dialect)} AS now_us "
         "FROM accounts a JOIN users u ON u.account_id = a.id "
         "LEFT JOIN auth_failures f ON f.account_id = a.id AND f.subject = 'user:' || u.id "
         "WHERE a.slug = $1 AND u.username_key = $2 AND u.deleted_at IS NULL",
