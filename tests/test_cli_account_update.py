@@ -78,6 +78,22 @@ class TestUpdate:
         await run("account", "update", "acme", "--country", "")
         assert (await listed(run))["country"] is None
 
+    async def test_rates_are_shown_to_everybody_only_when_asked(
+        self, run: Cli, acme: dict[str, Any]
+    ) -> None:
+        assert acme["ratesVisible"] is False
+        result = await run("account", "update", "acme", "--rates-visible", "yes")
+        assert result.out == (
+            "Updated account acme: rates shown to people other than admins no -> yes.\n"
+        )
+        assert (await listed(run))["ratesVisible"] is True
+        await run("account", "update", "acme", "--rates-visible", "no")
+        assert (await listed(run))["ratesVisible"] is False
+        assert await audit_actions(run) == ["create", "update", "update"]
+        with pytest.raises(SystemExit):
+            await run("account", "update", "acme", "--rates-visible", "maybe")
+        assert (await listed(run))["ratesVisible"] is False
+
     @pytest.mark.parametrize(
         ("options", "says"),
         [

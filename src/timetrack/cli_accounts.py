@@ -19,7 +19,27 @@ from timetrack.db import Tx
 SLUG_HELP = "the account's slug, its short name (e.g. acme)"
 _COUNTRY_HELP = "ISO-3166 alpha-2 country, for public holidays"
 _REGION_HELP = "subdivision code, e.g. BY, for regional holidays"
-_LABELS = {"name": "name", "timezone": "time zone", "country": "country", "region": "region"}
+_LABELS = {
+    "name": "name",
+    "timezone": "time zone",
+    "country": "country",
+    "region": "region",
+    "rates_visible": "rates shown to people other than admins",
+}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value or "none")
+
+
+def _yes_no(text: str) -> bool:
+    if text.lower() in ("yes", "true", "on"):
+        return True
+    if text.lower() in ("no", "false", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
 
 
 def print_credentials(creds: accounts.Credentials, as_json: bool, *, heading: str) -> None:
@@ -71,7 +91,9 @@ def add_parsers(commands: Any) -> None:
     create.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
     create.add_argument("--country", help=_COUNTRY_HELP)
     create.add_argument("--region", help=_REGION_HELP)
-    update = action("update", "change an account's name, time zone, country or region")
+    update = action(
+        "update", "change an account's name, time zone, country, region or who sees rates"
+    )
     update.add_argument("slug", metavar="SLUG", help=SLUG_HELP)
     update.add_argument("--name", help="display name")
     update.add_argument("--timezone", help="IANA time zone, e.g. Europe/Berlin")
@@ -79,6 +101,12 @@ def add_parsers(commands: Any) -> None:
         "--country", help=_COUNTRY_HELP + "; empty removes it; a new one drops the region"
     )
     update.add_argument("--region", help=_REGION_HELP + "; empty removes it")
+    update.add_argument(
+        "--rates-visible",
+        type=_yes_no,
+        metavar="yes|no",
+        help="whether people other than admins see hour rates and budgets (default no)",
+    )
     listing = action("list", "list accounts")
     rotate = action("rotate-secret", "replace the API secret; prints the new one")
     rotate.add_argument("slug", metavar="SLUG", help=SLUG_HELP)
@@ -140,6 +168,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
             timezone=args.timezone,
             country=args.country,
             region=args.region,
+            rates_visible=args.rates_visible,
         )
         if after != before:
             await record(tx, "update", after, before)
@@ -153,7 +182,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
         out(f"Account {after.slug} is unchanged: it already has these settings.")
     else:
         changes = "; ".join(
-            f"{_LABELS[f]} {getattr(before, f) or 'none'} -> {getattr(after, f) or 'none'}"
+            f"{_LABELS[f]} {_shown(getattr(before, f))} -> {_shown(getattr(after, f))}"
             for f in changed
         )
         out(f"Updated account {after.slug}: {changes}.")

@@ -72,6 +72,7 @@ KEY_ADDRESS_REFUSED = _code(10052, 403, "API key not allowed from this address")
 KEY_REVOKED = _code(10053, 401, "API key revoked")
 KEY_EXPIRED = _code(10054, 401, "API key expired")
 USER_DISABLED = _code(10055, 403, "User disabled")
+RATES_HIDDEN = _code(10056, 403, "Rates are not shown to your role")
 # People signed in with a password (auth/).
 SESSION_INVALID = _code(10060, 401, "Session expired or signed out")
 CSRF_FAILED = _code(10061, 403, "CSRF token missing or wrong")

@@ -168,6 +168,17 @@ Money = Annotated[
         {"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MONEY_MAX)}, _MONEY_STRING]}
     ),
 ]
+
+
+def shown_rate() -> Any:
+    """A Read schema's rate field: left out of the answer for people the account does not
+    show rates to (``policy.shown``), so not required."""
+    return Field(
+        default=None,
+        description="left out for people other than admins unless the account shows them rates",
+    )
+
+
 Minutes = Annotated[
     int,
     PlainValidator(_minutes),

@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from typing import Any
 
-from timetrack.errors import ROLE_FORBIDS, SCOPE_MISSING, AppError
+from timetrack.errors import RATES_HIDDEN, ROLE_FORBIDS, SCOPE_MISSING, AppError
 
 
 class Role(StrEnum):
@@ -192,6 +193,12 @@ class Principal:
     key_id: int | None = None
     # The members of the teams the person leads (loaded for team leads only).
     team_member_ids: frozenset[int] = field(default_factory=frozenset)
+    # The account's setting: whether people other than admins see rates.
+    rates_visible: bool = False
+
+    @property
+    def sees_rates(self) -> bool:
+        return self.role is Role.ADMIN or self.rates_visible
 
     def reach(self, resource: Resource, action: Action) -> Reach:
         if action not in ACTIONS[resource]:
@@ -364,3 +371,45 @@ def assigned_sql(column: str, *, of_clients: bool = False) -> str:
             f"ON ap.account_id = m.account_id AND ap.id = m.project_id WHERE {member})"
         )
     return f" AND {column} IN (SELECT m.project_id FROM project_members m WHERE {member})"
+
+
+# --- rates -------------------------------------------------------------------------------------
+
+
+def rates_shown() -> bool:
+    """Whether the current request's answers carry hour rates and budgets: for admins and the
+    account key always, for other people when the account allows it (``rates_visible``)."""
+    grant = GRANT.get()
+    return grant is None or grant.principal.sees_rates
+
+
+# The fields that carry money: a rate per hour, and a project's budget.
+RATE_FIELDS = frozenset({"hourRate", "budgetEstimated"})
+
+
+def shown(content: Any) -> Any:
+    """An answer as the current request may see it: without the rate fields (in nested
+    records too, as a stopped timer's booked entry) unless :func:`rates_shown`. Applied where
+    answers and their ETags are made, so an ETag never hashes a rate its reader may not see;
+    the audit log keeps the whole record."""
+    return content if rates_shown() else _without_rates(content)
+
+
+def _without_rates(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_rates(v) for k, v in value.items() if k not in RATE_FIELDS}
+    if isinstance(value, list):
+        return [_without_rates(item) for item in value]
+    return value
+
+
+def refuse_hidden_rate(pointer: str) -> None:
+    """403 for a write that sets a rate the caller may not see: a rate one cannot read back
+    is one nobody should set blind, and a silently ignored one would book another amount
+    than the caller meant."""
+    if not rates_shown():
+        raise AppError.of(
+            RATES_HIDDEN,
+            "this account does not show rates to people other than admins",
+            pointer=pointer,
+        )

@@ -66,7 +66,7 @@ async def test_only_a_team_lead_gets_team_members_loaded(
         (Role.USER, set()),
     ]:
         person = SignedIn(account.account.id, lead, "lead", role, "csrf", "hash", at)
-        principal = await principals.of_session(database, person)
+        principal = await principals.of_session(database, person, account.account)
         assert principal.kind is CredentialKind.SESSION and principal.scopes is None
         assert principal.team_member_ids == expected
     holder = KeyHolder(account.account, 5, lead, "lead", Role.TEAM_LEAD, frozenset({"read"}), None)

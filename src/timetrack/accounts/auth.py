@@ -209,7 +209,7 @@ async def _session_caller(request: Request, token: str) -> Caller:
     if person.seen_at + sessions.SEEN_RESOLUTION <= now():
         async with db.transaction(write=True) as tx:
             await sessions.touch(tx, person)
-    return Caller(account, await principals.of_session(db, person), person.csrf_token)
+    return Caller(account, await principals.of_session(db, person, account), person.csrf_token)
 
 
 def refuse_without_csrf(request: Request, person: sessions.SignedIn) -> None:

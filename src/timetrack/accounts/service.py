@@ -18,7 +18,7 @@ from timetrack.times import is_zone, wire_utc
 # Matched whole (fullmatch): "$" would let a trailing newline through.
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
-_COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at"
+_COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at, rates_visible"
 # The account's columns under their own names, for a lookup that joins other tables to it.
 QUALIFIED = ", ".join("a." + column for column in _COLUMNS.split(", "))
 
@@ -37,6 +37,8 @@ class Account:
     region: str | None
     enabled: bool
     created_at: datetime
+    # Whether people other than admins see hour rates and budgets (``policy.rates_shown``).
+    rates_visible: bool
 
     @classmethod
     def from_row(cls, row: Row) -> Account:
@@ -52,6 +54,7 @@ class Account:
             "region": self.region,
             "enabled": self.enabled,
             "createdAt": wire_utc(self.created_at),
+            "ratesVisible": self.rates_visible,
         }
 
 
@@ -181,6 +184,7 @@ async def update_account(
     timezone: str | None = None,
     country: str | None = None,
     region: str | None = None,
+    rates_visible: bool | None = None,
 ) -> tuple[Account, Account]:
     """Change what is given (an empty country or region removes it), validated as on create;
     the account before and after. Nothing is written when nothing changes."""
@@ -199,15 +203,17 @@ async def update_account(
         timezone=before.timezone if timezone is None else validate_timezone(timezone),
         country=new_country,
         region=_validate(slug, new_country, new_region),
+        rates_visible=before.rates_visible if rates_visible is None else rates_visible,
     )
     if after != before:
         await tx.execute(
             "UPDATE accounts SET name = $1, timezone = $2, country = $3, region = $4, "
-            "updated_at = $5 WHERE id = $6",
+            "rates_visible = $5, updated_at = $6 WHERE id = $7",
             after.name,
             after.timezone,
             after.country,
             after.region,
+            after.rates_visible,
             datetime.now(UTC),
             after.id,
         )

@@ -3,6 +3,7 @@ the name the audit log gives it."""
 
 from __future__ import annotations
 
+from timetrack.accounts.service import Account
 from timetrack.api_keys.service import KeyHolder
 from timetrack.auth.sessions import SignedIn
 from timetrack.db import Database
@@ -39,10 +40,11 @@ async def of_key(db: Database, holder: KeyHolder) -> Principal:
         scopes=holder.scopes,
         key_id=holder.key_id,
         team_member_ids=await _team(db, holder.account.id, holder.user_id, holder.role),
+        rates_visible=holder.account.rates_visible,
     )
 
 
-async def of_session(db: Database, person: SignedIn) -> Principal:
+async def of_session(db: Database, person: SignedIn, account: Account) -> Principal:
     return Principal(
         person.account_id,
         CredentialKind.SESSION,
@@ -50,4 +52,5 @@ async def of_session(db: Database, person: SignedIn) -> Principal:
         user_id=person.user_id,
         username=person.username,
         team_member_ids=await _team(db, person.account_id, person.user_id, person.role),
+        rates_visible=account.rates_visible,
     )

@@ -125,8 +125,9 @@ async def login(request: Request) -> Response:
     lifetimes = sessions.lifetimes(request.app.state.settings)
     async with write(request) as tx:
         token, person = await sessions.start(tx, row, lifetimes)
-    principal = await principals.of_session(request.app.state.db, person)
-    caller = Caller(Account.from_row(row), principal, person.csrf_token)
+    account = Account.from_row(row)
+    principal = await principals.of_session(request.app.state.db, person, account)
+    caller = Caller(account, principal, person.csrf_token)
     response = object_response(me(caller), ignored=ignored)
     _set_cookie(request, response, token, int(lifetimes.absolute.total_seconds()))
     return response

@@ -5,7 +5,16 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.fieldtypes import BoolUpdate, Minutes, Money, Name, NameUpdate, Notes, WireBool
+from timetrack.fieldtypes import (
+    BoolUpdate,
+    Minutes,
+    Money,
+    Name,
+    NameUpdate,
+    Notes,
+    WireBool,
+    shown_rate,
+)
 from timetrack.filters import ListFilter
 from timetrack.users.lists import Usernames, UsernamesUpdate
 from timetrack.wire import WireModel
@@ -48,9 +57,9 @@ class ProjectRead(BaseModel):
     client_id: int
     project_enabled: bool
     notes: str | None
-    hour_rate: float | None
+    hour_rate: float | None = shown_rate()
     time_estimated: int | None = Field(description="minutes")
-    budget_estimated: float | None
+    budget_estimated: float | None = shown_rate()
     assigned_users: list[str] = Field(description=_ASSIGNED)
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from timetrack.fieldtypes import Money, Name, NameUpdate, Notes
+from timetrack.fieldtypes import Money, Name, NameUpdate, Notes, shown_rate
 from timetrack.wire import WireModel
 
 
@@ -27,6 +27,6 @@ class TaskRead(BaseModel):
     id: int
     name: str
     notes: str | None
-    hour_rate: float | None
+    hour_rate: float | None = shown_rate()
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
     deleted: bool | None = Field(default=None, description="present (true) on deleted records")

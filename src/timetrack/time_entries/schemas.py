@@ -21,6 +21,7 @@ from timetrack.fieldtypes import (
     Timestamp,
     TimestampUpdate,
     WireBool,
+    shown_rate,
 )
 from timetrack.filters import ListFilter
 from timetrack.spans import StartBound
@@ -107,7 +108,7 @@ class EntryRead(BaseModel):
     project_id: int
     task: str | None
     task_id: int | None
-    hour_rate: float
+    hour_rate: float = shown_rate()
     latitude: CoordinateText
     longitude: CoordinateText
     latitude1: CoordinateText

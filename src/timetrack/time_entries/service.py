@@ -246,6 +246,8 @@ async def plan_entry(
     tx: Tx, account_id: int, body: EntryCreate, references: ReferenceLookup = _references
 ) -> Booking:
     """Check a create's names and span (the bulk create passes a memoizing ``references``)."""
+    if body.hour_rate is not None:
+        policy.refuse_hidden_rate("/hourRate")
     username = _username(body)
     if username is None:
         raise AppError.of(FIELD_REQUIRED, "send `user` (or `username`)", pointer="/user")
@@ -346,6 +348,7 @@ async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate
         if body.hour_rate is None:  # booked somewhere else: that place's rate applies
             changes["hour_rate"] = _rate(await _references_by_id(tx, account_id, **ids))
     if body.hour_rate is not None:
+        policy.refuse_hidden_rate("/hourRate")
         changes["hour_rate"] = body.hour_rate
 
     times_changed = references_changed or sent & {"from_", "to", "worked_minutes", "break_minutes"}

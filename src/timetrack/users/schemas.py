@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
-from timetrack.fieldtypes import BoolUpdate, Money, Name, NameUpdate, WireBool
+from timetrack.fieldtypes import BoolUpdate, Money, Name, NameUpdate, WireBool, shown_rate
 from timetrack.filters import ListFilter
 from timetrack.users.fields import (
     EmailUpdate,
@@ -97,7 +97,7 @@ class UserRead(BaseModel):
     personal_number: PersonalNumberRead
     enabled: bool
     time_zone: str = Field(description="IANA time zone")
-    hour_rate: float | None
+    hour_rate: float | None = shown_rate()
     country: str | None = Field(description="for public holidays; null: the account's")
     region: str | None = Field(description="for public holidays; see country")
     updated_at: str = Field(description="last change, UTC, YYYY-MM-DDTHH:MM:SS.fffZ")
