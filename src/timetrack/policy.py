@@ -383,8 +383,8 @@ def rates_shown() -> bool:
     return grant is None or grant.principal.sees_rates
 
 
-# The fields that carry money: a rate per hour, and a project's budget.
-RATE_FIELDS = frozenset({"hourRate", "budgetEstimated"})
+# The fields that carry money: a rate per hour, a project's budget, a report's amount.
+RATE_FIELDS = frozenset({"hourRate", "budgetEstimated", "amount"})
 
 
 def shown(content: Any) -> Any:
