@@ -357,7 +357,7 @@ async def test_every_record_route_reaches_exactly_the_records_in_reach(
     async with _as(world, viewer, frozenset({"admin"})) as caller:
         for op in ops:
             reach = REACH[(op.resource, op.action)][role]
-            body = {} if op.method != "GET" else None
+            body: dict[str, Any] | None = {} if op.method != "GET" else None
             missing = await caller.request(op.method, _record_path(op, world, None), json=body)
             for owner in PEOPLE:
                 path = _record_path(op, world, owner)
