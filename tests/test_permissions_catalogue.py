@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from test_permissions_matrix import (
     MISSING,
@@ -65,12 +66,11 @@ async def test_each_viewer_sees_exactly_the_catalogue_in_reach(world: World, vie
                     _hidden_like_missing(one, missing, record["id"])
 
 
-async def test_an_external_user_sees_and_books_only_assigned_projects(world: World) -> None:
-    async with _as(world, "eve", frozenset({"admin"})) as eve:
-        projects = await eve.get("/projects")
-        clients = await eve.get("/clients")
-        assert [p["projectName"] for p in projects.json()] == ["P1"]
-        assert [c["name"] for c in clients.json()] == ["C1"]
+@pytest.mark.parametrize("scopes", [{"admin"}, {"time_entries:write"}])
+async def test_an_external_user_books_only_on_assigned_projects_whatever_the_keys_scopes(
+    world: World, scopes: set[str]
+) -> None:
+    async with _as(world, "eve", frozenset(scopes)) as eve:
         entry = {
             "user": "eve",
             "clientName": "C2",
@@ -79,8 +79,18 @@ async def test_an_external_user_sees_and_books_only_assigned_projects(world: Wor
             "to": "2026-04-02T09:30:00.000Z",
         }
         refused = await eve.post("/project_time_entries", json=entry)
+        unknown = await eve.post("/project_time_entries", json=entry | {"clientName": "C9"})
         assert refused.status_code == 400, refused.text
+        assert _codes(refused) == _codes(unknown), refused.text
         booked = await eve.post(
             "/project_time_entries", json=entry | {"clientName": "C1", "projectName": "P1"}
         )
         assert booked.status_code == 201, booked.text
+        timer = {"username": "eve", "date": "2026-04-03T09:00:00.000Z"}
+        started = await eve.post("/timers/project_timer/start", json=timer | entry)
+        assert started.status_code == 400, started.text
+        assert _codes(started) == _codes(unknown), started.text
+
+
+def _codes(response: httpx.Response) -> list[int]:
+    return [error["code"] for error in response.json()["errors"]]

@@ -228,6 +228,8 @@ async def build_world(app: FastAPI, database: Database, account: Credentials) ->
         keys: dict[tuple[str, frozenset[str]], dict[str, str]] = {}
         wanted = [(name, frozenset({"admin"})) for name in ("ada", *PEOPLE)]
         wanted += [("ada", frozenset({scope})) for scope in SCOPES]
+        # A key that books time but reads no catalogue: its user's assignments still bind it.
+        wanted.append(("eve", frozenset({"time_entries:write"})))
         for name, scopes in wanted:
             new = await api_keys.create(
                 tx,

@@ -348,14 +348,16 @@ def require(resource: Resource, action: Action) -> None:
     GRANT.set(Grant(grant.principal, resource, action))
 
 
-def assigned_projects_of() -> int | None:
-    """The user whose assigned projects are all the current request may see of the catalogue
-    (an external user's), or None when it sees every project."""
+def assigned_projects_of(resource: Resource = Resource.PROJECTS) -> int | None:
+    """The user whose assigned projects (or, for ``clients``, those projects' clients) are
+    all the current request may see of ``resource`` (an external user's), or None when it
+    sees every one. The role decides, not a key's scopes: a key that may book time but not
+    read projects still books only on the projects its user is assigned to."""
     grant = GRANT.get()
     if grant is None:
         return None
     principal = grant.principal
-    if principal.reach(Resource.PROJECTS, Action.READ) is Reach.OWN:
+    if POLICY[principal.role][resource][Action.READ] is Reach.OWN:
         return principal.user_id
     return None
 
@@ -364,7 +366,7 @@ def assigned_sql(column: str, *, of_clients: bool = False) -> str:
     """For an external user, `` AND column IN (…)`` keeping the projects they are assigned to
     (``of_clients``: the clients of those projects); "" for everybody else. ``$1`` is the
     account id, as in every statement of ours."""
-    user_id = assigned_projects_of()
+    user_id = assigned_projects_of(Resource.CLIENTS if of_clients else Resource.PROJECTS)
     if user_id is None:
         return ""
     member = f"m.account_id = $1 AND m.user_id = {int(user_id)}"
