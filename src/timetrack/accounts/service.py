@@ -19,9 +19,7 @@ from timetrack.times import is_zone, wire_utc
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
-_COLUMNS = (
-    "id, slug, name, timezone, country, region, enabled, created_at, rates_visible, currency"
-)
+_COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at, rates_visible, currency"
 # The account's columns under their own names, for a lookup that joins other tables to it.
 QUALIFIED = ", ".join("a." + column for column in _COLUMNS.split(", "))
 
