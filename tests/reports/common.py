@@ -109,8 +109,8 @@ async def build(api: httpx.AsyncClient) -> dict[str, int]:
         if project == "Website":
             body |= {"timeEstimated": 600, "budgetEstimated": 1000}
         await created(api, "/projects", body)
-    for task in ("Design", "Dev"):
-        await created(api, "/tasks", {"name": task})
+    for task_name in ("Design", "Dev"):
+        await created(api, "/tasks", {"name": task_name})
     users = {"ann": await add_user(api, "ann", BERLIN), "bob": await add_user(api, "bob", TOKYO)}
     await created(api, "/teams", {"name": "Blue", "members": ["bob"]})
     await created(api, "/teams", {"name": "Red", "members": ["ann", "bob"]})

@@ -249,7 +249,8 @@ async def test_post_with_an_empty_body_reads_and_another_body_is_refused(
 ) -> None:
     params = {**JANUARY, "groupBy": "client"}
     got = await api.get("/reports/summary", params=params)
-    for body in (None, {}):
+    bodies: list[dict[str, Any] | None] = [None, {}]
+    for body in bodies:
         posted = await api.post("/reports/summary", params=params, json=body)
         assert posted.status_code == 200, posted.text
         assert posted.json() == got.json()
