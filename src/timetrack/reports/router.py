@@ -4,6 +4,7 @@ project time entries (docs/api.md, "Reports"). Each answers ``GET`` and, like ev
 
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations.
 
+from decimal import Decimal
 from types import GenericAlias
 from typing import Annotated, Any
 
@@ -111,10 +112,11 @@ async def detailed(request: Request, account: Reads, page: PageDep, query: Entri
     async with read(request) as tx:
         items, totals = await service.detailed(tx, account, query, page)
     response = list_response(request, items, totals["entries"], page)
-    for header, total in policy.shown(
-        {header: totals[field] for header, field in _TOTAL_HEADERS.items()}
-    ).items():
-        response.headers[header] = str(total)
+    shown = policy.shown(totals)  # the amount only where rates are
+    for header, field in _TOTAL_HEADERS.items():
+        if field in shown:
+            total = shown[field]
+            response.headers[header] = f"{total:.2f}" if isinstance(total, Decimal) else str(total)
     return response
 
 
