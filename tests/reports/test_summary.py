@@ -257,3 +257,21 @@ async def test_post_with_an_empty_body_reads_and_another_body_is_refused(
     refused = await api.post("/reports/summary", params=params, json={"groupBy": "user"})
     assert refused.status_code == 405
     assert refused.json()["errors"][0]["code"] == 10008
+
+
+async def test_the_summary_names_ignored_parameters_and_answers_304_when_unchanged(
+    api: httpx.AsyncClient, users: dict[str, int]
+) -> None:
+    params = {**JANUARY, "groupBy": "user", "groupby": "task"}
+    first = await api.get("/reports/summary", params=params)
+    assert first.headers["X-Ignored-Fields"] == "groupby"
+    again = await api.get(
+        "/reports/summary", params=params, headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    await book(api, "ann", "Acme", "App", None, "2026-01-02T09:00:00Z", "2026-01-02T09:30:00Z")
+    changed = await api.get(
+        "/reports/summary", params=params, headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["totals"]["entries"] == 7

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from timetrack import policy
+from timetrack import policy, preconditions
 from timetrack.accounts.service import Account
 from timetrack.auth.permissions import allowed
 from timetrack.canonical import QUERY_BOOLEAN
@@ -103,7 +103,7 @@ async def summary(
         await _refuse_body(request)
     async with read(request) as tx:
         content = await service.summary(tx, account, query, groupings)
-    return object_response(content)
+    return preconditions.not_modified(request, object_response(content))
 
 
 async def detailed(request: Request, account: Reads, page: PageDep, query: EntriesDep) -> Response:
