@@ -189,6 +189,11 @@ async def test_an_entry_counts_on_the_local_date_it_starts_on(
     ]
     only_15th = await summary(api, groupBy="user", **{"from": "2026-02-15", "to": "2026-02-15"})
     assert names(only_15th["groups"]) == ["bob"]
+    # An instant is each user's own date: Tokyo's midnight is still the 14th in Berlin.
+    instant = {"from": "2026-02-15T00:00:00+09:00", "to": "2026-02-15"}
+    both = await summary(api, groupBy="user", **instant)
+    assert [(g["name"], g["workedMinutes"]) for g in both["groups"]] == [("ann", 120), ("bob", 30)]
+    assert both["from"] == "2026-02-15"
 
 
 async def test_a_daylight_saving_day_counts_its_real_minutes_on_its_date(
