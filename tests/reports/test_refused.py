@@ -24,7 +24,6 @@ GROUPED = {**JANUARY, "groupBy": "project"}
         ({"from": "2026-02-01", "to": "2026-01-31", "groupBy": "day"}, 400, 22020, "to"),
         ({"from": "2021-01-01", "to": "2026-01-01", "groupBy": "year"}, 400, 22021, "to"),
         ({**GROUPED, "rounding": "sideways"}, 400, 22030, "rounding"),
-        ({**GROUPED, "roundingMinutes": "15"}, 400, 22030, "roundingMinutes"),
         (
             {**GROUPED, "rounding": "up", "roundingMinutes": "0"},
             400,

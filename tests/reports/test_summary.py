@@ -161,6 +161,9 @@ async def test_rounding_applies_to_each_entry_and_is_named(
         assert report["totals"]["amount"] == minutes  # 60.00 an hour: one per minute
     report = await summary(api, **february, rounding="up")
     assert report["rounding"] == {"mode": "up", "minutes": 15}  # the default multiple
+    unrounded = await summary(api, **february, roundingMinutes="30")
+    assert unrounded["rounding"] == {"mode": "none", "minutes": None}
+    assert unrounded["totals"]["workedMinutes"] == 15
 
 
 async def test_a_rate_changed_after_booking_changes_no_past_report(

@@ -167,12 +167,8 @@ async def rounding(
             parameter="rounding",
         )
     if wanted == "none":
-        if minutes is not None:
-            raise AppError.of(
-                REPORTS_ROUNDING_INVALID,
-                "roundingMinutes needs a rounding mode (up, down or nearest)",
-                parameter="roundingMinutes",
-            )
+        # A multiple without a mode rounds nothing, as the answer's `rounding` then says: a
+        # step alone is not enough to guess whether to round up, down or to the nearest.
         return Rounding()
     return Rounding(wanted, minutes or DEFAULT_ROUNDING_MINUTES)
 
@@ -200,7 +196,6 @@ def _tag(text: str | None) -> str | None:
 def entry_query(
     period: Period,
     rounded: Rounding,
-    user: str | None,
     username: str | None,
     user_id: int | None,
     client_name: str | None,
@@ -215,7 +210,7 @@ def entry_query(
     return EntryQuery(
         period,
         rounded,
-        username=filters.one_user(user, username),
+        username=filters.one_user(None, username),
         user_id=user_id,
         client_name=client_name or None,
         client_id=client_id,
@@ -231,7 +226,6 @@ def entry_query(
 async def _entries(
     period: Annotated[Period, Depends(required_period)],
     rounded: RoundingDep,
-    user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,
     client_name: ClientNameParam = None,
@@ -244,7 +238,7 @@ async def _entries(
     tag: TagParam = None,
 ) -> EntryQuery:
     return entry_query(
-        period, rounded, user, username, user_id, client_name, client_id, project_name,
+        period, rounded, username, user_id, client_name, client_id, project_name,
         project_id, task, task_id, billable, tag,
     )  # fmt: skip
 

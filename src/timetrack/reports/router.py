@@ -61,7 +61,6 @@ Reads = Annotated[Account, Depends(allowed(Subject.REPORTS, Action.READ))]
 async def _budget_query(
     period: Annotated[Period, Depends(optional_period)],
     rounded: RoundingDep,
-    user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,
     client_name: ClientNameParam = None,
@@ -74,7 +73,7 @@ async def _budget_query(
     tag: TagParam = None,
 ) -> EntryQuery:
     return entry_query(
-        period, rounded, user, username, user_id, client_name, client_id, project_name,
+        period, rounded, username, user_id, client_name, client_id, project_name,
         project_id, task, task_id, billable, tag,
     )  # fmt: skip
 
