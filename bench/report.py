@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-READS, WRITES = ("a", "b", "e"), ("c", "d")
+READS, WRITES = ("a", "b", "e", "r-summary"), ("c", "d")
 TITLES = {
     "a": "(a) a user's month, 50/page",
     "b": "(b) one entry by id",
@@ -18,6 +18,7 @@ TITLES = {
     "f-last": "(f) last full page, unfiltered",
     "g": "(g) timer start/stop",
     "h": "(h) client-name fragment's month, 50/page",
+    "r-summary": "(r) summary, project x user, a whole year",
 }
 RSS_LIMIT_MIB = 150
 

@@ -58,9 +58,15 @@ SCENARIOS = {
     "f-last": ("last page, unfiltered list", None, "last"),
     "g": ("timer start/stop cycle", "timer.lua", None),
     "h": ("a month of a client-name fragment's entries (50/page)", "list_client_month.lua", None),
+    "r-summary": (
+        "summary by project x user, the measured account's whole year",
+        "report_summary.lua",
+        None,
+    ),
 }
-FLOOR_SCENARIOS = ("a", "b", "c", "d", "e")
+FLOOR_SCENARIOS = ("a", "b", "c", "d", "e", "r-summary")
 TIMER_THREADS = 16
+REPORT_CONNECTIONS = 2
 
 
 def log(message: str) -> None:
@@ -189,6 +195,10 @@ def load(
         url = f"{base}/api/v2/ext/project_time_entries?limit=50&page_number={number}"
     if scenario == "g":
         threads = connections = TIMER_THREADS
+    if scenario == "r-summary":
+        # A year's summary reads ~100,000 entries (hundreds of ms): with 16 requests at once
+        # in one process every one of them would finish only after the measurement ends.
+        threads = connections = REPORT_CONNECTIONS
     result = wrk.run_wrk(
         url,
         duration=args.duration,
@@ -260,6 +270,7 @@ async def _targets(url: str, manifest: dict[str, Any], workdir: Path) -> dict[st
         "BENCH_IDS": ",".join(map(str, sample)),
         "BENCH_CLIENT": account["clientName"],
         "BENCH_PROJECT": account["projectName"],
+        "BENCH_YEAR": str(whole_year(span["first"], span["last"])),
     }
     return {
         "last_page": last_full_page(span["live"]),
@@ -268,6 +279,14 @@ async def _targets(url: str, manifest: dict[str, Any], workdir: Path) -> dict[st
         "live": span["live"],
         "account": account,
     }
+
+
+def whole_year(first_local: str, last_local: str) -> int:
+    """The latest calendar year the data covers whole (r-summary's period); the year of the
+    last entry when none is whole."""
+    first, last = date.fromisoformat(first_local[:10]), date.fromisoformat(last_local[:10])
+    year = last.year if last >= date(last.year, 12, 31) else last.year - 1
+    return year if date(year, 1, 1) >= first else last.year
 
 
 def last_full_page(live: int) -> int:

@@ -59,6 +59,8 @@ class Resource(StrEnum):
     ABSENCE_TYPES = "absence_types"
     WORKING_TIME_MODELS = "working_time_models"
     WORK_REPORTS = "work_reports"
+    # Sums of project time entries (/reports/...): read only, over the entries one reaches.
+    REPORTS = "reports"
     LEAVE_BALANCE = "leave_balance"
     AUDIT_LOG = "audit_log"
     API_KEYS = "api_keys"
@@ -73,6 +75,7 @@ ACTIONS: Mapping[Resource, tuple[Action, ...]] = {
     **dict.fromkeys(Resource, (R, W)),
     Resource.ABSENCES: (R, W, A),
     Resource.WORK_REPORTS: (R,),
+    Resource.REPORTS: (R,),
     Resource.LEAVE_BALANCE: (R,),
     Resource.AUDIT_LOG: (R,),
 }
@@ -103,6 +106,7 @@ def _person(lead: bool, external: bool) -> dict[Resource, Rights]:
         Resource.ABSENCE_TYPES: _row(Reach.ALL),
         Resource.WORKING_TIME_MODELS: _row(mine),
         Resource.WORK_REPORTS: _row(mine),
+        Resource.REPORTS: _row(mine),
         Resource.LEAVE_BALANCE: _row(mine),
         Resource.AUDIT_LOG: _row(Reach.NONE),
         # One's own keys; an admin manages everybody's.
@@ -129,7 +133,7 @@ SCOPE_RESOURCES: Mapping[str, frozenset[Resource]] = {
     "time_entries": frozenset({Resource.TIME_ENTRIES, Resource.TIMER}),
     "attendances": frozenset({Resource.ATTENDANCES}),
     "absences": frozenset({Resource.ABSENCES, Resource.LEAVE_BALANCE}),
-    "reports": frozenset({Resource.WORK_REPORTS}),
+    "reports": frozenset({Resource.WORK_REPORTS, Resource.REPORTS}),
 }
 # Resources that only ``admin`` opens to a key, whatever else it holds: who may do what, and
 # what was done.
@@ -388,8 +392,9 @@ def rates_shown() -> bool:
     return grant is None or grant.principal.sees_rates
 
 
-# The fields that carry money: a rate per hour, a project's budget, a report's amount.
-RATE_FIELDS = frozenset({"hourRate", "budgetEstimated", "amount"})
+# The fields that carry money: a rate per hour, a project's budget, a report's amount, and the
+# share of a budget an amount used (with the worked time it would give the rate away).
+RATE_FIELDS = frozenset({"hourRate", "budgetEstimated", "amount", "budgetUsedPercent"})
 
 
 def shown(content: Any) -> Any:
