@@ -9,6 +9,7 @@ owned by the person its filter names.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -40,8 +41,8 @@ def _answer(response: httpx.Response, name: str) -> tuple[int, Any]:
 
 
 def _alike(value: Any, name: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(name, "NAME")
+    if isinstance(value, str):  # the name or id as a whole word, not "2" within "2026"
+        return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", "NAME", value)
     if isinstance(value, list):
         return [_alike(item, name) for item in value]
     if isinstance(value, dict):

@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 
+from timetrack import policy
 from timetrack.policy import (
     ACTIONS,
     POLICY,
@@ -142,3 +143,13 @@ def test_the_policy_names_every_role_and_resource() -> None:
     assert set(POLICY) == set(Role)
     for role, resource in itertools.product(Role, Resource):
         assert set(POLICY[role][resource]) == set(Action)
+
+
+def test_a_rule_no_service_honours_is_named() -> None:
+    """``own`` tasks or absence types would silently be all of them: the module refuses such a
+    table when it loads (``dishonoured``)."""
+    assert policy.dishonoured(POLICY) == []
+    wrong = {Role.USER: {Resource.TASKS: {Action.READ: Reach.OWN}}}
+    assert policy.dishonoured(wrong) == ["user tasks read OWN"]
+    right = {Role.USER: {Resource.PROJECTS: {Action.READ: Reach.OWN}}}
+    assert policy.dishonoured(right) == []

@@ -126,6 +126,36 @@ POLICY: Mapping[Role, Mapping[Resource, Mapping[Action, Reach]]] = {
 }
 
 
+# The reaches each resource's services tell apart; a table using another would grant what no
+# service honours (``own`` tasks would be every task), so it is refused when this module loads.
+_ALL_OR_NOTHING = frozenset({Reach.NONE, Reach.ALL})
+_OWNED_OR_ALL = frozenset({Reach.NONE, Reach.OWN, Reach.ALL})
+HONOURED: Mapping[Resource, frozenset[Reach]] = {
+    **dict.fromkeys(Resource, frozenset(Reach)),  # a person's records: own, team, all
+    Resource.CLIENTS: _OWNED_OR_ALL,  # own: the clients of one's assigned projects
+    Resource.PROJECTS: _OWNED_OR_ALL,  # own: one's assigned projects
+    Resource.TEAMS: _OWNED_OR_ALL,  # own: the teams one leads or belongs to
+    Resource.TASKS: _ALL_OR_NOTHING,
+    Resource.ABSENCE_TYPES: _ALL_OR_NOTHING,
+    Resource.AUDIT_LOG: _ALL_OR_NOTHING,
+}
+
+
+def dishonoured(policy: Mapping[Role, Mapping[Resource, Mapping[Action, Reach]]]) -> list[str]:
+    """The rules of ``policy`` no service honours, as ``role resource action reach``."""
+    return [
+        f"{role.value} {resource.value} {action.value} {reach.name}"
+        for role, rights in policy.items()
+        for resource, actions in rights.items()
+        for action, reach in actions.items()
+        if reach not in HONOURED[resource]
+    ]
+
+
+if dishonoured(POLICY):  # pragma: no cover - the table above is checked as it is written
+    raise RuntimeError(f"rules no service honours: {dishonoured(POLICY)}")
+
+
 # --- scopes ------------------------------------------------------------------------------------
 
 # The resources a per-resource scope covers; ``X:write`` covers ``X:read`` too.
