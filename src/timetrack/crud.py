@@ -115,6 +115,55 @@ def apply_feed(filters: Filters, feed: Feed, alias: str = "") -> None:
 Condition = tuple[Any, ...]
 
 
+async def scoped_filters(
+    tx: Tx,
+    account_id: int,
+    feed: Feed,
+    conditions: Sequence[Condition],
+    lookups: Sequence[Lookup],
+    *,
+    alias: str,
+    owner: str | None = None,
+) -> Filters | None:
+    """The ``WHERE`` of a list filtered by ``conditions`` (from the resource's typed filter),
+    the change feed and ``lookups`` (``filters.Lookup``: the user, project, client or task a
+    filter names) and, for records that belong to a person, ``owner`` (their user column): the
+    people the request reaches (``policy``), whose ids join the lookups'. None when it matches
+    nothing (a lookup found nothing, or the request reaches nobody). A page of the list
+    (``list_scoped``) and an export of it (``exports``) are read with it.
+
+    Each lookup's ids are read first and bound as values: a subquery in their place hid from
+    SQLite's planner that the list is one user's, and it walked the whole account's range
+    (0.58 ms against 0.12 ms for a month at a million entries). Lookups on one column
+    intersect."""
+    filters = Filters(account_id)
+    apply_feed(filters, feed, alias)
+    for condition, *values in conditions:
+        filters.add(condition, *values)
+    found: dict[str, set[int]] = {}
+    reach = policy.granted_owners() if owner is not None else None
+    if owner is not None and reach is not None:
+        if not reach:
+            return None
+        found[owner] = set(reach)
+    for lookup in lookups:
+        rows = await tx.fetch(lookup.sql.format("$2"), account_id, lookup.value)
+        ids = {row["id"] for row in rows}
+        found[lookup.column] = found[lookup.column] & ids if lookup.column in found else ids
+        if not found[lookup.column]:
+            return None
+    for column, ids in found.items():
+        if len(ids) <= MAX_BOUND_IDS:
+            filters.add_any(f"{alias}{column}", sorted(ids))
+            continue
+        for lookup in lookups:
+            if lookup.column == column:
+                filters.add(f"{alias}{column} IN ({lookup.sql})", lookup.value)
+        if column == owner:  # a team too large to bind one by one
+            filters.owned_by(f"{alias}{column}")
+    return filters
+
+
 async def list_scoped(
     tx: Tx,
     account_id: int,
@@ -130,44 +179,69 @@ async def list_scoped(
     live_count: str | None = None,
     owner: str | None = None,
 ) -> tuple[list[Row], int]:
-    """A page of a list filtered by ``conditions`` (from the resource's typed filter), the
-    change feed and ``lookups`` (``filters.Lookup``: the user, project, client or task a filter
-    names) and, for records that belong to a person, ``owner`` (their user column): the
-    people the request reaches (``policy``), whose ids join the lookups'.
-
-    Each lookup's ids are read first and bound as values: a subquery in their place hid from
-    SQLite's planner that the list is one user's, and it walked the whole account's range
-    (0.58 ms against 0.12 ms for a month at a million entries). Lookups on one column
-    intersect; one that finds nothing answers an empty page without reading the list."""
-    filters = Filters(account_id)
-    apply_feed(filters, feed, alias)
-    for condition, *values in conditions:
-        filters.add(condition, *values)
-    found: dict[str, set[int]] = {}
-    reach = policy.granted_owners() if owner is not None else None
-    if owner is not None and reach is not None:
-        if not reach:
-            return [], 0
-        found[owner] = set(reach)
+    """A page of a list under ``scoped_filters`` and its total; an empty page without reading
+    the list when those match nothing."""
+    filters = await scoped_filters(
+        tx, account_id, feed, conditions, lookups, alias=alias, owner=owner
+    )
+    if filters is None:
+        return [], 0
+    if owner is not None and policy.granted_owners() is not None:
         live_count = None  # the resource's live count is everybody's
-    for lookup in lookups:
-        rows = await tx.fetch(lookup.sql.format("$2"), account_id, lookup.value)
-        ids = {row["id"] for row in rows}
-        found[lookup.column] = found[lookup.column] & ids if lookup.column in found else ids
-        if not found[lookup.column]:
-            return [], 0
-    for column, ids in found.items():
-        if len(ids) <= MAX_BOUND_IDS:
-            filters.add_any(f"{alias}{column}", sorted(ids))
-            continue
-        for lookup in lookups:
-            if lookup.column == column:
-                filters.add(f"{alias}{column} IN ({lookup.sql})", lookup.value)
-        if column == owner:  # a team too large to bind one by one
-            filters.owned_by(f"{alias}{column}")
     return await fetch_page(
         tx, select_sql, count_sql, filters, page, order_by, live_count=live_count
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedList:
+    """How the list of a person's records (entries, attendances) is read: a page of it, and
+    all of it at once for an export, with the same filters and order."""
+
+    select_sql: str
+    count_sql: str
+    order_by: str
+    alias: str
+    table: str  # whose live count ``id_counters`` keeps
+    owner: str = "user_id"
+
+    async def page(
+        self,
+        tx: Tx,
+        account_id: int,
+        page: Page,
+        feed: Feed,
+        conditions: Sequence[Condition],
+        lookups: Sequence[Lookup],
+        *,
+        unfiltered: bool,
+    ) -> tuple[list[Row], int]:
+        return await list_scoped(
+            tx,
+            account_id,
+            page,
+            feed,
+            conditions,
+            lookups,
+            select_sql=self.select_sql,
+            count_sql=self.count_sql,
+            order_by=self.order_by,
+            alias=self.alias,
+            owner=self.owner,
+            live_count=self.table if feed.only_live and unfiltered else None,
+        )
+
+    async def select_all(
+        self, tx: Tx, account_id: int, conditions: Sequence[Condition], lookups: Sequence[Lookup]
+    ) -> tuple[str, list[Any]] | None:
+        """The statement and arguments reading every live record of the list (each page of
+        it, in its order), for an export; None when the list is empty."""
+        filters = await scoped_filters(
+            tx, account_id, Feed(), conditions, lookups, alias=self.alias, owner=self.owner
+        )
+        if filters is None:
+            return None
+        return f"{self.select_sql}{filters.sql()} ORDER BY {self.order_by}", filters.args
 
 
 async def fetch_page(

@@ -181,6 +181,11 @@ TEAM_LEAD_WITHOUT_ROLE = _code(20040, 400, "Team lead is neither a team lead nor
 API_KEY_NOT_FOUND = _code(21010, 404, "API key not found")
 API_KEY_REVOKED_404 = _code(21020, 404, "API key exists but it is revoked")
 
+# 23xxx file exports
+EXPORT_FORMAT_UNKNOWN = _code(23010, 400, "Unknown export format")
+EXPORT_LANGUAGE_UNKNOWN = _code(23011, 400, "Unknown export language")
+EXPORT_MONTH_INVALID = _code(23020, 400, "Invalid month")
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

@@ -1,0 +1,132 @@
+"""German and English: headings come with each column (``sheet.Column``); numbers, dates and
+words come from here, from Babel's CLDR data for the language (``lang=de|en``).
+
+CSV is written for the spreadsheet of that language to open as it is: English with ``,``
+between fields and ``.`` before decimals, German with ``;`` between fields (its decimal
+separator is the comma) and ``,`` before decimals. Dates are ``yyyy-MM-dd`` in English (never
+the US month-first order a reader could misread) and ``dd.MM.yyyy`` in German.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Literal
+
+from babel import Locale
+from babel.dates import format_date, get_day_names
+from babel.numbers import get_decimal_symbol
+
+Lang = Literal["de", "en"]
+LANGUAGES: tuple[Lang, ...] = ("de", "en")
+_LOCALES: dict[Lang, str] = {"de": "de_DE", "en": "en_GB"}
+_DATE_PATTERNS: dict[Lang, str] = {"de": "dd.MM.yyyy", "en": "yyyy-MM-dd"}
+_WORDS: dict[Lang, dict[str, str]] = {
+    "de": {
+        "yes": "ja",
+        "no": "nein",
+        "total": "Summe",
+        "page": "Seite {page} von {pages}",
+        "timesheet": "Stundenzettel",
+        "employee": "Mitarbeiter",
+        "manager": "Vorgesetzter",
+        "date_signature": "Datum, Unterschrift",
+        "account": "Konto",
+        "period": "Zeitraum",
+        "created": "Erstellt",
+    },
+    "en": {
+        "yes": "yes",
+        "no": "no",
+        "total": "Total",
+        "page": "Page {page} of {pages}",
+        "timesheet": "Timesheet",
+        "employee": "Employee",
+        "manager": "Manager",
+        "date_signature": "Date, signature",
+        "account": "Account",
+        "period": "Period",
+        "created": "Created",
+    },
+}
+
+
+def language_of(code: str | None) -> Lang:
+    """A user's ``language`` (``de``, ``de-AT``, ``en``, ``pt-BR``, ...) as an export language:
+    German for any German, else English."""
+    return "de" if code is not None and code.lower().split("-")[0] == "de" else "en"
+
+
+class Style:
+    """How one language writes what an export holds."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.locale = Locale.parse(_LOCALES[lang])
+        self.decimal = get_decimal_symbol(self.locale)
+        self.csv_delimiter = ";" if self.decimal == "," else ","
+        self.date_pattern = _DATE_PATTERNS[lang]
+        self.words = _WORDS[lang]
+        self._days = get_day_names("wide", locale=self.locale)
+
+    def word(self, key: str) -> str:
+        return self.words[key]
+
+    # Dates repeat from row to row (a year has 366 of them): Babel formats each once.
+    @lru_cache(maxsize=1024)  # noqa: B019 - one Style per language, kept for the process
+    def day(self, value: date) -> str:
+        return str(format_date(value, self.date_pattern, locale=self.locale))
+
+    def weekday(self, value: date) -> str:
+        return str(self._days[value.weekday()])
+
+    def month(self, value: date) -> str:
+        return str(format_date(value, "LLLL yyyy", locale=self.locale))
+
+    def number(self, value: float | Decimal) -> str:
+        """Two decimal places, no grouping (a spreadsheet reads ``1234,50``; ``1.234,50`` it
+        may take for a date or text)."""
+        text = f"{value:.2f}"
+        if self.decimal != ".":
+            text = text.replace(".", self.decimal)
+        return text
+
+    def hours(self, seconds: int) -> str:
+        return self.number(round(seconds / 3600, 2))
+
+    def boolean(self, value: bool) -> str:
+        return self.words["yes" if value else "no"]
+
+    def cell(self, kind: str) -> Callable[[Any], str]:
+        """The CSV text of a value of ``kind`` (``sheet.Kind.value``); None is empty."""
+        writers: dict[str, Callable[[Any], str]] = {
+            "text": str,
+            "integer": str,
+            "date": self.day,
+            "datetime": lambda v: f"{self.day(v.date())} {v:%H:%M}",
+            "time": lambda v: f"{v:%H:%M}",
+            "hours": self.hours,
+            "hmm": hmm,
+            "money": self.number,
+            "boolean": self.boolean,
+        }
+        write = writers[kind]
+        return lambda value: "" if value is None else write(value)
+
+
+def hmm(seconds: int) -> str:
+    """Seconds as hours and minutes, ``-1:05`` when negative; rounded to the minute."""
+    minutes = round(abs(seconds) / 60)
+    return f"{'-' if seconds < 0 else ''}{minutes // 60}:{minutes % 60:02d}"
+
+
+@lru_cache(maxsize=2)
+def style(lang: Lang) -> Style:
+    return Style(lang)
+
+
+def timestamp(moment: datetime) -> str:
+    """The moment of an export in a file name: 20260131T170502Z."""
+    return moment.strftime("%Y%m%dT%H%M%SZ")
