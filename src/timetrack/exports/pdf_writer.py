@@ -15,21 +15,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from timetrack.exports.language import Style
 from timetrack.exports.sheet import Column, Kind, Totals, Values
 
+# Relative widths by kind; text columns share what is left.
 _FIXED_WIDTHS = {
-    Kind.DATE: 21.0,
-    Kind.DATETIME: 30.0,
-    Kind.TIME: 13.0,
-    Kind.HMM: 17.0,
-    Kind.INTEGER: 14.0,
-    Kind.MONEY: 20.0,
-    Kind.BOOLEAN: 12.0,
+    Kind.DATE: 16.0,
+    Kind.DATETIME: 26.0,
+    Kind.TIME: 10.0,
+    Kind.HMM: 12.5,
+    Kind.INTEGER: 12.0,
+    Kind.MONEY: 17.0,
+    Kind.BOOLEAN: 11.0,
 }
-_RIGHT = {Kind.HMM, Kind.INTEGER, Kind.MONEY}
-_ROW_MM = 5.2
+_RIGHT = {Kind.HMM, Kind.INTEGER, Kind.MONEY, Kind.TIME}
+_LINE_MM = 3.6
 
 
 def latin1(text: str) -> str:
@@ -67,100 +69,79 @@ def _shown(columns: Sequence[Column]) -> list[int]:
     return [i for i, c in enumerate(columns) if c.kind is not Kind.HOURS]
 
 
-def _widths(pdf: FPDF, columns: Sequence[Column], shown: list[int]) -> dict[int, float]:
+def _widths(pdf: FPDF, columns: Sequence[Column], shown: list[int]) -> list[float]:
     fixed = {i: _FIXED_WIDTHS[columns[i].kind] for i in shown if columns[i].kind in _FIXED_WIDTHS}
     free = [i for i in shown if i not in fixed]
-    rest = pdf.epw - sum(fixed.values())
-    return fixed | dict.fromkeys(free, rest / max(len(free), 1))
+    rest = max(pdf.epw - sum(fixed.values()), 20.0 * len(free)) / max(len(free), 1)
+    return [fixed.get(i, rest) for i in shown]
 
 
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    text = latin1(text)
-    while text and pdf.get_string_width(text) > width - 1.5:
-        text = text[:-1]
-    return text
+# Where the long German words of headings may break in a narrow column (a soft hyphen).
+_BREAKS = {"Feiertagsgutschrift": "Feiertags\xadgut\xadschrift", "Abwesenheit": "Abwesen\xadheit"}
+
+
+def _heading(column: Column, lang: str) -> str:
+    """Durations show as h:mm only, so their headings need not say which."""
+    text = column.heading(lang).removesuffix(" (h:mm)")
+    return _BREAKS.get(text, text)
 
 
 def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
     """The PDF of ``report`` as bytes (a report is small: a year of days is 366 rows)."""
-    pdf = _Pdf(orientation="L", unit="mm", format="A4")
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
     pdf.footer_text = style.word("page")
     pdf.set_title(latin1(f"{report.title} {report.subject} {report.period}"))
     pdf.set_author(latin1(report.account))
     pdf.set_creator("timetrack")
     pdf.set_creation_date(report.created)
+    pdf.set_margins(12, 12, 12)
     pdf.set_auto_page_break(auto=True, margin=15)
     shown = _shown(columns)
     cell_text = {i: style.cell(columns[i].kind.value) for i in shown}
+    aligns = ["RIGHT" if columns[i].kind in _RIGHT else "LEFT" for i in shown]
     for section in report.sections:
         pdf.add_page()
-        widths = _widths(pdf, columns, shown)
         pdf.set_font("Helvetica", style="B", size=14)
         pdf.cell(0, 8, latin1(f"{report.title}: {section.title}"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=9)
+        created = f"{style.day(report.created.date())} {report.created:%H:%M} UTC"
         meta = [
             (style.word("account"), report.account),
             (style.word("employee"), report.subject),
             (style.word("period"), report.period),
-            (
-                style.word("created"),
-                f"{style.day(report.created.date())} {report.created:%H:%M} UTC",
-            ),
+            (style.word("created"), created),
             *report.lines,
         ]
         for label, value in meta:
             pdf.cell(0, 4.5, latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-        pdf.set_font("Helvetica", style="B", size=8)
-        for i in shown:
-            pdf.cell(
-                widths[i],
-                _ROW_MM,
-                _fit(pdf, columns[i].heading(style.lang), widths[i]),
-                border="B",
-                align="R" if columns[i].kind in _RIGHT else "L",
-            )
-        pdf.ln()
-        pdf.set_font("Helvetica", size=8)
-        for values in section.rows:
+        pdf.set_font("Helvetica", size=7)
+        totals = Totals(columns)
+        totals.add(section.rows)
+        with pdf.table(
+            col_widths=_widths(pdf, columns, shown),
+            text_align=aligns,
+            line_height=_LINE_MM,
+            borders_layout="SINGLE_TOP_LINE",
+            width=pdf.epw,
+            padding=(0.6, 0.8),
+        ) as table:
+            heading = table.row()
             for i in shown:
-                pdf.cell(
-                    widths[i],
-                    _ROW_MM,
-                    _fit(pdf, cell_text[i](values[i]), widths[i]),
-                    align="R" if columns[i].kind in _RIGHT else "L",
-                )
-            pdf.ln()
-        _totals_row(pdf, columns, shown, widths, section.rows, style)
+                heading.cell(latin1(_heading(columns[i], style.lang)))
+            for values in section.rows:
+                row = table.row()
+                for i in shown:
+                    row.cell(latin1(cell_text[i](values[i])))
+            last = table.row(style=FontFace(emphasis="BOLD"))
+            for position, i in enumerate(shown):
+                if i in totals.sums:
+                    last.cell(cell_text[i](totals.sums[i]))
+                else:
+                    last.cell(style.word("total") if position == 0 else "")
         if report.signatures:
             _signatures(pdf, style)
     return bytes(pdf.output())
-
-
-def _totals_row(
-    pdf: FPDF,
-    columns: Sequence[Column],
-    shown: list[int],
-    widths: dict[int, float],
-    rows: Sequence[Values],
-    style: Style,
-) -> None:
-    totals = Totals(columns)
-    totals.add(rows)
-    pdf.set_font("Helvetica", style="B", size=8)
-    for position, i in enumerate(shown):
-        if i in totals.sums:
-            text = style.cell(columns[i].kind.value)(totals.sums[i])
-        else:
-            text = style.word("total") if position == 0 else ""
-        pdf.cell(
-            widths[i],
-            _ROW_MM,
-            _fit(pdf, text, widths[i]),
-            border="T",
-            align="R" if columns[i].kind in _RIGHT else "L",
-        )
-    pdf.ln()
 
 
 def _signatures(pdf: FPDF, style: Style) -> None:
