@@ -29,7 +29,7 @@ async def _entries(api: httpx.AsyncClient) -> list[dict[str, object]]:
     await make_user(api, "anna")
     await make_user(api, "bert")
     made = [
-        await book(api, "anna", "Acme GmbH", "2025-01-06", details="Müller & Söhne, \"quoted\""),
+        await book(api, "anna", "Acme GmbH", "2025-01-06", details='Müller & Söhne, "quoted"'),
         await book(api, "bert", "Acme GmbH", "2025-01-07", "08:00", "16:45", billable=False),
         await book(api, "anna", "Zeta", "2025-01-08", "13:00", "13:20", tags="#a #b"),
     ]
@@ -137,8 +137,10 @@ async def test_negative_numbers_are_not_taken_for_formulas() -> None:
     day = (date(2025, 1, 1), "-Mon", None, None, 0, 0, 0, 0, 0, 0, None, 0, 0, None, 0, 0)
     row = (*day, -5400, -5400, -5400, -5400)
     text = CsvRows(TIMESHEET_COLUMNS, style("en")).rows([row])
-    assert text == "2025-01-01,'-Mon,,,0.00,0:00,0.00,0:00,0.00,0:00,,0.00,0:00,,0.00,0:00,"\
+    assert (
+        text == "2025-01-01,'-Mon,,,0.00,0:00,0.00,0:00,0.00,0:00,,0.00,0:00,,0.00,0:00,"
         "-1.50,-1:30,-1.50,-1:30\r\n"
+    )
 
 
 async def test_another_accounts_entries_never_appear(
@@ -192,7 +194,9 @@ async def test_the_file_is_named_for_what_and_when(api: httpx.AsyncClient, accou
     assert disposition.startswith(
         f'attachment; filename="{slug}_project-time-entries_2025-01-01_2025-01-31_'
     )
-    assert disposition.endswith(".csv\"; filename*=UTF-8''" + disposition.split("filename*=UTF-8''")[1])
+    assert disposition.endswith(
+        ".csv\"; filename*=UTF-8''" + disposition.split("filename*=UTF-8''")[1]
+    )
     everything = await api.get(PATH, params={"format": "xlsx"})
     assert f"{slug}_project-time-entries_all_" in everything.headers["content-disposition"]
     assert everything.headers["content-disposition"].split('"')[1].endswith(".xlsx")
