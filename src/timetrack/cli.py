@@ -21,6 +21,7 @@ from timetrack import (
     __version__,
     canonical,
     cli_accounts,
+    cli_export,
     cli_serve,
     cli_users,
     migrate,
@@ -312,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_accounts.add_parsers(commands)
     cli_users.add_parsers(commands)
+    cli_export.add_parsers(commands)
 
     models = command("working-time", "manage users' working-time models")
     model_actions = models.add_subparsers(
@@ -381,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         "user": cli_users.run,
         "working-time": _working_time,
         "audit": _audit_log,
+        "export": cli_export.run,
         "migrate": _migrate_command,
         "backup": _backup_or_restore,
         "restore": _backup_or_restore,

@@ -15,9 +15,9 @@ from exports.common import (
     ENTRY_KEYS,
     book,
     cached_values_sheet,
-    minutes,
     csv_rows,
     make_user,
+    minutes,
     workbook_sheet,
 )
 from timetrack.exports import stream
@@ -98,7 +98,7 @@ async def test_the_xlsx_has_typed_cells_and_a_totals_row(api: httpx.AsyncClient)
     totals = rows[3]
     assert totals[0] == "Total"
     assert totals[col["workedHours"]] == "=SUM(N2:N4)"
-    calculated = list(cached_values_sheet(response).iter_rows(min_row=5, values_only=True))[0]
+    calculated = next(iter(cached_values_sheet(response).iter_rows(min_row=5, values_only=True)))
     assert calculated[col["workedHours"]] == pytest.approx(1.5 + 8.75 + 20 / 60)
     assert minutes(calculated[col["workedHMM"]]) == 90 + 525 + 20
     assert calculated[col["amount"]] == pytest.approx(150.0 + float(rows[2][col["amount"]]))

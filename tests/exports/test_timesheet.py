@@ -88,7 +88,7 @@ async def test_the_xlsx_totals_are_the_work_reports_sums(example: Example) -> No
     response = await example.api.get(PATH, params=JANUARY | {"format": "xlsx"})
     sheet = workbook_sheet(response)
     assert sheet.max_row == 1 + 31 + 1
-    totals = list(cached_values_sheet(response).iter_rows(min_row=33, values_only=True))[0]
+    totals = next(iter(cached_values_sheet(response).iter_rows(min_row=33, values_only=True)))
     column = {key: index for index, key in enumerate(KEYS)}
     assert totals[0] == "Total"
     for key, field in (("worked", "workedSeconds"), ("target", "targetSeconds")):

@@ -29,12 +29,6 @@ CHUNK_ROWS = 2000
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def file_name(*parts: str, extension: str) -> str:
-    """``acme_project-time-entries_2025-01-01_2025-01-31_20250201T101500Z.csv``: the account,
-    what, the period when there is one, and when it was made."""
-    return "_".join(part for part in parts if part) + f".{extension}"
-
-
 def disposition(name: str) -> str:
     """``attachment`` with an ASCII ``filename`` and the exact name in RFC 6266's
     ``filename*``."""
@@ -65,17 +59,21 @@ async def open_export(
     format: Format,
     prepare: Callable[[Snapshot], Awaitable[tuple[Select, Style, str]]],
     *,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Export:
     """Open a snapshot, ``prepare`` the statement, style and file name in it, read the first
     chunk; the export streams the rest. Whoever takes it must ``close`` it (the response
-    does, however it ends)."""
+    does, however it ends). ``progress`` (the CLI's bar) is told the rows done and the total
+    after each chunk, the total counted first in the same snapshot."""
     stack = contextlib.AsyncExitStack()
     try:
         tx = await stack.enter_async_context(database.snapshot())
         select, style, name = await prepare(tx)
         chunks: AsyncIterator[list[Any]] | None = None
         first: list[Any] = []
+        total = 0
+        if select is not None and progress is not None:
+            total = await tx.fetchval(f"SELECT count(*) FROM ({select[0]}) AS rows", *select[1])
         if select is not None:
             chunks = tx.chunks(select[0], *select[1], size=CHUNK_ROWS)
             first = await anext(chunks, [])
@@ -85,12 +83,13 @@ async def open_export(
     values = sheet.values
 
     async def batches() -> AsyncIterator[list[Values]]:
-        rows = first
+        rows, done = first, 0
         while rows:
             batch = [values(row) for row in rows]
-            if progress is not None:
-                progress(len(batch))
             yield batch
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
             rows = await anext(chunks, []) if chunks is not None else []
 
     if format is Format.XLSX:
