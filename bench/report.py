@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import exports
+
 READS, WRITES = ("a", "b", "e"), ("c", "d")
 TITLES = {
     "a": "(a) a user's month, 50/page",
@@ -180,6 +182,8 @@ def render(results: dict[str, Any]) -> str:
         f"- Peak RSS ≤ {RSS_LIMIT_MIB} MiB per worker: {_mark(all(lean))}",
         f"- No errors and no non-2xx responses: {_mark(all(clean))}",
     ]
+    exported = results.get("exports") or {}
+    export_lines = list(exports.lines(exported)) if exported else ["(not run)"]
     data = results.get("data", {})
     command = results["command"].replace("bench/run.py", "./scripts/bench")
     return "\n".join(
@@ -206,6 +210,10 @@ def render(results: dict[str, Any]) -> str:
             "## Efficiency: timetrack ÷ floor (same requests, auth and SQL on the raw driver)",
             "",
             *efficiency,
+            "",
+            "## Exports: CSV of an account's entries against the raw driver's (bench/exports.py)",
+            "",
+            *export_lines,
             "",
             "## Personal API key: (b) with a person's key ÷ (b) with the account key",
             "",
