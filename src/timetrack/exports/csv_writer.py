@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Sequence
 
 from timetrack.exports.language import Style
-from timetrack.exports.sheet import Column, Kind, Values, formula_like
+from timetrack.exports.sheet import FORMULA_STARTS, Column, Kind, Values, formula_like
 
 BOM = "\ufeff"
+_S = FORMULA_STARTS
 
 
 def guarded(text: str) -> str:
@@ -34,13 +34,8 @@ class CsvRows:
         self._writer = csv.writer(
             self._buffer, delimiter=style.csv_delimiter, lineterminator="\r\n"
         )
-        cells: list[Callable[[Any], str]] = []
-        for column in columns:
-            if column.kind is Kind.TEXT:
-                cells.append(lambda v: "" if v is None else guarded(v))
-            else:
-                cells.append(style.cell(column.kind.value))
-        self._cells = cells
+        kinds = ["guarded" if c.kind is Kind.TEXT else c.kind.value for c in columns]
+        self._row = style.row(kinds)
         self._header = [guarded(column.heading(style.lang)) for column in columns]
 
     def _take(self) -> str:
@@ -54,10 +49,7 @@ class CsvRows:
         return BOM + self._take()
 
     def rows(self, rows: Sequence[Values]) -> str:
-        cells = self._cells
-        self._writer.writerows(
-            [cell(value) for cell, value in zip(cells, row, strict=True)] for row in rows
-        )
+        self._writer.writerows(map(self._row, rows))
         return self._take()
 
 
