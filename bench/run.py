@@ -585,6 +585,9 @@ def main(argv: list[str] | None = None) -> int:
         "--export-entries", type=int, default=100_000, help="entries of the export scenario"
     )
     parser.add_argument(
+        "--export-rounds", type=int, default=3, help="CSV downloads of each side, alternated"
+    )
+    parser.add_argument(
         "--only-exports", action="store_true", help="the export scenario alone (no load matrix)"
     )
     parser.add_argument("--reseed", action="store_true", help="regenerate the data sets")

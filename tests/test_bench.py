@@ -171,7 +171,8 @@ def test_report_renders_the_targets() -> None:
     }
     text = report.render(results)
     assert (
-        "| sqlite | 1,000 | 500 | 1,000 | 0.50 (≥ 0.6: **missed**) | 12.5 MiB (≤ 30: met) |" in text
+        "| sqlite | 1,000 | 500 | 1,000 | 0.50 (≥ 0.6: **missed**) | - | 12.5 MiB (≤ 30: met) |"
+        in text
     )
 
 
