@@ -28,7 +28,7 @@ from timetrack.console import note, out, subcommand
 from timetrack.db import Database, Snapshot, create_database
 from timetrack.errors import AppError
 from timetrack.exports import service, timesheet
-from timetrack.exports.language import LANGUAGES, Lang, style
+from timetrack.exports.language import LANGUAGES, Lang, Style, style
 from timetrack.exports.schemas import MAX_MONTHS, Format, TimesheetQuery, parse_format
 from timetrack.exports.stream import Export, Select, export_time, open_export, period_parts
 from timetrack.time_entries.router import list_filter as entry_filter
@@ -115,7 +115,7 @@ async def _open(db: Database, args: argparse.Namespace, fmt: Format, bar: _Bar) 
     query = await parse(user=args.user, from_=args.start, to=args.end)
     found = service.ENTRIES if entries else service.ATTENDANCES
 
-    async def prepare(tx: Snapshot) -> tuple[Select, Any, str]:
+    async def prepare(tx: Snapshot) -> tuple[Select, Style, str]:
         if isinstance(query, EntryFilter):
             select = await entries_select(tx, account.id, query)
         else:

@@ -144,9 +144,12 @@ class Style:
 
 
 def hmm(seconds: int) -> str:
-    """Seconds as hours and minutes, ``-1:05`` when negative; rounded to the minute."""
-    minutes = round(abs(seconds) / 60)
-    return f"{'-' if seconds < 0 else ''}{minutes // 60}:{minutes % 60:02d}"
+    """Seconds as hours and minutes, ``-1:05`` when negative; to the nearest minute, half a
+    minute up (integer arithmetic: this runs twice per row of an export)."""
+    if seconds < 0:
+        return "-" + hmm(-seconds)
+    hours, minutes = divmod((seconds + 30) // 60, 60)
+    return f"{hours}:{minutes:02d}"
 
 
 @lru_cache(maxsize=2)

@@ -27,8 +27,9 @@ from timetrack.errors import (
     USER_UNKNOWN,
 )
 from timetrack.exports import service, timesheet
-from timetrack.exports.language import style
+from timetrack.exports.language import Lang, Style, style
 from timetrack.exports.schemas import (
+    Format,
     LanguageDep,
     TableFormatDep,
     TimesheetFormatDep,
@@ -80,9 +81,7 @@ def _docs(what: str, media_types: tuple[str, ...]) -> dict[int | str, dict[str, 
     return {
         200: {
             "description": f"{what}: a file, streamed, named in `Content-Disposition`",
-            "content": {
-                media: {"schema": {"type": "string", "format": "binary"}} for media in media_types
-            },
+            "content": {media: {"schema": _BINARY} for media in media_types},
         },
         400: {"description": "An unknown format or language, or an invalid filter"},
     }
@@ -96,13 +95,13 @@ async def _table_export(
     request: Request,
     account: Account,
     sheet: Sheet,
-    format: Any,
-    lang: Any,
+    format: Format,
+    lang: Lang | None,
     select: Callable[[Snapshot], Awaitable[Select]],
 ) -> Response:
     shown = service.shown(sheet)
 
-    async def prepare(tx: Snapshot) -> tuple[Select, Any, str]:
+    async def prepare(tx: Snapshot) -> tuple[Select, Style, str]:
         chosen = await service.caller_language(tx, account, lang)
         params = request.query_params
         name = "_".join(
