@@ -9,6 +9,8 @@ three reads of a report, every write with its audit entry. What it leaves out is
 the efficiency ratio charges timetrack for: routing, parameter and body validation, error
 handling, middleware (limits, headers, rate limits, request ids), and any redundant statement.
 
+The summary report (scenario r-summary) is in ``bench/floor_reports.py``.
+
 Work reports (scenario e) reuse timetrack's pure report arithmetic (``work_reports.calc`` and
 the holiday calendar), so that ratio measures the plumbing around it, not two calculators.
 
@@ -31,6 +33,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import orjson
 
+from bench import floor_reports
 from timetrack.fieldtypes import coordinate_text
 from timetrack.public_holidays import holidays_between, place
 from timetrack.time_entries.service import _COUNT, _OWNED
@@ -41,7 +44,8 @@ API = "/api/v2/ext"
 URL = os.environ.get("FLOOR_DATABASE_URL", "")
 POOL_SIZE = int(os.environ.get("FLOOR_POOL_SIZE", "10"))
 _ACCOUNT = (
-    "SELECT id, timezone, country, region, enabled, secret_hash FROM accounts WHERE api_key = $1"
+    "SELECT id, timezone, country, region, enabled, secret_hash, currency FROM accounts "
+    "WHERE api_key = $1"
 )
 _USER = (
     "SELECT id, username, time_zone, hour_rate, country, region FROM users "
@@ -516,6 +520,8 @@ async def app(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
             return await update_entry(c, account, entry_id, sent, key)
         if path == "/work_reports":
             return await work_report(c, account, query)
+        if path == "/reports/summary":
+            return await _in_tx(c, False, lambda: floor_reports.summary(c, account, query))
         return _error(404, 10040, "Not found")
 
     status, body, extra = await store.call(handle)

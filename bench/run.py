@@ -50,6 +50,7 @@ SCENARIOS = {
     # (b) again, authenticated by an admin's personal API key instead of the account key: what
     # a person's key costs beyond the account key's (issue 12: within 10 % of it).
     "b-key": ("get one entry by id, with a personal API key", "get_entry.lua", None),
+    "b-session": ("get one entry by id, signed in (session cookie)", "get_entry.lua", None),
     "c": ("create an entry", "create_entry.lua", None),
     "d": ("update an entry", "update_entry.lua", None),
     "e": ("work report, one user, one month", "work_report.lua", None),
@@ -57,9 +58,15 @@ SCENARIOS = {
     "f-last": ("last page, unfiltered list", None, "last"),
     "g": ("timer start/stop cycle", "timer.lua", None),
     "h": ("a month of a client-name fragment's entries (50/page)", "list_client_month.lua", None),
+    "r-summary": (
+        "summary by project x user, the measured account's whole year",
+        "report_summary.lua",
+        None,
+    ),
 }
-FLOOR_SCENARIOS = ("a", "b", "c", "d", "e")
+FLOOR_SCENARIOS = ("a", "b", "c", "d", "e", "r-summary")
 TIMER_THREADS = 16
+REPORT_CONNECTIONS = 2
 
 
 def log(message: str) -> None:
@@ -181,7 +188,7 @@ def load(
         "BENCH_LUA_DIR": str(BENCH / "lua"),
         "BENCH_EPOCH": str(int(time.time())),
         **target["env"],
-        **(target["personal_env"] if scenario == "b-key" else {}),
+        **target.get("people_env", {}).get(scenario, {}),
     }
     threads, connections = args.threads, args.connections
     url = base
@@ -190,6 +197,10 @@ def load(
         url = f"{base}/api/v2/ext/project_time_entries?limit=50&page_number={number}"
     if scenario == "g":
         threads = connections = TIMER_THREADS
+    if scenario == "r-summary":
+        # A year's summary reads ~100,000 entries (hundreds of ms): with 16 requests at once
+        # in one process every one of them would finish only after the measurement ends.
+        threads = connections = REPORT_CONNECTIONS
     result = wrk.run_wrk(
         url,
         duration=args.duration,
@@ -261,6 +272,7 @@ async def _targets(url: str, manifest: dict[str, Any], workdir: Path) -> dict[st
         "BENCH_IDS": ",".join(map(str, sample)),
         "BENCH_CLIENT": account["clientName"],
         "BENCH_PROJECT": account["projectName"],
+        "BENCH_YEAR": str(whole_year(span["first"], span["last"])),
     }
     return {
         "last_page": last_full_page(span["live"]),
@@ -269,6 +281,14 @@ async def _targets(url: str, manifest: dict[str, Any], workdir: Path) -> dict[st
         "live": span["live"],
         "account": account,
     }
+
+
+def whole_year(first_local: str, last_local: str) -> int:
+    """The latest calendar year the data covers whole (r-summary's period); the year of the
+    last entry when none is whole."""
+    first, last = date.fromisoformat(first_local[:10]), date.fromisoformat(last_local[:10])
+    year = last.year if last >= date(last.year, 12, 31) else last.year - 1
+    return year if date(year, 1, 1) >= first else last.year
 
 
 def last_full_page(live: int) -> int:
@@ -317,19 +337,21 @@ def timer_users(base: str, target: dict[str, Any]) -> None:
     target["env"]["BENCH_TIMER_USERS"] = ",".join(names)
 
 
-def personal_key(base: str, target: dict[str, Any]) -> None:
-    """An admin user of this run and a personal key of theirs (scope admin: the same reach as
-    the account key), whose credentials (b-key) sends instead of the account key's."""
+def people(base: str, target: dict[str, Any]) -> None:
+    """An admin user of this run (the same reach as the account key), with a personal key
+    (scope admin; b-key sends it) and a session (b-session sends its cookie), each instead of
+    the account key's credentials."""
     import httpx
 
     name = f"key-{time.time_ns():x}"
+    password = "bench-password-1"
     with httpx.Client(
         base_url=base + "/api/v2/ext", headers=target["headers"], trust_env=False
     ) as c:
         user = {
             "username": name,
             "email": f"{name}@bench.test",
-            "password": "bench-password-1",
+            "password": password,
             "firstName": "K",
             "lastName": "B",
             "admin": True,
@@ -337,8 +359,17 @@ def personal_key(base: str, target: dict[str, Any]) -> None:
         c.post("/users", json=user).raise_for_status()
         made = c.post("/api_keys", json={"name": "bench", "scopes": ["admin"], "username": name})
         made.raise_for_status()
+    with httpx.Client(base_url=base + "/api/v2/ext", trust_env=False) as c:
+        login = {"account": target["account"]["slug"], "username": name, "password": password}
+        signed_in = c.post("/auth/login", json=login)
+        signed_in.raise_for_status()
     key = made.json()
-    target["personal_env"] = {"BENCH_API_KEY": key["key"], "BENCH_API_SECRET": key["secret"]}
+    target["people_env"] = {
+        "b-key": {"BENCH_API_KEY": key["key"], "BENCH_API_SECRET": key["secret"]},
+        "b-session": {
+            "BENCH_COOKIE": f"timetrack_session={signed_in.cookies['timetrack_session']}"
+        },
+    }
 
 
 def prepare(
@@ -446,13 +477,42 @@ def measure(
         # would otherwise count in the measured workers' peak memory.
         with server("timetrack", url, 1, args.data_dir) as (base, _process):
             timer_users(base, target)
-    if scenario == "b-key" and "personal_env" not in target:
-        with server("timetrack", url, 1, args.data_dir) as (base, _process):
-            personal_key(base, target)
+    if scenario in ("b-key", "b-session"):
+        return paired_with_account_key(url, workers, scenario, target, args)
     with server(kind, url, workers, args.data_dir, server_kind) as (base, process):
         figures = load(base, scenario, target, args)
         figures["rss_mib"] = worker_peaks(process)
     _report(f"{url.rsplit('/', 1)[-1]} {kind}/{server_kind} x{workers} ({scenario})", figures)
+    return figures
+
+
+# Rounds of (b, b-key) on one server: a key's cost is a few percent of a request, less than
+# what separately started servers differ by on a shared machine, so the two credentials are
+# compared alternately on the same warm server and the median round's ratio is reported.
+PAIR_ROUNDS = 5
+
+
+def paired_with_account_key(
+    url: str, workers: int, scenario: str, target: dict[str, Any], args: argparse.Namespace
+) -> dict[str, Any]:
+    """b-key or b-session: (b) with a person's credentials, alternating with (b) with the
+    account key."""
+    if "people_env" not in target:
+        with server("timetrack", url, 1, args.data_dir) as (base, _process):
+            people(base, target)
+    pairs = []
+    with server("timetrack", url, workers, args.data_dir) as (base, process):
+        for _ in range(PAIR_ROUNDS):
+            account = load(base, "b", target, args)
+            person = load(base, scenario, target, args)
+            ratio = person["req_s"] / account["req_s"] if account["req_s"] else 0.0
+            pairs.append((ratio, person))
+        rss = worker_peaks(process)
+    pairs.sort(key=lambda pair: pair[0])
+    ratio, figures = pairs[len(pairs) // 2]
+    figures = {**figures, "rss_mib": rss, "paired_ratio": ratio}
+    figures["paired_ratios"] = [round(r, 3) for r, _ in pairs]
+    _report(f"{url.rsplit('/', 1)[-1]} timetrack x{workers} ({scenario}, paired)", figures)
     return figures
 
 

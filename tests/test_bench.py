@@ -60,6 +60,7 @@ def _requests(manifest: dict[str, Any]) -> list[str]:
         f"/project_time_entries/{middle}",
         f"/project_time_entries/{account['minEntryId']}",
         f"/work_reports?username={busy['username']}&{span}",
+        f"/reports/summary?from={year}-01-01&to={year}-12-31&groupBy=project&subGroupBy=user",
     ]
 
 

@@ -94,6 +94,20 @@ class TestUpdate:
             await run("account", "update", "acme", "--rates-visible", "maybe")
         assert (await listed(run))["ratesVisible"] is False
 
+    async def test_the_currency_is_eur_until_set_to_another_iso_code(
+        self, run: Cli, acme: dict[str, Any]
+    ) -> None:
+        assert acme["currency"] == "EUR"
+        result = await run("account", "update", "acme", "--currency", "usd")
+        assert result.out == "Updated account acme: currency EUR -> USD.\n"
+        assert (await listed(run))["currency"] == "USD"
+        assert await audit_actions(run) == ["create", "update"]
+        for wrong in ("US", "EURO", "12€", ""):
+            assert "ISO 4217" in one_line_error(
+                await run("account", "update", "acme", "--currency", wrong)
+            )
+        assert (await listed(run))["currency"] == "USD"
+
     @pytest.mark.parametrize(
         ("options", "says"),
         [

@@ -107,6 +107,10 @@ QUERY: dict[str, Rule] = {
     "billable": ("value", "true"),
     "status": OMIT,
     "groupBy": ("value", "week"),
+    "subGroupBy": ("value", "user"),
+    "rounding": ("value", "up"),
+    "roundingMinutes": ("value", "15"),
+    "tag": ("value", "#meeting"),
     "year": ("value", "2025"),
     "date": ("time", 0),
     "resource": OMIT,
@@ -132,6 +136,9 @@ QUERY_IN: dict[tuple[str, str], Rule] = {
     ("teams", "name"): ("ref", "team_name"),
     ("work_reports", "from"): ("value", "2025-01-01"),
     ("work_reports", "to"): ("value", "2025-12-31"),
+    # A report spans at most 5 years.
+    ("reports", "from"): ("value", "2025-01-01"),
+    ("reports", "to"): ("value", "2025-12-31"),
 }
 HEADERS: dict[str, Rule] = {
     "Idempotency-Key": ("ref", "idempotency"),

@@ -2,8 +2,14 @@
 -- (bench/run.py sets them), so the scripts hold no data of their own.
 api_key = os.getenv("BENCH_API_KEY")
 api_secret = os.getenv("BENCH_API_SECRET")
-wrk.headers["X-TimeTrack-Api-Key"] = api_key
-wrk.headers["X-TimeTrack-Api-Secret"] = api_secret
+-- A session cookie (b-session) stands instead of the key pair when it is given.
+cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
+else
+  wrk.headers["X-TimeTrack-Api-Key"] = api_key
+  wrk.headers["X-TimeTrack-Api-Secret"] = api_secret
+end
 wrk.headers["Content-Type"] = "application/json"
 
 function split(text)

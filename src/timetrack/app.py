@@ -42,6 +42,7 @@ from timetrack.logs import REQUEST_ID
 from timetrack.policy import GRANT
 from timetrack.projects.router import router as projects_router
 from timetrack.ratelimit import create_rate_limiter
+from timetrack.reports.router import router as reports_router
 from timetrack.tasks.router import router as tasks_router
 from timetrack.teams.router import router as teams_router
 from timetrack.time_entries.router import router as entries_router
@@ -281,6 +282,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         absence_types_router,
         absences_router,
         work_reports_router,
+        reports_router,
         working_time_router,
         audit_router,
         auth_router,

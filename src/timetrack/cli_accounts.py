@@ -25,6 +25,7 @@ _LABELS = {
     "country": "country",
     "region": "region",
     "rates_visible": "rates shown to people other than admins",
+    "currency": "currency",
 }
 
 
@@ -92,7 +93,8 @@ def add_parsers(commands: Any) -> None:
     create.add_argument("--country", help=_COUNTRY_HELP)
     create.add_argument("--region", help=_REGION_HELP)
     update = action(
-        "update", "change an account's name, time zone, country, region or who sees rates"
+        "update",
+        "change an account's name, time zone, country, region, currency or who sees rates",
     )
     update.add_argument("slug", metavar="SLUG", help=SLUG_HELP)
     update.add_argument("--name", help="display name")
@@ -106,6 +108,11 @@ def add_parsers(commands: Any) -> None:
         type=_yes_no,
         metavar="yes|no",
         help="whether people other than admins see hour rates and budgets (default no)",
+    )
+    update.add_argument(
+        "--currency",
+        metavar="CUR",
+        help="ISO 4217 code of the account's amounts, e.g. USD (default EUR)",
     )
     listing = action("list", "list accounts")
     rotate = action("rotate-secret", "replace the API secret; prints the new one")
@@ -169,6 +176,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
             country=args.country,
             region=args.region,
             rates_visible=args.rates_visible,
+            currency=args.currency,
         )
         if after != before:
             await record(tx, "update", after, before)

@@ -15,6 +15,7 @@ over the users of an account (``per_zone_condition``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -87,6 +88,7 @@ async def per_zone_condition(
     *,
     user_column: str,
     username_key: str | None = None,
+    as_value: Callable[[date], Any] = lambda day: day,
 ) -> tuple[Any, ...]:
     """``condition`` (with one ``{}`` for the date) for records of users in any zone, as a
     filter condition followed by its values.
@@ -95,7 +97,8 @@ async def per_zone_condition(
     the users of that name), and users are picked by zone: a zone is one of a few dozen values
     and selects many users, where a list of user ids would grow with the account. When every
     zone gives one date (the usual case: all users in one zone) it is a plain comparison.
-    ``user_column`` is the filtered table's user id (``a.user_id``).
+    ``user_column`` is the filtered table's user id (``a.user_id``); ``as_value`` makes the
+    value compared of each date (a wall-clock text, for a column of those).
     """
     sql = "SELECT DISTINCT time_zone FROM users WHERE account_id = $1"
     args: list[Any] = [account_id]
@@ -107,7 +110,7 @@ async def per_zone_condition(
         zones_by_date.setdefault(bound.date_in(row["time_zone"]), []).append(row["time_zone"])
     if len(zones_by_date) <= 1:
         # No users: nothing can match, and the date written is as good as any.
-        return condition, next(iter(zones_by_date), bound.written)
+        return condition, as_value(next(iter(zones_by_date), bound.written))
     parts, values = [], []
     for day, zones in sorted(zones_by_date.items()):
         marks = ", ".join("{}" for _ in zones)
@@ -115,5 +118,5 @@ async def per_zone_condition(
             f"({condition} AND {user_column} IN (SELECT id FROM users "
             f"WHERE account_id = $1 AND time_zone IN ({marks})))"
         )
-        values += [day, *sorted(zones)]
+        values += [as_value(day), *sorted(zones)]
     return f"({' OR '.join(parts)})", *values

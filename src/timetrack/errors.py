@@ -181,6 +181,13 @@ TEAM_LEAD_WITHOUT_ROLE = _code(20040, 400, "Team lead is neither a team lead nor
 API_KEY_NOT_FOUND = _code(21010, 404, "API key not found")
 API_KEY_REVOKED_404 = _code(21020, 404, "API key exists but it is revoked")
 
+# 22xxx reports (/reports: sums of project time entries)
+REPORTS_GROUPING_UNKNOWN = _code(22010, 400, "Unknown grouping")
+REPORTS_GROUPING_REPEATED = _code(22011, 400, "subGroupBy repeats groupBy")
+REPORTS_RANGE_REVERSED = _code(22020, 400, "to must not be before from")
+REPORTS_RANGE_TOO_LONG = _code(22021, 400, "Report range longer than 5 years")
+REPORTS_ROUNDING_INVALID = _code(22030, 400, "Invalid rounding")
+
 # 23xxx file exports
 EXPORT_FORMAT_UNKNOWN = _code(23010, 400, "Unknown export format")
 EXPORT_LANGUAGE_UNKNOWN = _code(23011, 400, "Unknown export language")

@@ -59,6 +59,8 @@ class Resource(StrEnum):
     ABSENCE_TYPES = "absence_types"
     WORKING_TIME_MODELS = "working_time_models"
     WORK_REPORTS = "work_reports"
+    # Sums of project time entries (/reports/...): read only, over the entries one reaches.
+    REPORTS = "reports"
     LEAVE_BALANCE = "leave_balance"
     AUDIT_LOG = "audit_log"
     API_KEYS = "api_keys"
@@ -73,6 +75,7 @@ ACTIONS: Mapping[Resource, tuple[Action, ...]] = {
     **dict.fromkeys(Resource, (R, W)),
     Resource.ABSENCES: (R, W, A),
     Resource.WORK_REPORTS: (R,),
+    Resource.REPORTS: (R,),
     Resource.LEAVE_BALANCE: (R,),
     Resource.AUDIT_LOG: (R,),
 }
@@ -103,6 +106,7 @@ def _person(lead: bool, external: bool) -> dict[Resource, Rights]:
         Resource.ABSENCE_TYPES: _row(Reach.ALL),
         Resource.WORKING_TIME_MODELS: _row(mine),
         Resource.WORK_REPORTS: _row(mine),
+        Resource.REPORTS: _row(mine),
         Resource.LEAVE_BALANCE: _row(mine),
         Resource.AUDIT_LOG: _row(Reach.NONE),
         # One's own keys; an admin manages everybody's.
@@ -129,7 +133,7 @@ SCOPE_RESOURCES: Mapping[str, frozenset[Resource]] = {
     "time_entries": frozenset({Resource.TIME_ENTRIES, Resource.TIMER}),
     "attendances": frozenset({Resource.ATTENDANCES}),
     "absences": frozenset({Resource.ABSENCES, Resource.LEAVE_BALANCE}),
-    "reports": frozenset({Resource.WORK_REPORTS}),
+    "reports": frozenset({Resource.WORK_REPORTS, Resource.REPORTS}),
 }
 # Resources that only ``admin`` opens to a key, whatever else it holds: who may do what, and
 # what was done.
@@ -204,8 +208,11 @@ class Principal:
         if action not in ACTIONS[resource]:
             return Reach.NONE
         granted = POLICY[self.role][resource][action]
-        if self.scopes is not None and not any(
-            scope_covers(scope, resource, action) for scope in self.scopes
+        # ``admin`` covers everything: most keys made for scripts hold it, and skip the loop.
+        if (
+            self.scopes is not None
+            and "admin" not in self.scopes
+            and not any(scope_covers(scope, resource, action) for scope in self.scopes)
         ):
             return Reach.NONE
         return granted
@@ -345,14 +352,16 @@ def require(resource: Resource, action: Action) -> None:
     GRANT.set(Grant(grant.principal, resource, action))
 
 
-def assigned_projects_of() -> int | None:
-    """The user whose assigned projects are all the current request may see of the catalogue
-    (an external user's), or None when it sees every project."""
+def assigned_projects_of(resource: Resource = Resource.PROJECTS) -> int | None:
+    """The user whose assigned projects (or, for ``clients``, those projects' clients) are
+    all the current request may see of ``resource`` (an external user's), or None when it
+    sees every one. The role decides, not a key's scopes: a key that may book time but not
+    read projects still books only on the projects its user is assigned to."""
     grant = GRANT.get()
     if grant is None:
         return None
     principal = grant.principal
-    if principal.reach(Resource.PROJECTS, Action.READ) is Reach.OWN:
+    if POLICY[principal.role][resource][Action.READ] is Reach.OWN:
         return principal.user_id
     return None
 
@@ -361,7 +370,7 @@ def assigned_sql(column: str, *, of_clients: bool = False) -> str:
     """For an external user, `` AND column IN (…)`` keeping the projects they are assigned to
     (``of_clients``: the clients of those projects); "" for everybody else. ``$1`` is the
     account id, as in every statement of ours."""
-    user_id = assigned_projects_of()
+    user_id = assigned_projects_of(Resource.CLIENTS if of_clients else Resource.PROJECTS)
     if user_id is None:
         return ""
     member = f"m.account_id = $1 AND m.user_id = {int(user_id)}"
@@ -383,8 +392,9 @@ def rates_shown() -> bool:
     return grant is None or grant.principal.sees_rates
 
 
-# The fields that carry money: a rate per hour, a project's budget, a report's amount.
-RATE_FIELDS = frozenset({"hourRate", "budgetEstimated", "amount"})
+# The fields that carry money: a rate per hour, a project's budget, a report's amount, and the
+# share of a budget an amount used (with the worked time it would give the rate away).
+RATE_FIELDS = frozenset({"hourRate", "budgetEstimated", "amount", "budgetUsedPercent"})
 
 
 def shown(content: Any) -> Any:

@@ -80,3 +80,35 @@ async def test_only_admins_change_teams(
         for response in (created, changed, deleted):
             assert (response.status_code, code(response)) == (403, 10050), response.text
     assert (await api.get(f"/teams/{teams['Support']['id']}")).json() == teams["Support"]
+
+
+async def test_co_leads_reach_each_other_and_decide_each_others_leave_not_their_own(
+    app: FastAPI, account: Credentials, api: httpx.AsyncClient
+) -> None:
+    """Everyone listed in a team one leads is reached, the other leads too: two leads of a team
+    stand in for each other (as Kimai's team leads do), so a lead's leave is decided by a
+    co-lead or an admin, never by the lead."""
+    for name in ("maria", "mark"):
+        user = await make_user(api, name)
+        assert (await api.put(f"/users/{user['id']}", json={"teamLead": True})).status_code == 200
+    team = {"name": "Support", "leads": ["maria", "mark"], "members": []}
+    assert (await api.post("/teams", json=team)).status_code == 201
+    requests = {}
+    for name in ("maria", "mark"):
+        body = {"username": name, "from": "2026-05-04", "to": "2026-05-04", "absenceType": 1}
+        made = await api.post("/absences", json=body)
+        assert made.status_code == 201, made.text
+        requests[name] = made.json()["id"]
+    async with signed_in(app, account, "maria") as (session, csrf):
+        headers = {CSRF_HEADER: csrf}
+        seen = await session.get("/absences", params={"username": "mark"})
+        assert [a["id"] for a in seen.json()] == [requests["mark"]]
+        own = await session.put(
+            f"/absences/{requests['maria']}", json={"status": 1}, headers=headers
+        )
+        assert (own.status_code, code(own)) == (403, 10050), own.text
+        other = await session.put(
+            f"/absences/{requests['mark']}", json={"status": 1}, headers=headers
+        )
+        assert other.status_code == 200, other.text
+        assert other.json()["status"] == 1

@@ -18,7 +18,8 @@ from timetrack.times import is_zone, wire_utc
 # Matched whole (fullmatch): "$" would let a trailing newline through.
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
-_COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at, rates_visible"
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_COLUMNS = "id, slug, name, timezone, country, region, enabled, created_at, rates_visible, currency"
 # The account's columns under their own names, for a lookup that joins other tables to it.
 QUALIFIED = ", ".join("a." + column for column in _COLUMNS.split(", "))
 
@@ -39,6 +40,8 @@ class Account:
     created_at: datetime
     # Whether people other than admins see hour rates and budgets (``policy.rates_shown``).
     rates_visible: bool
+    # The ISO 4217 code of the money in rates, budgets and report amounts (display only).
+    currency: str
 
     @classmethod
     def from_row(cls, row: Row) -> Account:
@@ -55,6 +58,7 @@ class Account:
             "enabled": self.enabled,
             "createdAt": wire_utc(self.created_at),
             "ratesVisible": self.rates_visible,
+            "currency": self.currency,
         }
 
 
@@ -79,6 +83,15 @@ def validate_timezone(name: str) -> str:
     if not is_zone(name):
         raise AccountError(f"unknown time zone {name!r} (use an IANA name like Europe/Berlin)")
     return name
+
+
+def validate_currency(code: str) -> str:
+    """An ISO 4217 code as three letters (any case in, upper case stored). The list of codes
+    is not checked: it changes, and the code is only ever shown next to amounts."""
+    upper = code.strip().upper()
+    if not _CURRENCY.fullmatch(upper):
+        raise AccountError(f"currency must be an ISO 4217 code of three letters, not {code!r}")
+    return upper
 
 
 def _validate(slug: str, country: str | None, region: str | None) -> str | None:
@@ -185,6 +198,7 @@ async def update_account(
     country: str | None = None,
     region: str | None = None,
     rates_visible: bool | None = None,
+    currency: str | None = None,
 ) -> tuple[Account, Account]:
     """Change what is given (an empty country or region removes it), validated as on create;
     the account before and after. Nothing is written when nothing changes."""
@@ -204,16 +218,18 @@ async def update_account(
         country=new_country,
         region=_validate(slug, new_country, new_region),
         rates_visible=before.rates_visible if rates_visible is None else rates_visible,
+        currency=before.currency if currency is None else validate_currency(currency),
     )
     if after != before:
         await tx.execute(
             "UPDATE accounts SET name = $1, timezone = $2, country = $3, region = $4, "
-            "rates_visible = $5, updated_at = $6 WHERE id = $7",
+            "rates_visible = $5, currency = $6, updated_at = $7 WHERE id = $8",
             after.name,
             after.timezone,
             after.country,
             after.region,
             after.rates_visible,
+            after.currency,
             datetime.now(UTC),
             after.id,
         )

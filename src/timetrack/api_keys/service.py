@@ -14,7 +14,7 @@ import hmac
 import ipaddress
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -252,23 +252,21 @@ async def authenticate(
     matches = hmac.compare_digest(hash_secret(api_secret), stored)
     if row is None:
         return KeyVerdict(None)
-    found = KeyVerdict(None, row["id"], row["key_id"], row["failures_full_at"], int(row["now_us"]))
-    if not matches:
-        return found
-    refused = _refusal(row, address)
-    if refused is not None:
-        return replace(found, refused=refused)
-    role = role_of(admin=row["admin"], team_lead=row["team_lead"], external=row["external"])
-    holder = KeyHolder(
-        Account.from_row(row),
-        row["key_id"],
-        row["user_id"],
-        row["username"],
-        role,
-        frozenset(row["scopes"].split()),
-        row["last_used_at"],
-    )
-    return replace(found, holder=holder)
+    refused = _refusal(row, address) if matches else None
+    holder = None
+    if matches and refused is None:
+        role = role_of(admin=row["admin"], team_lead=row["team_lead"], external=row["external"])
+        holder = KeyHolder(
+            Account.from_row(row),
+            row["key_id"],
+            row["user_id"],
+            row["username"],
+            role,
+            frozenset(row["scopes"].split()),
+            row["last_used_at"],
+        )
+    bucket = (row["id"], row["key_id"], row["failures_full_at"], int(row["now_us"]))
+    return KeyVerdict(holder, *bucket, refused=refused)
 
 
 def _refusal(row: Row, address: str | None) -> str | None:

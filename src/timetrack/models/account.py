@@ -24,5 +24,7 @@ class Account(Base):
     enabled: Mapped[bool] = mapped_column(Boolean)
     # Whether people other than admins see hour rates and budgets (they never do by default).
     rates_visible: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # ISO 4217 code of every amount (rates, budgets, reports); display only, never converted.
+    currency: Mapped[str] = mapped_column(String(3), server_default="EUR")
     created_at: Mapped[datetime] = mapped_column(Instant)
     updated_at: Mapped[datetime] = mapped_column(Instant)

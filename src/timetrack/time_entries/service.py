@@ -97,6 +97,11 @@ _SPAN_CODES = SpanCodes(ENTRY_END_BEFORE_START, ENTRY_BREAK_TOO_LONG, ENTRY_WORK
 to_wire = COLUMNS.to_wire
 
 
+def select_with(extra: str) -> str:
+    """The entries' select with ``extra`` columns (a report's), before the filters."""
+    return f"SELECT {COLUMNS.select_list}, {extra}{_FROM}"
+
+
 def resolve_span(
     start: datetime, end: datetime | None, worked: int | None, brk: int, end_field: str = "/to"
 ) -> Span:
