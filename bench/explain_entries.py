@@ -6,7 +6,7 @@ Creates a fresh SQLite file (in a temporary directory) and a fresh PostgreSQL da
 migrates both with ``timetrack.migrate.upgrade``, bulk-loads the same generated data into
 both, then shows the plan and the timing of the statements ``GET /project_time_entries``
 really runs. The SQL is not copied here: ``service.list_entries`` is called with the router's
-own ``_feed``/``_filters`` results and a transaction that only records the statements, so
+own ``_feed``/``list_filter`` results and a transaction that only records the statements, so
 what is explained is exactly what the server sends (``$n`` placeholders become ``?n`` for
 SQLite through ``timetrack.db``).
 
@@ -58,7 +58,7 @@ from timetrack.models import Account, Client, IdCounter, Project, Task, TimeEntr
 from timetrack.paging import Page
 from timetrack.routing import _feed
 from timetrack.time_entries import service
-from timetrack.time_entries.router import _filters
+from timetrack.time_entries.router import list_filter
 from timetrack.times import local_to_utc
 from timetrack.wire import name_key
 
@@ -574,7 +574,7 @@ async def recorded(
 ) -> list[tuple[str, str, Record]]:
     tx = _Recorder(page.limit, ids, total)
     # The router's dependencies are coroutines (the dispatcher runs no sync dependency).
-    feed, query = await _feed(), await _filters(**params)
+    feed, query = await _feed(), await list_filter(**params)
     await service.list_entries(tx, account_id, page, feed, query)  # type: ignore[arg-type]
     for kind, sql, _ in tx.statements:
         base = service._OWNED if kind == "list" else service._COUNT

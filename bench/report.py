@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import exports
+
 READS, WRITES = ("a", "b", "e", "r-summary"), ("c", "d")
 TITLES = {
     "a": "(a) a user's month, 50/page",
@@ -188,6 +190,8 @@ def render(results: dict[str, Any]) -> str:
         f"- Peak RSS ≤ {RSS_LIMIT_MIB} MiB per worker: {_mark(all(lean))}",
         f"- No errors and no non-2xx responses: {_mark(all(clean))}",
     ]
+    exported = results.get("exports") or {}
+    export_lines = list(exports.lines(exported)) if exported else ["(not run)"]
     data = results.get("data", {})
     command = results["command"].replace("bench/run.py", "./scripts/bench")
     return "\n".join(
@@ -214,6 +218,10 @@ def render(results: dict[str, Any]) -> str:
             "## Efficiency: timetrack ÷ floor (same requests, auth and SQL on the raw driver)",
             "",
             *efficiency,
+            "",
+            "## Exports: CSV of an account's entries against the raw driver's (bench/exports.py)",
+            "",
+            *export_lines,
             "",
             "## People's credentials: (b) with a personal key or a session ÷ (b), account key",
             "",

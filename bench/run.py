@@ -148,6 +148,8 @@ def server(
         cmd, health = [PY, "-m", "timetrack", "serve"], "/healthz"
     elif kind == "floor":
         cmd, health = [*uvicorn, "bench.floor:app"], "/"
+    elif kind == "export-floor":
+        cmd, health = [*uvicorn, "bench.exports:floor_app"], "/"
     else:
         cmd, health = [*uvicorn, "bench.hello:app"], "/"
     logfile = (workdir / f"{kind}.log").open("ab")
@@ -382,7 +384,8 @@ def prepare(
     else:
         url = PG_ADMIN.rsplit("/", 1)[0] + f"/timetrack_bench_{name}"
     shape = (
-        {"accounts": 1, "users": 2, "projects": 20}
+        # ~10 entries a working day per user, as the full set has (10k: 2 users, 100k: 20).
+        {"accounts": 1, "users": max(2, entries // 5000), "projects": 20}
         if small
         else {"accounts": args.accounts, "users": args.users, "projects": args.projects}
     )
@@ -541,6 +544,15 @@ def two_servers(
     return figures
 
 
+def run_exports(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    """The export scenario (bench/exports.py) on its own data set: one account's entries."""
+    from bench import exports
+
+    for dialect in args.databases:
+        url, manifest = prepare(dialect, args.export_entries, True, args)
+        results["exports"][dialect] = exports.run(url, manifest, args)
+
+
 def run_peer(args: argparse.Namespace, results: dict[str, Any]) -> None:
     from bench import peer_timetagger
 
@@ -628,12 +640,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-small", dest="small", action="store_false")
     parser.add_argument("--no-granian", dest="granian", action="store_false")
     parser.add_argument("--no-scale-out", dest="scale_out", action="store_false")
+    parser.add_argument("--no-exports", dest="exports", action="store_false")
+    parser.add_argument(
+        "--export-entries", type=int, default=100_000, help="entries of the export scenario"
+    )
+    parser.add_argument(
+        "--export-rounds", type=int, default=3, help="CSV downloads of each side, alternated"
+    )
+    parser.add_argument(
+        "--only-exports", action="store_true", help="the export scenario alone (no load matrix)"
+    )
     parser.add_argument("--reseed", action="store_true", help="regenerate the data sets")
     parser.add_argument("--data-dir", type=Path, default=BENCH / ".data")
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
         args.entries, args.duration, args.peer, args.granian = 10_000, 2, False, False
+        args.export_entries = 10_000
         args.accounts, args.users, args.projects = 1, 2, 20
         args.output = args.data_dir / "RESULTS-quick.md"
     args.databases = args.databases.split(",")
@@ -663,11 +686,15 @@ def main(argv: list[str] | None = None) -> int:
         "hello": {},
         "data": {},
         "runs": {},
+        "exports": {},
     }
     began = time.monotonic()
     try:
-        run_matrix(args, results)
-        if args.peer:
+        if not args.only_exports:
+            run_matrix(args, results)
+        if args.exports:
+            run_exports(args, results)
+        if args.peer and not args.only_exports:
             run_peer(args, results)
     finally:
         results["seconds"] = round(time.monotonic() - began)

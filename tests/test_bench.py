@@ -17,7 +17,7 @@ import httpx
 import pytest
 from conftest import scratch_postgres
 
-from bench import floor, report, seed
+from bench import exports, floor, report, seed
 from timetrack.app import create_app
 from timetrack.config import Settings
 
@@ -100,6 +100,37 @@ async def test_floor_answers_like_timetrack(
         await store.close()
 
 
+async def test_the_export_floor_writes_timetracks_csv_byte_for_byte(
+    seeded: tuple[str, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export scenario's floor (bench/exports.py) writes what timetrack's CSV export of the
+    account's entries answers, so its rows/s are a floor for the same work."""
+    url, manifest = seeded
+    account = manifest["accounts"][0]
+    headers = {
+        "X-TimeTrack-Api-Key": account["apiKey"],
+        "X-TimeTrack-Api-Secret": account["apiSecret"],
+    }
+    monkeypatch.setattr(exports, "URL", url)
+    app = create_app(Settings(data_dir=tmp_path, database_url=url))
+    path = exports.EXPORT + "?lang=en"
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
+        ) as ours,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=exports.floor_app),
+            base_url="http://t",
+            headers=headers,
+        ) as bare,
+    ):
+        mine, theirs = await ours.get(path), await bare.get(path)
+    assert mine.status_code == theirs.status_code == 200, mine.text
+    assert mine.content.count(b"\r\n") == account["liveEntries"] + 1
+    assert mine.content == theirs.content
+
+
 def test_report_renders_the_targets() -> None:
     run = {"req_s": 100.0, "p50_ms": 1.0, "p99_ms": 2.0, "non_2xx": 0, "socket_errors": 0}
     results = {
@@ -128,6 +159,22 @@ def test_report_renders_the_targets() -> None:
     assert "| sqlite | 2 | (c) create an entry | 100 | 100 | 1.00 | ≥ 0.6: met |" in text
     assert "Peak RSS ≤ 150 MiB per worker: **missed**" in text
     assert "`./scripts/bench`" in text
+    csv_run = {"seconds": 2.0, "peak_growth_mib": 12.5, "bytes": 1, "sha256": "a"}
+    results["exports"] = {
+        "sqlite": {
+            "rows": 1000,
+            "csv": csv_run,
+            "floor": {**csv_run, "seconds": 1.0},
+            "xlsx": {**csv_run, "seconds": 5.0},
+            "pdf": {**csv_run, "seconds": 0.5},
+            "same_bytes": True,
+        }
+    }
+    text = report.render(results)
+    assert (
+        "| sqlite | 1,000 | 500 | 1,000 | 0.50 (≥ 0.6: **missed**) | - | 12.5 MiB (≤ 30: met) |"
+        in text
+    )
 
 
 def test_bench_script_never_installs_system_packages(tmp_path: Path) -> None:

@@ -19,7 +19,16 @@ from fastapi import FastAPI
 API = "/api/v2/ext"
 UNKNOWN = [("zzTypo", "1"), ("Limit", "5"), ("zzTypo", "2")]  # named once, in the order sent
 # Values for parameters whose schema alone does not give a valid one.
-SAMPLES = {"groupBy": "week", "subGroupBy": "user", "rounding": "up", "username": "alice"}
+SAMPLES = {
+    "groupBy": "week",
+    "subGroupBy": "user",
+    "rounding": "up",
+    "username": "alice",
+    # The exports': a format every export writes, a language, a timesheet's month.
+    "format": "csv",
+    "lang": "en",
+    "month": "2026-01",
+}
 # Strings tried, in order, against a parameter's pattern.
 CANDIDATES = ("2026-01-05", "2026-01-05T10:00:00Z", "1", "x")
 

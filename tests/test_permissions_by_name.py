@@ -31,12 +31,22 @@ from timetrack.app import API_PREFIX
 __all__ = ["world"]  # the fixture, found by pytest among this module's names
 
 # Sent with every filter: the routes that need a period or a grouping get one.
-PERIOD = {"from": "2026-03-01", "to": "2026-03-31", "groupBy": "month"}
+PERIOD = {
+    "from": "2026-03-01",
+    "to": "2026-03-31",
+    "groupBy": "month",
+    # The exports: a timesheet's month, and a file whose bytes do not change from call to call.
+    "month": "2026-03",
+    "format": "csv",
+}
 TIMER_ORDER = ("start", "pause", "resume", "stop")
 
 
 def _answer(response: httpx.Response, name: str) -> tuple[int, Any]:
-    """Status and body, with the name (or id) the request sent made alike in its texts."""
+    """Status and body, with the name (or id) the request sent made alike in its texts (an
+    export's file as its text)."""
+    if response.headers.get("content-type") != "application/json":
+        return response.status_code, _alike(response.text, name)
     return response.status_code, _alike(response.json(), name)
 
 

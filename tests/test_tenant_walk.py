@@ -113,6 +113,12 @@ QUERY: dict[str, Rule] = {
     "tag": ("value", "#meeting"),
     "year": ("value", "2025"),
     "date": ("time", 0),
+    # The exports: CSV, whose bytes hold nothing of the moment they were made (a PDF's and an
+    # XLSX's do), so twins' files compare, and A's before and after the walk.
+    "format": ("value", "csv"),
+    "lang": ("value", "en"),
+    "month": ("value", "2026-01"),
+    "months": ("value", "12"),
     "resource": OMIT,
     "action": OMIT,
     "recordId": ("ref", "id:clients"),

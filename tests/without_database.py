@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from timetrack.app import create_app
 from timetrack.config import Settings
-from timetrack.db import Dialect, Row, Tx
+from timetrack.db import Dialect, Row, Snapshot, Tx
 
 
 class NoDatabase:
@@ -52,6 +52,9 @@ class NoDatabase:
 
     def reader(self) -> contextlib.AbstractAsyncContextManager[Tx]:
         raise self._used("reader")
+
+    def snapshot(self) -> contextlib.AbstractAsyncContextManager[Snapshot]:
+        raise self._used("snapshot")
 
 
 @functools.cache

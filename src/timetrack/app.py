@@ -37,6 +37,7 @@ from timetrack.errors import (
     install_error_handlers,
     unavailable_response,
 )
+from timetrack.exports.router import router as exports_router
 from timetrack.logs import REQUEST_ID
 from timetrack.policy import GRANT
 from timetrack.projects.router import router as projects_router
@@ -286,6 +287,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         audit_router,
         auth_router,
         api_keys_router,
+        exports_router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -20,6 +20,7 @@ from timetrack import (
     __version__,
     canonical,
     cli_accounts,
+    cli_export,
     cli_serve,
     cli_users,
     cli_working_time,
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_accounts.add_parsers(commands)
     cli_users.add_parsers(commands)
+    cli_export.add_parsers(commands)
 
     cli_working_time.add_parsers(commands)
 
@@ -224,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         "user": cli_users.run,
         "working-time": cli_working_time.run,
         "audit": _audit_log,
+        "export": cli_export.run,
         "migrate": _migrate_command,
         "backup": _backup_or_restore,
         "restore": _backup_or_restore,

@@ -191,6 +191,57 @@ async def scoped_filters(
     return filters
 
 
+@dataclass(frozen=True, slots=True)
+class ScopedList:
+    """How the list of a person's records (entries, attendances) is read: a page of it, and
+    all of it at once for an export, with the same filters and order."""
+
+    select_sql: str
+    count_sql: str
+    order_by: str
+    alias: str
+    table: str  # whose live count ``id_counters`` keeps
+    owner: str = "user_id"
+
+    async def page(
+        self,
+        tx: Tx,
+        account_id: int,
+        page: Page,
+        feed: Feed,
+        conditions: Sequence[Condition],
+        lookups: Sequence[Lookup],
+        *,
+        unfiltered: bool,
+    ) -> tuple[list[Row], int]:
+        return await list_scoped(
+            tx,
+            account_id,
+            page,
+            feed,
+            conditions,
+            lookups,
+            select_sql=self.select_sql,
+            count_sql=self.count_sql,
+            order_by=self.order_by,
+            alias=self.alias,
+            owner=self.owner,
+            live_count=self.table if feed.only_live and unfiltered else None,
+        )
+
+    async def select_all(
+        self, tx: Tx, account_id: int, conditions: Sequence[Condition], lookups: Sequence[Lookup]
+    ) -> tuple[str, list[Any]] | None:
+        """The statement and arguments reading every live record of the list (each page of
+        it, in its order), for an export; None when the list is empty."""
+        filters = await scoped_filters(
+            tx, account_id, Feed(), conditions, lookups, alias=self.alias, owner=self.owner
+        )
+        if filters is None:
+            return None
+        return f"{self.select_sql}{filters.sql()} ORDER BY {self.order_by}", filters.args
+
+
 async def fetch_page(
     tx: Tx,
     select_sql: str,

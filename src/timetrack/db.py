@@ -67,6 +67,13 @@ class Tx(Protocol):
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None: ...
 
 
+class Snapshot(Tx, Protocol):
+    """A read-only transaction for a long read (an export): one snapshot, on a connection of
+    its own, whose rows can be read in chunks (``snapshots.py``)."""
+
+    def chunks(self, sql: str, *args: Any, size: int) -> AsyncIterator[list[Row]]: ...
+
+
 class Database(Protocol):
     dialect: Dialect
 
@@ -81,6 +88,11 @@ class Database(Protocol):
     def reader(self) -> contextlib.AbstractAsyncContextManager[Tx]:
         """For a request that reads with one statement: no BEGIN/COMMIT around it (one
         statement sees one snapshot by itself); on PostgreSQL that saves two round trips."""
+        ...
+
+    def snapshot(self) -> contextlib.AbstractAsyncContextManager[Snapshot]:
+        """A read-only transaction that may stay open while a response streams (``Snapshot``),
+        without holding up the process's other requests."""
         ...
 
 
@@ -260,6 +272,14 @@ class SqliteDatabase:
         if self._conn is None:
             raise DatabaseUnavailable("database is not open")
         return _SqliteReader(self._conn, self._lock)
+
+    def snapshot(self) -> contextlib.AbstractAsyncContextManager[Snapshot]:
+        # Imported here: snapshots.py builds on this module's types.
+        from timetrack.snapshots import sqlite_snapshot
+
+        if self._conn is None:
+            raise DatabaseUnavailable("database is not open")
+        return sqlite_snapshot(self.path)
 
     @contextlib.asynccontextmanager
     async def transaction(self, *, write: bool) -> AsyncIterator[Tx]:

@@ -188,6 +188,11 @@ REPORTS_RANGE_REVERSED = _code(22020, 400, "to must not be before from")
 REPORTS_RANGE_TOO_LONG = _code(22021, 400, "Report range longer than 5 years")
 REPORTS_ROUNDING_INVALID = _code(22030, 400, "Invalid rounding")
 
+# 23xxx file exports
+EXPORT_FORMAT_UNKNOWN = _code(23010, 400, "Unknown export format")
+EXPORT_LANGUAGE_UNKNOWN = _code(23011, 400, "Unknown export language")
+EXPORT_MONTH_INVALID = _code(23020, 400, "Invalid month")
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

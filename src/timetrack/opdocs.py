@@ -212,8 +212,8 @@ def _header_docs(method: str, writes: bool, responses: Responses) -> dict[str, A
     single = False
     for status in (200, 201):
         doc = responses.get(status)
-        if doc is None or isinstance(doc.get("model"), GenericAlias):
-            continue  # a list: no ETag
+        if doc is None or "model" not in doc or isinstance(doc["model"], GenericAlias):
+            continue  # a list or a file (an export): no ETag
         single = True
         headers = dict(preconditions.ETAG_HEADER_DOC)
         if writes:

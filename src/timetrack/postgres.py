@@ -26,6 +26,7 @@ from timetrack.db import (
     Dialect,
     IntegrityViolation,
     Row,
+    Snapshot,
     Tx,
     pg_dsn,
 )
@@ -127,6 +128,19 @@ class _PgTx:
             raise translate(exc, self._conn) from exc
 
 
+class _PgSnapshot(_PgTx):
+    async def chunks(self, sql: str, *args: Any, size: int) -> AsyncIterator[list[Row]]:
+        try:
+            cursor = await self._conn.cursor(sql, *args)
+            while True:
+                rows: list[Row] = await cursor.fetch(size)
+                if not rows:
+                    return
+                yield rows
+        except _DRIVER_ERRORS as exc:
+            raise translate(exc, self._conn) from exc
+
+
 class PostgresDatabase:
     dialect: Dialect = "postgresql"
 
@@ -186,6 +200,14 @@ class PostgresDatabase:
     async def reader(self) -> AsyncIterator[Tx]:
         async with self._connection() as conn:
             yield _PgTx(conn)
+
+    @contextlib.asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Snapshot]:
+        """A read transaction like ``transaction(write=False)``'s, read with a server-side
+        cursor (``snapshots.py``)."""
+        async with self.transaction(write=False) as tx:
+            assert isinstance(tx, _PgTx)
+            yield _PgSnapshot(tx._conn)
 
     @contextlib.asynccontextmanager
     async def transaction(self, *, write: bool) -> AsyncIterator[Tx]:

@@ -71,13 +71,14 @@ _WRITE_CODES = (
 )
 
 
-async def _filters(
+async def list_filter(
     user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
 ) -> AttendanceFilter:
+    """The list's query parameters, read and checked; the export takes the same."""
     return AttendanceFilter(
         username=one_user(user, username),
         user_id=user_id,
@@ -174,7 +175,7 @@ router.include_router(
         read_model=AttendanceRead,
         create_model=AttendanceCreate,
         update_model=AttendanceUpdate,
-        filters=_filters,
+        filters=list_filter,
         list=service.list_attendances,
         get=service.get_attendance,
         create=service.create_attendance,

@@ -35,7 +35,7 @@ from timetrack.columns import Column, WireColumns, optional
 from timetrack.crud import (
     Condition,
     Feed,
-    list_scoped,
+    ScopedList,
     now,
     require_live,
     soft_delete,
@@ -146,29 +146,33 @@ async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
     )
 
 
-async def list_attendances(
-    tx: Tx, account_id: int, page: Page, feed: Feed, query: AttendanceFilter
-) -> tuple[list[Row], int]:
+def _conditions(query: AttendanceFilter) -> list[Condition]:
     conditions: list[Condition] = []
     if query.user_id is not None:
         conditions.append(("a.user_id = {}", query.user_id))
     for bound in (query.start_from, query.start_to):
         if bound is not None:
             conditions.append(bound.condition("a."))
-    return await list_scoped(
-        tx,
-        account_id,
-        page,
-        feed,
-        conditions,
-        user_named(query.username),
-        select_sql=_OWNED,
-        count_sql=_COUNT,
-        order_by="a.start_local, a.id",
-        alias="a.",
-        owner="user_id",
-        live_count="attendances" if feed.only_live and query.unfiltered else None,
+    return conditions
+
+
+_LIST = ScopedList(_OWNED, _COUNT, "a.start_local, a.id", "a.", "attendances")
+
+
+async def list_attendances(
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: AttendanceFilter
+) -> tuple[list[Row], int]:
+    lookups = user_named(query.username)
+    return await _LIST.page(
+        tx, account_id, page, feed, _conditions(query), lookups, unfiltered=query.unfiltered
     )
+
+
+async def select_all(
+    tx: Tx, account_id: int, query: AttendanceFilter
+) -> tuple[str, list[Any]] | None:
+    """Every live attendance of the list with ``query``, for an export."""
+    return await _LIST.select_all(tx, account_id, _conditions(query), user_named(query.username))
 
 
 # --- create, clock-in -------------------------------------------------------------------------

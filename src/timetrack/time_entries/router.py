@@ -62,7 +62,7 @@ _TIME_DOC = (
 )
 
 
-async def _filters(
+async def list_filter(
     user: UserParam = None,
     username: UserParam = None,
     user_id: UserIdParam = None,
@@ -76,6 +76,7 @@ async def _filters(
     from_: Annotated[str | None, Query(alias="from", description=_TIME_DOC, **_BOUND)] = None,
     to: Annotated[str | None, Query(description=_TIME_DOC, **_BOUND)] = None,
 ) -> EntryFilter:
+    """The list's query parameters, read and checked; the export takes the same."""
     return EntryFilter(
         username=filters.one_user(user, username),
         user_id=user_id,
@@ -117,7 +118,7 @@ _crud = Resource(
     read_model=EntryRead,
     create_model=EntryCreate,
     update_model=EntryUpdate,
-    filters=_filters,
+    filters=list_filter,
     list=service.list_entries,
     get=service.get_entry,
     create=service.create_entry,

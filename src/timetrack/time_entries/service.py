@@ -14,7 +14,7 @@ from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Condition,
     Feed,
-    list_scoped,
+    ScopedList,
     now,
     require_live,
     soft_delete,
@@ -186,9 +186,8 @@ async def get_entries(tx: Tx, account_id: int, first_id: int, last_id: int) -> l
     )
 
 
-async def list_entries(
-    tx: Tx, account_id: int, page: Page, feed: Feed, query: EntryFilter
-) -> tuple[list[Row], int]:
+def _conditions(query: EntryFilter) -> tuple[list[Condition], list[filters.Lookup]]:
+    """The list's filter as SQL conditions and lookups (``crud.scoped_filters``)."""
     conditions: list[Condition] = []
     lookups = filters.user_named(query.username)
     if query.client_name is not None:
@@ -211,20 +210,24 @@ async def list_entries(
     for bound in (query.start_from, query.start_to):
         if bound is not None:
             conditions.append(bound.condition("e."))
-    return await list_scoped(
-        tx,
-        account_id,
-        page,
-        feed,
-        conditions,
-        lookups,
-        select_sql=_OWNED,
-        count_sql=_COUNT,
-        order_by="e.start_local, e.id",
-        alias="e.",
-        owner="user_id",
-        live_count="time_entries" if feed.only_live and query.unfiltered else None,
+    return conditions, lookups
+
+
+_LIST = ScopedList(_OWNED, _COUNT, "e.start_local, e.id", "e.", "time_entries")
+
+
+async def list_entries(
+    tx: Tx, account_id: int, page: Page, feed: Feed, query: EntryFilter
+) -> tuple[list[Row], int]:
+    conditions, lookups = _conditions(query)
+    return await _LIST.page(
+        tx, account_id, page, feed, conditions, lookups, unfiltered=query.unfiltered
     )
+
+
+async def select_all(tx: Tx, account_id: int, query: EntryFilter) -> tuple[str, list[Any]] | None:
+    """Every live entry of the list with ``query``, for an export."""
+    return await _LIST.select_all(tx, account_id, *_conditions(query))
 
 
 def _username(body: EntryCreate | EntryUpdate) -> tuple[str, str] | None:

@@ -1,0 +1,160 @@
+"""PDF: a report of one or more sections (a timesheet: one page per month), each a table of
+the sheet's columns with a totals row, under a heading naming the account, the person and the
+period, with a signature block where the sheet asks for one, and "page N of M" in the footer.
+
+Durations show as ``h:mm`` only (the decimal-hours columns are left out: a page has room for
+one of the two). The text uses the PDF's built-in Helvetica, whose character set is Latin-1:
+German and the other Western European languages print as they are, any other character as
+``?`` (embedding a Unicode font would need a font file the project does not ship).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from timetrack.exports.language import Style
+from timetrack.exports.sheet import Column, Kind, Totals, Values
+
+# Relative widths by kind; text columns share what is left.
+_FIXED_WIDTHS = {
+    Kind.DATE: 16.0,
+    Kind.DATETIME: 26.0,
+    Kind.TIME: 10.0,
+    Kind.HMM: 12.5,
+    Kind.INTEGER: 12.0,
+    Kind.MONEY: 17.0,
+    Kind.BOOLEAN: 11.0,
+}
+_RIGHT = {Kind.HMM, Kind.INTEGER, Kind.MONEY, Kind.TIME}
+_LINE_MM = 3.6
+
+
+def latin1(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str  # "January 2025"
+    rows: Sequence[Values]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str  # "Timesheet"
+    account: str
+    subject: str  # whom it is about: "Anna Example (anna)"
+    period: str
+    created: datetime
+    sections: Sequence[Section]
+    signatures: bool = True
+    lines: Sequence[tuple[str, str]] = field(default_factory=tuple)
+
+
+class _Pdf(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", size=8)
+        self.cell(0, 5, self.footer_text.format(page=self.page_no(), pages="{nb}"), align="C")
+
+
+def _shown(columns: Sequence[Column]) -> list[int]:
+    return [i for i, c in enumerate(columns) if c.kind is not Kind.HOURS]
+
+
+def _widths(pdf: FPDF, columns: Sequence[Column], shown: list[int]) -> list[float]:
+    fixed = {i: _FIXED_WIDTHS[columns[i].kind] for i in shown if columns[i].kind in _FIXED_WIDTHS}
+    free = [i for i in shown if i not in fixed]
+    rest = max(pdf.epw - sum(fixed.values()), 20.0 * len(free)) / max(len(free), 1)
+    return [fixed.get(i, rest) for i in shown]
+
+
+# Where the long German words of headings may break in a narrow column (a soft hyphen).
+_BREAKS = {"Feiertagsgutschrift": "Feiertags\xadgut\xadschrift", "Abwesenheit": "Abwesen\xadheit"}
+
+
+def _heading(column: Column, lang: str) -> str:
+    """Durations show as h:mm only, so their headings need not say which."""
+    text = column.heading(lang).removesuffix(" (h:mm)")
+    return _BREAKS.get(text, text)
+
+
+def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
+    """The PDF of ``report`` as bytes (a report is small: a year of days is 366 rows)."""
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf.footer_text = style.word("page")
+    pdf.set_title(latin1(f"{report.title} {report.subject} {report.period}"))
+    pdf.set_author(latin1(report.account))
+    pdf.set_creator("timetrack")
+    pdf.set_creation_date(report.created)
+    pdf.set_margins(12, 12, 12)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    shown = _shown(columns)
+    cell_text = {i: style.cell(columns[i].kind.value) for i in shown}
+    aligns = ["RIGHT" if columns[i].kind in _RIGHT else "LEFT" for i in shown]
+    for section in report.sections:
+        pdf.add_page()
+        pdf.set_font("Helvetica", style="B", size=14)
+        pdf.cell(0, 8, latin1(f"{report.title}: {section.title}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=9)
+        created = f"{style.day(report.created.date())} {report.created:%H:%M} UTC"
+        meta = [
+            (style.word("account"), report.account),
+            (style.word("employee"), report.subject),
+            (style.word("period"), report.period),
+            (style.word("created"), created),
+            *report.lines,
+        ]
+        for label, value in meta:
+            pdf.cell(0, 4.5, latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.set_font("Helvetica", size=7)
+        totals = Totals(columns)
+        totals.add(section.rows)
+        with pdf.table(
+            col_widths=_widths(pdf, columns, shown),
+            text_align=aligns,
+            line_height=_LINE_MM,
+            borders_layout="SINGLE_TOP_LINE",
+            width=pdf.epw,
+            padding=(0.6, 0.8),
+        ) as table:
+            heading = table.row()
+            for i in shown:
+                heading.cell(latin1(_heading(columns[i], style.lang)))
+            for values in section.rows:
+                row = table.row()
+                for i in shown:
+                    row.cell(latin1(cell_text[i](values[i])))
+            last = table.row(style=FontFace(emphasis="BOLD"))
+            for position, i in enumerate(shown):
+                if i in totals.sums:
+                    last.cell(cell_text[i](totals.sums[i]))
+                else:
+                    last.cell(style.word("total") if position == 0 else "")
+        if report.signatures:
+            _signatures(pdf, style)
+    return bytes(pdf.output())
+
+
+def _signatures(pdf: FPDF, style: Style) -> None:
+    """Two signature lines side by side: the employee's and the manager's."""
+    if pdf.get_y() > pdf.h - 40:
+        pdf.add_page()
+    pdf.ln(14)
+    half = (pdf.epw - 20) / 2
+    y = pdf.get_y()
+    for n, who in enumerate(("employee", "manager")):
+        x = pdf.l_margin + n * (half + 20)
+        pdf.line(x, y, x + half, y)
+        pdf.set_xy(x, y + 1)
+        pdf.set_font("Helvetica", size=8)
+        pdf.cell(half, 4, latin1(f"{style.word('date_signature')} ({style.word(who)})"))
+    pdf.set_xy(pdf.l_margin, y + 6)
