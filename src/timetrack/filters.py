@@ -21,7 +21,7 @@ this from SQLite's planner).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Query
 
@@ -143,3 +143,52 @@ def client_projects(client_id: int) -> Lookup:
     """Records of a project of the client with this id."""
     sql = "SELECT id FROM projects WHERE account_id = $1 AND client_id = {}"
     return Lookup("project_id", sql, client_id)
+
+
+class EntryReferences(Protocol):
+    """What a list of time entries and a report filter alike: the entry's references by name
+    or id, and ``billable``."""
+
+    @property
+    def client_name(self) -> str | None: ...
+    @property
+    def client_id(self) -> int | None: ...
+    @property
+    def project_name(self) -> str | None: ...
+    @property
+    def project_id(self) -> int | None: ...
+    @property
+    def task(self) -> str | None: ...
+    @property
+    def task_id(self) -> int | None: ...
+    @property
+    def user_id(self) -> int | None: ...
+    @property
+    def billable(self) -> bool | None: ...
+
+
+def entry_references(query: EntryReferences) -> tuple[list[tuple[Any, ...]], list[Lookup]]:
+    """The conditions (on alias ``e.``, as ``crud.scoped_filters`` takes them) and lookups of
+    an entry filter's references: written once for the entries list, its export and the
+    reports."""
+    lookups: list[Lookup] = []
+    if query.client_name is not None:
+        lookups.append(client_named(query.client_name))
+    if query.client_id is not None:
+        lookups.append(client_projects(query.client_id))
+    if query.project_name is not None:
+        lookups.append(project_named(query.project_name))
+    if query.task is not None:
+        lookups.append(task_named(query.task))
+    conditions: list[tuple[Any, ...]] = [
+        (f"e.{column} = {{}}", value)
+        for column, value in (
+            ("user_id", query.user_id),
+            ("project_id", query.project_id),
+            ("task_id", query.task_id),
+        )
+        if value is not None
+    ]
+    if query.billable is not None:
+        conditions.append(("e.billable = {}", query.billable))
+    return conditions, lookups

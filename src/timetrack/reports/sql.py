@@ -115,24 +115,8 @@ async def entry_filters(tx: Tx, account_id: int, query: EntryQuery) -> Filters |
             ) from None
         conditions.append(("e.user_id = {}", user["id"]))
         username_key = name_key(query.username)
-    lookups: list[filters.Lookup] = []
-    if query.client_name is not None:
-        lookups.append(filters.client_named(query.client_name))
-    if query.client_id is not None:
-        lookups.append(filters.client_projects(query.client_id))
-    if query.project_name is not None:
-        lookups.append(filters.project_named(query.project_name))
-    if query.task is not None:
-        lookups.append(filters.task_named(query.task))
-    for column, value in (
-        ("user_id", query.user_id),
-        ("project_id", query.project_id),
-        ("task_id", query.task_id),
-    ):
-        if value is not None:
-            conditions.append((f"e.{column} = {{}}", value))
-    if query.billable is not None:
-        conditions.append(("e.billable = {}", query.billable))
+    references, lookups = filters.entry_references(query)
+    conditions += references
     if query.tag is not None:
         conditions.append(_tag_condition(tx, query.tag))
     period = query.period

@@ -188,25 +188,8 @@ async def get_entries(tx: Tx, account_id: int, first_id: int, last_id: int) -> l
 
 def _conditions(query: EntryFilter) -> tuple[list[Condition], list[filters.Lookup]]:
     """The list's filter as SQL conditions and lookups (``crud.scoped_filters``)."""
-    conditions: list[Condition] = []
-    lookups = filters.user_named(query.username)
-    if query.client_name is not None:
-        lookups.append(filters.client_named(query.client_name))
-    if query.client_id is not None:
-        lookups.append(filters.client_projects(query.client_id))
-    if query.project_name is not None:
-        lookups.append(filters.project_named(query.project_name))
-    if query.task is not None:
-        lookups.append(filters.task_named(query.task))
-    for column, value in (
-        ("user_id", query.user_id),
-        ("project_id", query.project_id),
-        ("task_id", query.task_id),
-    ):
-        if value is not None:
-            conditions.append((f"e.{column} = {{}}", value))
-    if query.billable is not None:
-        conditions.append(("e.billable = {}", query.billable))
+    conditions, references = filters.entry_references(query)
+    lookups = filters.user_named(query.username) + references
     for bound in (query.start_from, query.start_to):
         if bound is not None:
             conditions.append(bound.condition("e."))
