@@ -1,7 +1,8 @@
 """XLSX with typed cells: numbers are numbers, dates are dates, durations are hours (a number)
 and ``[h]:mm`` (a time span), booleans are booleans; a header row (frozen) and a totals row of
 ``SUM`` formulas, each with its value already computed so a reader that does not calculate
-(openpyxl, a preview) sees it too.
+(openpyxl, a preview) sees it too (the summary's totals, which are not its rows' sums, are
+written as plain numbers).
 
 XlsxWriter's ``constant_memory`` mode writes each row to a temporary file as soon as the next
 one starts, so a sheet of any length costs the same memory; the workbook is assembled into a
