@@ -32,6 +32,9 @@ from timetrack.time_entries.service import _OWNED
 
 URL = os.environ.get("FLOOR_DATABASE_URL", "")
 EXPORT = "/api/v2/ext/exports/project_time_entries"
+SUMMARY = "/api/v2/ext/reports/summary"
+SUMMARY_EXPORT = "/api/v2/ext/exports/reports/summary"
+SUMMARY_FORMATS = ("csv", "xlsx", "pdf")
 _SELECT = f"{_OWNED} AND e.deleted_at IS NULL ORDER BY e.start_local, e.id"
 _ACCOUNT = "SELECT id, enabled, secret_hash FROM accounts WHERE api_key = $1"
 _HEADER = (
@@ -286,6 +289,22 @@ def _months_back(month: str) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def _summaries(base: str, process: Any, query: str, headers: dict[str, str]) -> dict[str, Any]:
+    """The summary report as JSON (its floor: the same aggregate, no file) and as each file,
+    the fastest of three each, after a warm-up of both on an empty period."""
+    empty = "from=2000-01-01&to=2000-01-01&groupBy=user"
+    _download(base, f"{SUMMARY}?{empty}", headers)
+    _download(base, f"{SUMMARY_EXPORT}?{empty}&format=pdf", headers)
+    paths = {"json": f"{SUMMARY}?{query}"} | {
+        fmt: f"{SUMMARY_EXPORT}?{query}&format={fmt}&lang=en" for fmt in SUMMARY_FORMATS
+    }
+    fastest: dict[str, Any] = {}
+    for label, path in paths.items():
+        runs = [_measured(base, process, path, headers) for _ in range(3)]
+        fastest[label] = min(runs, key=lambda measured: float(measured["seconds"]))
+    return fastest
+
+
 def run(url: str, manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     """The CSV against the floor's on fresh one-worker servers (so the worker's memory is the
     export's); the XLSX and the PDF once each, each on a fresh server."""
@@ -312,6 +331,12 @@ def run(url: str, manifest: dict[str, Any], args: argparse.Namespace) -> dict[st
             _download(base, f"{EXPORT}?user=nobody&lang=en", headers)
             figures[label] = _measured(base, process, path, headers)
         log(f"export {label}: {figures[label]}")
+    first, last = _months_back(busy["month"]), date.fromisoformat(f"{busy['month']}-01")
+    end = date(last.year + last.month // 12, last.month % 12 + 1, 1).toordinal() - 1
+    query = f"from={first}-01&to={date.fromordinal(end)}&groupBy=project&subGroupBy=user"
+    with server("timetrack", url, 1, args.data_dir) as (base, process):
+        figures["summary"] = _summaries(base, process, query, headers)
+    log(f"export summary: {figures['summary']}")
     figures["same_bytes"] = figures["csv"]["sha256"] == figures["floor"]["sha256"]
     figures["cpu"] = cpu_seconds(url, account["id"], args.export_rounds)
     log(f"export CPU seconds, writers alone: {figures['cpu']}")
@@ -342,3 +367,24 @@ def lines(results: dict[str, Any]) -> Iterator[str]:
             f"{f['xlsx']['bytes'] / 2**20:.1f} MiB | "
             f"{f['pdf']['seconds']:.2f} s, +{f['pdf']['peak_growth_mib']} MiB |"
         )
+    yield from _summary_lines(results)
+
+
+def _summary_lines(results: dict[str, Any]) -> Iterator[str]:
+    """The summary report's files against its JSON (a year by project x user): the seconds of
+    each, and the JSON's seconds over the file's (1.00: the file costs nothing more)."""
+    measured = {d: f["summary"] for d, f in sorted(results.items()) if "summary" in f}
+    if not measured:
+        return
+    yield ""
+    yield "Summary report files (a year by project x user) against the same report as JSON:"
+    yield ""
+    yield "| database | JSON | " + " | ".join(f.upper() for f in SUMMARY_FORMATS) + " |"
+    yield "|---|---:|" + "---:|" * len(SUMMARY_FORMATS)
+    for dialect, summary in measured.items():
+        floor = summary["json"]["seconds"]
+        cells = [
+            f"{summary[f]['seconds']:.3f} s (ratio {floor / summary[f]['seconds']:.2f})"
+            for f in SUMMARY_FORMATS
+        ]
+        yield f"| {dialect} | {floor:.3f} s | " + " | ".join(cells) + " |"

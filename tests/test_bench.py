@@ -168,12 +168,22 @@ def test_report_renders_the_targets() -> None:
             "xlsx": {**csv_run, "seconds": 5.0},
             "pdf": {**csv_run, "seconds": 0.5},
             "same_bytes": True,
+            "summary": {
+                "json": {**csv_run, "seconds": 0.2},
+                "csv": {**csv_run, "seconds": 0.25},
+                "xlsx": {**csv_run, "seconds": 0.4},
+                "pdf": {**csv_run, "seconds": 0.8},
+            },
         }
     }
     text = report.render(results)
     assert (
         "| sqlite | 1,000 | 500 | 1,000 | 0.50 (≥ 0.6: **missed**) | - | 12.5 MiB (≤ 30: met) |"
         in text
+    )
+    assert (
+        "| sqlite | 0.200 s | 0.250 s (ratio 0.80) | 0.400 s (ratio 0.50) "
+        "| 0.800 s (ratio 0.25) |" in text
     )
 
 

@@ -1,6 +1,6 @@
-"""``timetrack export ACCOUNT {entries|attendances|timesheet}``: the API's files, written by
-the CLI for the whole account; and ``account update --rates-visible`` deciding whether people
-other than admins get the money columns."""
+"""``timetrack export ACCOUNT {entries|attendances|timesheet|summary}``: the API's files,
+written by the CLI for the whole account; and ``account update --rates-visible`` deciding
+whether people other than admins get the money columns."""
 
 from __future__ import annotations
 
@@ -94,6 +94,34 @@ async def test_entries_as_xlsx_and_a_timesheet_as_pdf(
     assert "Timesheet: February 2025" in reader.pages[1].extract_text()
 
 
+async def test_a_summary_is_the_apis_file(run: Cli, acme: dict[str, Any], tmp_path: Path) -> None:
+    target = tmp_path / "summary.csv"
+    result = await run("export", "acme", "summary", "--group-by", "user", "--sub-group-by", "day",
+                       "--from", "2025-01-01", "--to", "2025-01-31", "-o", str(target))  # fmt: skip
+    assert result.code == 0, result
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Level", "User", "Day", "Entries", "Worked (h)", "Worked (h:mm)",
+                       "Billable (h)", "Billable (h:mm)", "Amount"]  # fmt: skip
+    assert [(r[0], r[1], r[2], r[5], r[8]) for r in rows[1:]] == [
+        ("1", "anna", "", "4:30", "360.00"),
+        ("2", "anna", "2025-01-06", "2:15", "180.00"),
+        ("2", "anna", "2025-01-08", "2:15", "180.00"),
+        ("1", "bert", "", "2:15", "180.00"),
+        ("2", "bert", "2025-01-07", "2:15", "180.00"),
+    ]
+    query = "groupBy=user&subGroupBy=day&from=2025-01-01&to=2025-01-31"
+    api = await cli_api(acme, "GET", f"/exports/reports/summary?{query}")
+    assert api.content == target.read_bytes()
+    pdf = tmp_path / "summary.pdf"
+    result = await run("export", "acme", "summary", "--group-by", "project", "--from",
+                       "2025-01-01", "--to", "2025-01-31", "--format", "pdf", "--lang", "de",
+                       "--user", "bert", "-o", str(pdf))  # fmt: skip
+    assert result.code == 0, result
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Zusammenfassung: Projekt" in text and "Summe" in text and "Seite 1 von 1" in text
+    assert "2:15" in text and "4:30" not in text  # bert's only
+
+
 async def test_mistakes_are_one_line(run: Cli, acme: dict[str, Any], tmp_path: Path) -> None:
     target = str(tmp_path / "x")
     for argv, message in (
@@ -102,6 +130,15 @@ async def test_mistakes_are_one_line(run: Cli, acme: dict[str, Any], tmp_path: P
         (("timesheet", "--from", "2025-01"), "a timesheet needs --user and --from YYYY-MM"),
         (("timesheet", "--user", "anna", "--from", "2025-01", "--to", "2026-01"), "12 months"),
         (("timesheet", "--user", "nobody", "--from", "2025-01"), "no user named 'nobody'"),
+        (("summary", "--from", "2025-01-01"), "a summary needs --group-by, --from and --to"),
+        (
+            ("summary", "--group-by", "decade", "--from", "2025-01-01", "--to", "2025-01-31"),
+            "groupBy: must be one of",
+        ),
+        (
+            ("summary", "--group-by", "user", "--from", "2025-02-01", "--to", "2025-01-31"),
+            "is before from",
+        ),
     ):
         result = await run("export", "acme", *argv, "-o", target)
         assert result.code == 1, (argv, result)

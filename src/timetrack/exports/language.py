@@ -38,6 +38,11 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "account": "Konto",
         "period": "Zeitraum",
         "created": "Erstellt",
+        "summary": "Zusammenfassung",
+        "rounding": "Rundung",
+        "up": "aufgerundet",
+        "down": "abgerundet",
+        "nearest": "kaufmännisch gerundet",
     },
     "en": {
         "yes": "yes",
@@ -51,6 +56,11 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "account": "Account",
         "period": "Period",
         "created": "Created",
+        "summary": "Summary",
+        "rounding": "Rounding",
+        "up": "up",
+        "down": "down",
+        "nearest": "to the nearest",
     },
 }
 

@@ -42,13 +42,14 @@ def latin1(text: str) -> str:
 class Section:
     title: str  # "January 2025"
     rows: Sequence[Values]
+    totals: Values | None = None  # the totals row when it is not the rows' sums
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
     title: str  # "Timesheet"
     account: str
-    subject: str  # whom it is about: "Anna Example (anna)"
+    subject: str | None  # whom it is about: "Anna Example (anna)"; None: the account's
     period: str
     created: datetime
     sections: Sequence[Section]
@@ -90,7 +91,8 @@ def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
     """The PDF of ``report`` as bytes (a report is small: a year of days is 366 rows)."""
     pdf = _Pdf(orientation="P", unit="mm", format="A4")
     pdf.footer_text = style.word("page")
-    pdf.set_title(latin1(f"{report.title} {report.subject} {report.period}"))
+    about = f"{report.title} {report.subject or report.account} {report.period}"
+    pdf.set_title(latin1(about))
     pdf.set_author(latin1(report.account))
     pdf.set_creator("timetrack")
     pdf.set_creation_date(report.created)
@@ -105,9 +107,10 @@ def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
         pdf.cell(0, 8, latin1(f"{report.title}: {section.title}"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=9)
         created = f"{style.day(report.created.date())} {report.created:%H:%M} UTC"
+        subject = [] if report.subject is None else [(style.word("employee"), report.subject)]
         meta = [
             (style.word("account"), report.account),
-            (style.word("employee"), report.subject),
+            *subject,
             (style.word("period"), report.period),
             (style.word("created"), created),
             *report.lines,
@@ -116,7 +119,7 @@ def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
             pdf.cell(0, 4.5, latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         pdf.set_font("Helvetica", size=7)
-        totals = Totals(columns)
+        totals = Totals(columns, section.totals)
         totals.add(section.rows)
         with pdf.table(
             col_widths=_widths(pdf, columns, shown),

@@ -1,4 +1,5 @@
-"""``/exports/...``: files of the time entries, the attendances and a user's timesheet.
+"""``/exports/...``: files of the time entries, the attendances, a user's timesheet and the
+summary report.
 
 Each answers a file (never JSON) with ``Content-Disposition``; everything that can fail runs
 before its first byte (``stream.open_export``), so a failure still answers the envelope.
@@ -24,13 +25,19 @@ from timetrack.errors import (
     EXPORT_FORMAT_UNKNOWN,
     EXPORT_LANGUAGE_UNKNOWN,
     EXPORT_MONTH_INVALID,
+    REPORTS_GROUPING_REPEATED,
+    REPORTS_GROUPING_UNKNOWN,
+    REPORTS_RANGE_REVERSED,
+    REPORTS_RANGE_TOO_LONG,
+    REPORTS_ROUNDING_INVALID,
     USER_UNKNOWN,
 )
-from timetrack.exports import service, timesheet
+from timetrack.exports import service, summary, timesheet
 from timetrack.exports.language import Lang, Style, style
 from timetrack.exports.schemas import (
     Format,
     LanguageDep,
+    SummaryFormatDep,
     TableFormatDep,
     TimesheetFormatDep,
     TimesheetQueryDep,
@@ -47,6 +54,8 @@ from timetrack.exports.stream import (
 from timetrack.handlers import read
 from timetrack.policy import Action
 from timetrack.policy import Resource as Subject
+from timetrack.reports import service as reports
+from timetrack.reports.query import EntriesDep, GroupingsDep
 from timetrack.route_docs import route
 from timetrack.time_entries import service as entries
 from timetrack.time_entries.router import list_filter as entry_filter
@@ -194,4 +203,40 @@ async def export_timesheet(
         chosen = style(await service.caller_language(tx, account, lang))
         sheet = await service.timesheet(tx, account, query, chosen)
     export = await timesheet.export(account, sheet, format, chosen, export_time())
+    return ExportResponse(request, export)
+
+
+@route(
+    router,
+    "GET",
+    "/exports/reports/summary",
+    name="export_report_summary",
+    description=(
+        "The summary report (`GET /reports/summary`) with the same parameters and figures, a "
+        "row per group (and per subgroup with `subGroupBy`), as CSV, XLSX or PDF "
+        '(docs/api.md, "Exports", gives the columns). The amount only for those who see rates.'
+    ),
+    responses=_docs("The summary", (*_TABLES, "application/pdf")),
+    errors=(
+        *_TABLE_CODES,
+        REPORTS_GROUPING_UNKNOWN,
+        REPORTS_GROUPING_REPEATED,
+        REPORTS_RANGE_REVERSED,
+        REPORTS_RANGE_TOO_LONG,
+        REPORTS_ROUNDING_INVALID,
+        USER_UNKNOWN,
+    ),
+)
+async def export_summary(
+    request: Request,
+    account: Annotated[Account, Depends(allowed(Subject.REPORTS, Action.READ))],
+    query: EntriesDep,
+    groupings: GroupingsDep,
+    format: SummaryFormatDep,
+    lang: LanguageDep,
+) -> Response:
+    async with read(request) as tx:
+        chosen = style(await service.caller_language(tx, account, lang))
+        report = await reports.summary(tx, account, query, groupings)
+    export = await summary.export(account, report, groupings, format, chosen, export_time())
     return ExportResponse(request, export)

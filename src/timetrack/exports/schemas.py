@@ -71,6 +71,12 @@ async def timesheet_format(
     return parse_format(format, tuple(Format))
 
 
+async def summary_format(
+    format: Annotated[str, _format_query(Format.CSV, tuple(Format))] = Format.CSV.value,
+) -> Format:
+    return parse_format(format, tuple(Format))
+
+
 async def language(
     lang: Annotated[
         str | None,
@@ -94,6 +100,7 @@ async def language(
 
 TableFormatDep = Annotated[Format, Depends(table_format)]
 TimesheetFormatDep = Annotated[Format, Depends(timesheet_format)]
+SummaryFormatDep = Annotated[Format, Depends(summary_format)]
 LanguageDep = Annotated[Lang | None, Depends(language)]
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")

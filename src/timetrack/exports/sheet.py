@@ -86,14 +86,19 @@ def formula_like(text: str) -> bool:
 
 
 class Totals:
-    """The running sums of a sheet's ``total`` columns while its rows pass."""
+    """The running sums of a sheet's ``total`` columns while its rows pass; or, ``given``,
+    totals made elsewhere (a summary's rows are groups and subgroups, and tag groups may
+    count an entry twice: summing its rows would not give its totals)."""
 
-    def __init__(self, columns: Sequence[Column]) -> None:
+    def __init__(self, columns: Sequence[Column], given: Values | None = None) -> None:
         self.indexes = [i for i, c in enumerate(columns) if c.total]
-        self.sums: dict[int, Any] = dict.fromkeys(self.indexes, 0)
+        self.given = given is not None
+        self.sums: dict[int, Any] = {i: (given[i] if given else 0) or 0 for i in self.indexes}
         self.rows = 0
 
     def add(self, rows: Sequence[Values]) -> None:
         self.rows += len(rows)
+        if self.given:
+            return
         for i in self.indexes:
             self.sums[i] += sum(row[i] or 0 for row in rows)

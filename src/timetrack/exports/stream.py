@@ -99,6 +99,19 @@ async def open_export(
     return Export(f"{name}.{format.value}", format.media_type, body, stack.aclose)
 
 
+async def whole(rows: list[Values]) -> AsyncIterator[list[Values]]:
+    """The rows of an export built whole (a timesheet, a summary) as one batch."""
+    yield rows
+
+
+async def in_one(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+async def nothing() -> None:
+    """The ``close`` of an export that holds no snapshot."""
+
+
 def period_parts(start: str | None, end: str | None) -> list[str]:
     """The ``from`` and ``to`` of a list filter for a file name: their dates, else "all"."""
     if not start and not end:

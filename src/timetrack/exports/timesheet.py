@@ -7,7 +7,6 @@ same writers as the other exports, the PDF from ``pdf_writer`` with a page per m
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 from timetrack.accounts.service import Account
 from timetrack.exports.csv_writer import csv_bytes
@@ -15,8 +14,7 @@ from timetrack.exports.language import Style
 from timetrack.exports.pdf_writer import Report, Section, render
 from timetrack.exports.schemas import Format
 from timetrack.exports.service import TIMESHEET_COLUMNS, Timesheet
-from timetrack.exports.sheet import Values
-from timetrack.exports.stream import Export, now
+from timetrack.exports.stream import Export, in_one, nothing, now, whole
 from timetrack.exports.xlsx_writer import xlsx_bytes
 
 
@@ -45,26 +43,14 @@ def pdf(account: Account, sheet: Timesheet, style: Style) -> bytes:
     return render(report, TIMESHEET_COLUMNS, style)
 
 
-async def _one(rows: list[Values]) -> AsyncIterator[list[Values]]:
-    yield rows
-
-
-async def _bytes(data: bytes) -> AsyncIterator[bytes]:
-    yield data
-
-
-async def _nothing() -> None:
-    return None
-
-
 async def export(
     account: Account, sheet: Timesheet, format: Format, style: Style, made: str
 ) -> Export:
     stem = file_stem(account, sheet, made)
     if format is Format.PDF:
-        body = _bytes(await asyncio.to_thread(pdf, account, sheet, style))
+        body = in_one(await asyncio.to_thread(pdf, account, sheet, style))
     elif format is Format.XLSX:
-        body = xlsx_bytes(TIMESHEET_COLUMNS, style, sheet.username, _one(sheet.rows))
+        body = xlsx_bytes(TIMESHEET_COLUMNS, style, sheet.username, whole(sheet.rows))
     else:
-        body = csv_bytes(TIMESHEET_COLUMNS, style, _one(sheet.rows))
-    return Export(f"{stem}.{format.value}", format.media_type, body, _nothing)
+        body = csv_bytes(TIMESHEET_COLUMNS, style, whole(sheet.rows))
+    return Export(f"{stem}.{format.value}", format.media_type, body, nothing)

@@ -1,7 +1,8 @@
 """XLSX with typed cells: numbers are numbers, dates are dates, durations are hours (a number)
 and ``[h]:mm`` (a time span), booleans are booleans; a header row (frozen) and a totals row of
 ``SUM`` formulas, each with its value already computed so a reader that does not calculate
-(openpyxl, a preview) sees it too.
+(openpyxl, a preview) sees it too (the summary's totals, which are not its rows' sums, are
+written as plain numbers).
 
 XlsxWriter's ``constant_memory`` mode writes each row to a temporary file as soon as the next
 one starts, so a sheet of any length costs the same memory; the workbook is assembled into a
@@ -38,7 +39,9 @@ class XlsxFile:
     """One worksheet written row by row into a temporary file (call from one thread at a
     time: the server runs each step in a worker thread, off the event loop)."""
 
-    def __init__(self, columns: Sequence[Column], style: Style, title: str) -> None:
+    def __init__(
+        self, columns: Sequence[Column], style: Style, title: str, totals: Values | None = None
+    ) -> None:
         # Closed by ``xlsx_bytes`` once sent (or abandoned), not by a with-block here.
         self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self.book = Workbook(
@@ -61,6 +64,7 @@ class XlsxFile:
             "date": self.book.add_format({"num_format": date}),
             "datetime": self.book.add_format({"num_format": f"{date} hh:mm"}),
             "time": self.book.add_format({"num_format": "hh:mm"}),
+            "integer": self.book.add_format({"num_format": "0"}),
             "hours": self.book.add_format({"num_format": "0.00"}),
             "hmm": self.book.add_format({"num_format": "[h]:mm;-[h]:mm"}),
             "money": self.book.add_format({"num_format": "#,##0.00"}),
@@ -72,7 +76,7 @@ class XlsxFile:
             self.sheet.set_column(index, index, _WIDTHS.get(column.kind, 12))
             self.sheet.write_string(0, index, column.heading(style.lang), self.formats["head"])
         self.sheet.freeze_panes(1, 0)
-        self.totals = Totals(self.columns)
+        self.totals = Totals(self.columns, totals)
 
     def _cell_writer(self, kind: Kind) -> Callable[[int, int, Any], object]:
         sheet, formats = self.sheet, self.formats
@@ -128,7 +132,7 @@ class XlsxFile:
                 number = self.book.add_format(
                     {"bold": True, "top": 1, "num_format": self.formats[kind.value].num_format}
                 )
-                if self.row == 0:
+                if self.row == 0 or self.totals.given:
                     self.sheet.write_number(row, index, value, number)
                     continue
                 first = xl_rowcol_to_cell(1, index)
@@ -144,10 +148,11 @@ async def xlsx_bytes(
     style: Style,
     title: str,
     batches: AsyncIterator[list[Values]],
+    totals: Values | None = None,
 ) -> AsyncIterator[bytes]:
     """The XLSX file of ``batches``: written (off the event loop) while the rows are read, then
-    sent in chunks."""
-    book = await asyncio.to_thread(XlsxFile, columns, style, title)
+    sent in chunks. ``totals``, when given, are the totals row's values (no ``SUM``)."""
+    book = await asyncio.to_thread(XlsxFile, columns, style, title, totals)
     try:
         async for batch in batches:
             await asyncio.to_thread(book.add, batch)

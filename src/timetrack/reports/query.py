@@ -260,7 +260,7 @@ def _grouping(parameter: str, text: str) -> Grouping:
 _GROUP_DOC = "one of " + ", ".join(f"`{g}`" for g in GROUPINGS)
 
 
-async def _groupings(
+async def groupings(
     group_by: Annotated[
         str, Query(alias="groupBy", max_length=20, description="the first level: " + _GROUP_DOC)
     ],
@@ -286,4 +286,4 @@ async def _groupings(
     return first, second
 
 
-GroupingsDep = Annotated[tuple[Grouping, ...], Depends(_groupings)]
+GroupingsDep = Annotated[tuple[Grouping, ...], Depends(groupings)]
