@@ -1,8 +1,9 @@
-"""The permission matrix over the catalogue (issue 12): clients, projects, tasks and absence
-types, for every viewer, in lists and by id, from docs/api.md's Permissions table as
-tests/test_permissions_matrix.py is. ``all`` is the whole catalogue; ``own`` (an external
-user's clients and projects) the projects one is assigned to and their clients; out of reach
-answers as a record that does not exist."""
+"""The permission matrix over what no one person owns (issue 12): clients, projects, tasks,
+absence types and teams, for every viewer, in lists and by id, from docs/api.md's Permissions
+table as tests/test_permissions_matrix.py is. ``all`` is every record; ``own`` is, for an
+external user's clients and projects, the projects one is assigned to and their clients, and
+for teams the teams one leads or belongs to; out of reach answers as a record that does not
+exist."""
 
 from __future__ import annotations
 
@@ -23,9 +24,13 @@ from test_permissions_matrix import (
 
 __all__ = ["world"]  # the fixture, found by pytest among this module's names
 
-CATALOGUE = ("clients", "projects", "tasks", "absence_types")
-# What the world assigns: eve to P1 (of client C1).
-ASSIGNED = {"eve": {"clients": {"C1"}, "projects": {"P1"}}}
+CATALOGUE = ("clients", "projects", "tasks", "absence_types", "teams")
+# What the world assigns: eve to P1 (of client C1); lee leads "Team", mia is in it.
+ASSIGNED = {
+    "eve": {"clients": {"C1"}, "projects": {"P1"}},
+    "lee": {"teams": {"Team"}},
+    "mia": {"teams": {"Team"}},
+}
 
 
 def _name(resource: str, record: dict[str, Any]) -> str:
@@ -37,7 +42,7 @@ def _expected(viewer: str, resource: str, everything: set[str]) -> set[str] | No
     reach = REACH[(resource, "read")][ROLE_OF[viewer].value]
     if reach == 3:
         return everything
-    if reach == 1 and resource in ("clients", "projects"):
+    if reach == 1 and resource in ("clients", "projects", "teams"):
         return ASSIGNED.get(viewer, {}).get(resource, set())
     assert reach == 0, f"no rule for {resource} read at reach {reach}"
     return None
