@@ -34,7 +34,14 @@ from timetrack.exports.language import LANGUAGES, Lang, Style, style
 from timetrack.exports.schemas import MAX_MONTHS, Format, TimesheetQuery, parse_format
 from timetrack.exports.stream import Export, Select, export_time, open_export, period_parts
 from timetrack.reports import service as reports
-from timetrack.reports.query import Grouping, entry_query, groupings, required_period, rounding
+from timetrack.reports.query import (
+    Grouping,
+    entry_choice,
+    entry_query,
+    groupings,
+    required_period,
+    rounding,
+)
 from timetrack.time_entries.router import list_filter as entry_filter
 from timetrack.time_entries.schemas import EntryFilter
 from timetrack.time_entries.service import select_all as entries_select
@@ -90,9 +97,7 @@ async def _summary(
         raise ValueError("a summary needs --group-by, --from and --to")
     chosen = await groupings(group_by=args.group_by, sub_group_by=args.sub_group_by)
     period = await required_period(from_=args.start, to=args.end)
-    query = entry_query(
-        period, await rounding(None, None), args.user, *(None,) * 9
-    )  # fmt: skip
+    query = entry_query(period, await rounding(None, None), await entry_choice(username=args.user))
     return await reports.summary(tx, account, query, chosen), chosen
 
 

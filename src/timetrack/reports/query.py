@@ -8,7 +8,7 @@ was booked in. The filters are the entry list's (``filters``), spelled the same.
 
 # No ``from __future__ import annotations``: FastAPI reads the dependencies' annotations.
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
@@ -193,23 +193,36 @@ def _tag(text: str | None) -> str | None:
     return tag if tag.startswith("#") else f"#{tag}"
 
 
-def entry_query(
-    period: Period,
-    rounded: Rounding,
-    username: str | None,
-    user_id: int | None,
-    client_name: str | None,
-    client_id: int | None,
-    project_name: str | None,
-    project_id: int | None,
-    task: str | None,
-    task_id: int | None,
-    billable: bool | None,
-    tag: str | None,
-) -> EntryQuery:
-    return EntryQuery(
-        period,
-        rounded,
+@dataclass(frozen=True, slots=True)
+class EntryChoice:
+    """The filters of a report (every field of ``EntryQuery`` but its period and rounding),
+    read once for every report and export that sums entries."""
+
+    username: str | None = None
+    user_id: int | None = None
+    client_name: str | None = None
+    client_id: int | None = None
+    project_name: str | None = None
+    project_id: int | None = None
+    task: str | None = None
+    task_id: int | None = None
+    billable: bool | None = None
+    tag: str | None = None
+
+
+async def entry_choice(
+    username: UserParam = None,
+    user_id: UserIdParam = None,
+    client_name: ClientNameParam = None,
+    client_id: ClientIdParam = None,
+    project_name: ProjectNameParam = None,
+    project_id: ProjectIdParam = None,
+    task: TaskNameParam = None,
+    task_id: TaskIdParam = None,
+    billable: Annotated[bool | None, QUERY_BOOLEAN] = None,
+    tag: TagParam = None,
+) -> EntryChoice:
+    return EntryChoice(
         username=filters.one_user(None, username),
         user_id=user_id,
         client_name=client_name or None,
@@ -223,24 +236,17 @@ def entry_query(
     )
 
 
+ChoiceDep = Annotated[EntryChoice, Depends(entry_choice)]
+
+
+def entry_query(period: Period, rounded: Rounding, chosen: EntryChoice) -> EntryQuery:
+    return EntryQuery(period, rounded, **{f.name: getattr(chosen, f.name) for f in fields(chosen)})
+
+
 async def _entries(
-    period: Annotated[Period, Depends(required_period)],
-    rounded: RoundingDep,
-    username: UserParam = None,
-    user_id: UserIdParam = None,
-    client_name: ClientNameParam = None,
-    client_id: ClientIdParam = None,
-    project_name: ProjectNameParam = None,
-    project_id: ProjectIdParam = None,
-    task: TaskNameParam = None,
-    task_id: TaskIdParam = None,
-    billable: Annotated[bool | None, QUERY_BOOLEAN] = None,
-    tag: TagParam = None,
+    period: Annotated[Period, Depends(required_period)], rounded: RoundingDep, chosen: ChoiceDep
 ) -> EntryQuery:
-    return entry_query(
-        period, rounded, username, user_id, client_name, client_id, project_name,
-        project_id, task, task_id, billable, tag,
-    )  # fmt: skip
+    return entry_query(period, rounded, chosen)
 
 
 EntriesDep = Annotated[EntryQuery, Depends(_entries)]

@@ -14,7 +14,6 @@ from starlette.responses import Response
 from timetrack import policy, preconditions
 from timetrack.accounts.service import Account
 from timetrack.auth.permissions import allowed
-from timetrack.canonical import QUERY_BOOLEAN
 from timetrack.errors import (
     METHOD_NOT_ALLOWED,
     REPORTS_GROUPING_REPEATED,
@@ -25,28 +24,18 @@ from timetrack.errors import (
     USER_UNKNOWN,
     AppError,
 )
-from timetrack.filters import (
-    ClientIdParam,
-    ClientNameParam,
-    ProjectIdParam,
-    ProjectNameParam,
-    TaskIdParam,
-    TaskNameParam,
-    UserIdParam,
-    UserParam,
-)
 from timetrack.handlers import object_response, read
 from timetrack.paging import PageDep, list_response
 from timetrack.policy import Action
 from timetrack.policy import Resource as Subject
 from timetrack.reports import service
 from timetrack.reports.query import (
+    ChoiceDep,
     EntriesDep,
     EntryQuery,
     GroupingsDep,
     Period,
     RoundingDep,
-    TagParam,
     entry_query,
     optional_period,
 )
@@ -59,23 +48,9 @@ Reads = Annotated[Account, Depends(allowed(Subject.REPORTS, Action.READ))]
 
 
 async def _budget_query(
-    period: Annotated[Period, Depends(optional_period)],
-    rounded: RoundingDep,
-    username: UserParam = None,
-    user_id: UserIdParam = None,
-    client_name: ClientNameParam = None,
-    client_id: ClientIdParam = None,
-    project_name: ProjectNameParam = None,
-    project_id: ProjectIdParam = None,
-    task: TaskNameParam = None,
-    task_id: TaskIdParam = None,
-    billable: Annotated[bool | None, QUERY_BOOLEAN] = None,
-    tag: TagParam = None,
+    period: Annotated[Period, Depends(optional_period)], rounded: RoundingDep, chosen: ChoiceDep
 ) -> EntryQuery:
-    return entry_query(
-        period, rounded, username, user_id, client_name, client_id, project_name,
-        project_id, task, task_id, billable, tag,
-    )  # fmt: skip
+    return entry_query(period, rounded, chosen)
 
 
 BudgetQueryDep = Annotated[EntryQuery, Depends(_budget_query)]
