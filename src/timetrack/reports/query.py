@@ -75,11 +75,10 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
-class EntryQuery:
-    """The entries a report sums, and how it rounds them."""
+class EntryChoice:
+    """The filters of a report (``EntryQuery`` without its period and rounding),
+    read once for every report and export that sums entries."""
 
-    period: Period
-    rounding: Rounding
     username: str | None = None
     user_id: int | None = None
     client_name: str | None = None
@@ -90,6 +89,14 @@ class EntryQuery:
     task_id: int | None = None
     billable: bool | None = None
     tag: str | None = None  # with its "#"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryQuery(EntryChoice):
+    """The entries a report sums, and how it rounds them."""
+
+    period: Period
+    rounding: Rounding
 
 
 def _years_later(day: date, years: int) -> date:
@@ -193,23 +200,6 @@ def _tag(text: str | None) -> str | None:
     return tag if tag.startswith("#") else f"#{tag}"
 
 
-@dataclass(frozen=True, slots=True)
-class EntryChoice:
-    """The filters of a report (every field of ``EntryQuery`` but its period and rounding),
-    read once for every report and export that sums entries."""
-
-    username: str | None = None
-    user_id: int | None = None
-    client_name: str | None = None
-    client_id: int | None = None
-    project_name: str | None = None
-    project_id: int | None = None
-    task: str | None = None
-    task_id: int | None = None
-    billable: bool | None = None
-    tag: str | None = None
-
-
 async def entry_choice(
     username: UserParam = None,
     user_id: UserIdParam = None,
@@ -240,7 +230,8 @@ ChoiceDep = Annotated[EntryChoice, Depends(entry_choice)]
 
 
 def entry_query(period: Period, rounded: Rounding, chosen: EntryChoice) -> EntryQuery:
-    return EntryQuery(period, rounded, **{f.name: getattr(chosen, f.name) for f in fields(chosen)})
+    chosen_fields = {f.name: getattr(chosen, f.name) for f in fields(chosen)}
+    return EntryQuery(period=period, rounding=rounded, **chosen_fields)
 
 
 async def _entries(
