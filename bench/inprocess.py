@@ -14,6 +14,7 @@ the process; PostgreSQL's own work is not counted.
 from __future__ import annotations
 
 import asyncio
+import statistics
 import sys
 import tempfile
 import time
@@ -147,9 +148,33 @@ async def main(kind: str) -> None:
                     await ok(await call())
                 best = min(best, (time.process_time() - start) / n)
             print(f"{name}\t{best * 1e6:.0f}")
+        credentials = {"account key": api, "personal key": personal, "signed in": session}
+        await compare_credentials(credentials)
         await personal.aclose()
         await session.aclose()
     await db.close()
+
+
+# Requests per credential in the interleaved comparison: a few percent must stand out of noise
+# that moves whole runs by more (other work on the machine), so every credential is measured
+# in turn, request by request, and each one's median is compared.
+INTERLEAVED = 3000
+
+
+async def compare_credentials(clients: dict[str, httpx.AsyncClient]) -> None:
+    """One entry by id with each credential in turn, ``INTERLEAVED`` times: the median wall
+    time of each, and its ratio to the account key's (issue 12: within 10 %)."""
+    times: dict[str, list[int]] = {name: [] for name in clients}
+    for _ in range(INTERLEAVED):
+        for name, client in clients.items():
+            start = time.perf_counter_ns()
+            response = await client.get("/project_time_entries/7")
+            times[name].append(time.perf_counter_ns() - start)
+            assert response.status_code == 200, response.text
+    medians = {name: statistics.median(spent) for name, spent in times.items()}
+    base = medians["account key"]
+    for name, median in medians.items():
+        print(f"get one entry, interleaved, {name}\t{median / 1e3:.0f}\t{median / base:.3f}")
 
 
 if __name__ == "__main__":
