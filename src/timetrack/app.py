@@ -38,8 +38,8 @@ from timetrack.errors import (
     unavailable_response,
 )
 from timetrack.exports.router import router as exports_router
+from timetrack.grants import GRANT
 from timetrack.logs import REQUEST_ID
-from timetrack.policy import GRANT
 from timetrack.projects.router import router as projects_router
 from timetrack.ratelimit import create_rate_limiter
 from timetrack.reports.router import router as reports_router

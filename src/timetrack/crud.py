@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.db import Row, Tx
 from timetrack.errors import AppError, ErrorCode
 from timetrack.filters import Lookup, contains
@@ -71,9 +71,9 @@ class Filters:
         )
 
     def owned_by(self, column: str) -> bool:
-        """Keep the rows of the users the current request reaches (``policy.granted_owners``:
+        """Keep the rows of the users the current request reaches (``grants.granted_owners``:
         a person's own, their team's); whether that narrowed anything."""
-        condition = policy.owner_condition(column, policy.granted_owners())
+        condition = grants.owner_condition(column, grants.granted_owners())
         if condition is not None:
             self.require(condition)
         return condition is not None
@@ -136,7 +136,7 @@ async def list_scoped(
     )
     if filters is None:
         return [], 0
-    if owner is not None and policy.granted_owners() is not None:
+    if owner is not None and grants.granted_owners() is not None:
         live_count = None  # the resource's live count is everybody's
     return await fetch_page(
         tx, select_sql, count_sql, filters, page, order_by, live_count=live_count
@@ -168,7 +168,7 @@ async def scoped_filters(
     for condition, *values in conditions:
         filters.add(condition, *values)
     found: dict[str, set[int]] = {}
-    reach = policy.granted_owners() if owner is not None else None
+    reach = grants.granted_owners() if owner is not None else None
     if owner is not None and reach is not None:
         if not reach:
             return None

@@ -172,7 +172,7 @@ Money = Annotated[
 
 def shown_rate() -> Any:
     """A Read schema's rate field: left out of the answer for people the account does not
-    show rates to (``policy.shown``), so not required."""
+    show rates to (``grants.shown``), so not required."""
     return Field(
         default=None,
         description="left out for people other than admins unless the account shows them rates",

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
-from timetrack import canonical, policy, preconditions
+from timetrack import canonical, grants, preconditions
 from timetrack.db import Tx
 from timetrack.errors import FIELD_READ_ONLY, AppError, ErrorCode
 from timetrack.wire import MAX_ID, dumps, ignored_headers
@@ -59,8 +59,8 @@ def object_response(
     """One object; its ``ETag`` validates these very bytes (``preconditions.py``). Fields in
     ``unversioned`` (a new key's secret, shown once) are answered too but are not part of the
     record, so the ``ETag`` is the record's, as its next GET answers it. Rates the caller may
-    not see are left out before the ``ETag`` is made (``policy.shown``)."""
-    content = policy.shown(content)
+    not see are left out before the ``ETag`` is made (``grants.shown``)."""
+    content = grants.shown(content)
     headers = ignored_headers(ignored or [])
     headers["ETag"] = preconditions.etag_of(dumps(content))
     body = dumps(content | unversioned) if unversioned else dumps(content)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
-from timetrack import ignored_query, policy
+from timetrack import grants, ignored_query
 from timetrack.canonical import QUERY_INTEGER
 from timetrack.wire import JSON_MEDIA, dumps
 
@@ -85,4 +85,4 @@ def list_response(
         links.append(f'{_link(request, prev, page.limit)}; rel="prev"')
     if links:
         headers["Link"] = ", ".join(links)
-    return Response(dumps(policy.shown(items)), media_type=JSON_MEDIA, headers=headers)
+    return Response(dumps(grants.shown(items)), media_type=JSON_MEDIA, headers=headers)

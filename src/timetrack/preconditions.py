@@ -22,7 +22,7 @@ from typing import Any, Literal
 from fastapi import Request
 from starlette.responses import Response
 
-from timetrack import ignored_query, policy
+from timetrack import grants, ignored_query
 from timetrack.db import Tx
 from timetrack.errors import PRECONDITION_FAILED, AppError, Problem
 from timetrack.wire import dumps
@@ -104,7 +104,7 @@ async def require_if_match(
             account_id,
             record_id,
         )
-    etag = etag_of(dumps(policy.shown(await current())))
+    etag = etag_of(dumps(grants.shown(await current())))
     if not matches(header, etag):
         detail = f"the record has changed: its current ETag is {etag}, If-Match sent {header[:200]}"
         raise AppError(Problem(PRECONDITION_FAILED, detail), headers={"ETag": etag})

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from timetrack import idempotency, opdocs, policy, preconditions
+from timetrack import grants, idempotency, opdocs, policy, preconditions
 from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
 from timetrack.auth.permissions import allowed
@@ -199,7 +199,7 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
         data = await read_object(request)
         if not data:
             return await list_records(request, account, page, filters, feed)
-        policy.require(subject, policy.Action.WRITE)
+        grants.require(subject, policy.Action.WRITE)
         body, ignored = parse_body(res.create_model, data)
         if res.prepare_create is not None:
             body = await res.prepare_create(request, body)

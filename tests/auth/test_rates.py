@@ -13,7 +13,7 @@ from test_permissions_matrix import World, _as, world
 
 from timetrack.accounts.service import update_account
 from timetrack.app import API_PREFIX
-from timetrack.policy import RATE_FIELDS
+from timetrack.grants import RATE_FIELDS
 
 __all__ = ["world"]  # the fixture, found by pytest among this module's names
 

@@ -13,7 +13,7 @@ from conftest import assert_error
 from test_permissions_matrix import PEOPLE, World, _as, world
 
 from timetrack.accounts.service import update_account
-from timetrack.policy import RATE_FIELDS
+from timetrack.grants import RATE_FIELDS
 
 from .common import JANUARY, build, detailed_sums, summary
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.absence_types.service import live_absence_type
 from timetrack.absences.fields import DISAPPROVED, FULL_DAY, WAITING
 from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceUpdate
@@ -122,7 +122,7 @@ async def list_absences(
 
 async def get_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
     row = await tx.fetchrow(
-        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, absence_id
+        f"{_OWNED} AND a.id = $2{grants.owner_sql('a.user_id')}", account_id, absence_id
     )
     return require_live(row, ABSENCE_NOT_FOUND, ABSENCE_DELETED, f"absence {absence_id}")
 
@@ -286,8 +286,8 @@ async def update_absence(tx: Tx, account_id: int, absence_id: int, body: Absence
 def _may_decide(absence: Row) -> None:
     """Approving, disapproving or taking back a decision is a lead's or an admin's (policy:
     approve), and a lead decides their members' absences, not their own."""
-    policy.require(Resource.ABSENCES, Action.APPROVE)
-    deciders = policy.owners(Resource.ABSENCES, Action.APPROVE)
+    grants.require(Resource.ABSENCES, Action.APPROVE)
+    deciders = grants.owners(Resource.ABSENCES, Action.APPROVE)
     if deciders is not None and absence["user_id"] not in deciders:
         raise AppError.of(
             ROLE_FORBIDS, "a team lead decides their members' absences, not their own"
@@ -303,7 +303,7 @@ async def delete_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
         tx, "absences", account_id, absence_id, ABSENCE_DELETED, f"absence {absence_id}"
     )
     row = await tx.fetchrow(
-        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, absence_id
+        f"{_OWNED} AND a.id = $2{grants.owner_sql('a.user_id')}", account_id, absence_id
     )
     assert row is not None
     return row

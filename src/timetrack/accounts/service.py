@@ -38,7 +38,7 @@ class Account:
     region: str | None
     enabled: bool
     created_at: datetime
-    # Whether people other than admins see hour rates and budgets (``policy.rates_shown``).
+    # Whether people other than admins see hour rates and budgets (``grants.rates_shown``).
     rates_visible: bool
     # The ISO 4217 code of the money in rates, budgets and report amounts (display only).
     currency: str

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from timetrack import canonical, policy
+from timetrack import canonical, grants
 from timetrack.accounts.guesses import now_us_sql
 from timetrack.accounts.service import QUALIFIED, Account, hash_secret
 from timetrack.api_keys.schemas import ApiKeyCreate, ApiKeyFilter, ApiKeyUpdate
@@ -320,7 +320,7 @@ async def list_keys(
 
 async def get_key(tx: Tx, account_id: int, key_id: int) -> Row:
     row = await tx.fetchrow(
-        f"{_OWNED} AND k.id = $2{policy.owner_sql('k.user_id')}", account_id, key_id
+        f"{_OWNED} AND k.id = $2{grants.owner_sql('k.user_id')}", account_id, key_id
     )
     return require_live(row, API_KEY_NOT_FOUND, API_KEY_REVOKED_404, f"API key {key_id}")
 
@@ -331,7 +331,7 @@ def _refused(exc: KeyRefused, pointer: str) -> AppError:
 
 async def create_key(tx: Tx, account_id: int, body: ApiKeyCreate) -> Row:
     """A key for ``username`` (by default the caller), answered with its key and secret."""
-    principal = policy.current_principal()
+    principal = grants.current_principal()
     username = body.username or (principal.username if principal is not None else None)
     if username is None:
         raise AppError.of(

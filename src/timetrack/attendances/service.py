@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.attendances.overlap import clocked_in_already, is_open_violation, refuse_overlap
 from timetrack.attendances.schemas import (
     AttendanceCreate,
@@ -139,7 +139,7 @@ def _columns(
 
 async def get_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
     row = await tx.fetchrow(
-        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, attendance_id
+        f"{_OWNED} AND a.id = $2{grants.owner_sql('a.user_id')}", account_id, attendance_id
     )
     return require_live(
         row, ATTENDANCE_NOT_FOUND, ATTENDANCE_DELETED, f"attendance {attendance_id}"
@@ -387,7 +387,7 @@ async def delete_attendance(tx: Tx, account_id: int, attendance_id: int) -> Row:
         tx, "attendances", account_id, attendance_id, ATTENDANCE_DELETED, "attendance"
     )
     row = await tx.fetchrow(
-        f"{_OWNED} AND a.id = $2{policy.owner_sql('a.user_id')}", account_id, attendance_id
+        f"{_OWNED} AND a.id = $2{grants.owner_sql('a.user_id')}", account_id, attendance_id
     )
     assert row is not None
     return row

@@ -4,7 +4,7 @@ principal before its handler runs (``policy.py`` says who reaches what).
 A route declares ``account: Annotated[Account, Depends(allowed(Resource.X, Action.Y))]``. The
 check refuses a route the caller's role or key scopes do not open at all (403), and records
 the grant for the request, from which services learn whose records the caller reaches
-(``policy.owners``): a record outside that reach answers like one that does not exist. Outside a
+(``grants.owners``): a record outside that reach answers like one that does not exist. Outside a
 request (the CLI) nothing is granted and services act for the whole account.
 """
 
@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable
 
 from timetrack.accounts.auth import CallerDep
 from timetrack.accounts.service import Account
-from timetrack.policy import GRANT, Action, Grant, Resource, refuse_unless_reached
+from timetrack.grants import GRANT, Grant, refuse_unless_reached
+from timetrack.policy import Action, Resource
 
 
 @functools.cache  # one dependency per permission, so FastAPI sees the same callable each time

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.clients.schemas import ClientCreate, ClientUpdate
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
@@ -64,14 +64,14 @@ async def list_clients(
     apply_feed(filters, feed)
     if query.name is not None:
         filters.contains("name_key", query.name)
-    if assigned := policy.assigned_sql("id", of_clients=True):
+    if assigned := grants.assigned_sql("id", of_clients=True):
         filters.require(assigned.removeprefix(" AND "))
     return await fetch_page(tx, _OWNED, _COUNT, filters, page, "id")
 
 
 async def get_client(tx: Tx, account_id: int, client_id: int) -> Row:
     row = await tx.fetchrow(
-        f"{_OWNED} AND id = $2{policy.assigned_sql('id', of_clients=True)}", account_id, client_id
+        f"{_OWNED} AND id = $2{grants.assigned_sql('id', of_clients=True)}", account_id, client_id
     )
     return require_live(row, CLIENT_NOT_FOUND, CLIENT_DELETED, f"client {client_id}")
 
@@ -80,7 +80,7 @@ async def client_id_by_name(tx: Tx, account_id: int, name: str, *, field: str) -
     """Resolve a ``clientName`` reference (exact, case-insensitive) or answer 400 naming it."""
     found = await tx.fetchval(
         "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL"
-        + policy.assigned_sql("id", of_clients=True),
+        + grants.assigned_sql("id", of_clients=True),
         account_id,
         name_key(name),
     )
@@ -92,7 +92,7 @@ async def client_id_by_name(tx: Tx, account_id: int, name: str, *, field: str) -
 async def _refuse_taken_name(tx: Tx, account_id: int, name: str) -> None:
     taken = await tx.fetchval(
         "SELECT id FROM clients WHERE account_id = $1 AND name_key = $2 AND deleted_at IS NULL"
-        + policy.assigned_sql("id", of_clients=True),
+        + grants.assigned_sql("id", of_clients=True),
         account_id,
         name_key(name),
     )
@@ -162,7 +162,7 @@ async def delete_client(tx: Tx, account_id: int, client_id: int) -> Row:
         )
     await soft_delete(tx, "clients", account_id, client_id, CLIENT_DELETED, f"client {client_id}")
     row = await tx.fetchrow(
-        f"{_OWNED} AND id = $2{policy.assigned_sql('id', of_clients=True)}", account_id, client_id
+        f"{_OWNED} AND id = $2{grants.assigned_sql('id', of_clients=True)}", account_id, client_id
     )
     assert row is not None
     return row

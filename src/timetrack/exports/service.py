@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.accounts.service import Account
 from timetrack.day_ranges import DayBound
 from timetrack.db import Row, Tx
@@ -131,7 +131,7 @@ ATTENDANCES = Sheet("attendances", ATTENDANCE_COLUMNS, _attendance)
 
 def shown(sheet: Sheet) -> Sheet:
     """The sheet as the current request may see it: without money unless rates are shown."""
-    return sheet if policy.rates_shown() else sheet.without_money()
+    return sheet if grants.rates_shown() else sheet.without_money()
 
 
 async def caller_language(tx: Tx, account: Account, asked: Lang | None) -> Lang:
@@ -139,7 +139,7 @@ async def caller_language(tx: Tx, account: Account, asked: Lang | None) -> Lang:
     key, which is nobody: accounts have no language of their own)."""
     if asked is not None:
         return asked
-    principal = policy.current_principal()
+    principal = grants.current_principal()
     if principal is None or principal.user_id is None:
         return "en"
     code = await tx.fetchval(

@@ -37,7 +37,7 @@ class Column:
     de: str
     kind: Kind
     total: bool = False  # summed in the XLSX and PDF totals row
-    money: bool = False  # shown only where ``policy.rates_shown()``
+    money: bool = False  # shown only where ``grants.rates_shown()``
 
     def heading(self, lang: str) -> str:
         return self.de if lang == "de" else self.en

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from timetrack import policy
+from timetrack import grants, policy
 from timetrack.clients.service import client_id_by_name
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
@@ -88,7 +88,7 @@ async def list_projects(
         filters.contains("c.name_key", query.client_name)
     if query.client_id is not None:
         filters.add("p.client_id = {}", query.client_id)
-    if assigned := policy.assigned_sql("p.id"):
+    if assigned := grants.assigned_sql("p.id"):
         filters.require(assigned.removeprefix(" AND "))
     rows, total = await fetch_page(tx, _OWNED, _COUNT, filters, page, "p.id")
     return await _with_assigned(tx, account_id, rows), total
@@ -98,8 +98,8 @@ def _shown_sql() -> str:
     """`` AND`` the assigned users the current request may see (``u`` is the user): a person
     sees only the users they reach (themselves; a lead their members too), as every other
     user's data; "" for the account key and admins."""
-    reach = policy.owners(policy.Resource.USERS, policy.Action.READ)
-    condition = policy.owner_condition("u.id", reach)
+    reach = grants.owners(policy.Resource.USERS, policy.Action.READ)
+    condition = grants.owner_condition("u.id", reach)
     return "" if condition is None else f" AND {condition}"
 
 
@@ -120,7 +120,7 @@ async def _with_assigned(tx: Tx, account_id: int, rows: Sequence[Row]) -> list[R
 
 
 async def _row(tx: Tx, account_id: int, project_id: int) -> Row | None:
-    sql = _ONE.format(_shown_sql()) + policy.assigned_sql("p.id")
+    sql = _ONE.format(_shown_sql()) + grants.assigned_sql("p.id")
     rows = await tx.fetch(sql, account_id, project_id)
     if not rows:
         return None
@@ -161,7 +161,7 @@ async def project_by_name(tx: Tx, account_id: int, client_id: int, name: str, *,
     """Resolve a ``projectName`` under a known client (id and hour_rate), or answer 400."""
     found = await tx.fetchrow(
         "SELECT id, hour_rate FROM projects WHERE account_id = $1 AND client_id = $2 "
-        f"AND name_key = $3 AND deleted_at IS NULL{policy.assigned_sql('id')}",
+        f"AND name_key = $3 AND deleted_at IS NULL{grants.assigned_sql('id')}",
         account_id,
         client_id,
         name_key(name),

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from timetrack import policy, preconditions
+from timetrack import grants, preconditions
 from timetrack.accounts.service import Account
 from timetrack.auth.permissions import allowed
 from timetrack.errors import (
@@ -86,7 +86,7 @@ async def detailed(request: Request, account: Reads, page: PageDep, query: Entri
     async with read(request) as tx:
         items, totals = await service.detailed(tx, account, query, page)
     response = list_response(request, items, totals["entries"], page)
-    shown = policy.shown(totals)  # the amount only where rates are
+    shown = grants.shown(totals)  # the amount only where rates are
     for header, field in _TOTAL_HEADERS.items():
         if field in shown:
             total = shown[field]

@@ -3,7 +3,7 @@ list (each entry with its rounded minutes and amount) and the project budgets.
 
 Every sum is made by the database (``GROUP BY``) from the entries the caller reaches
 (``sql.entry_filters``); the answers are plain dicts that the router passes through
-``policy.shown``, which drops the amounts for people who may not see rates.
+``grants.shown``, which drops the amounts for people who may not see rates.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.accounts.service import Account
 from timetrack.crud import fetch_page
 from timetrack.db import Row, Tx
@@ -170,7 +170,7 @@ async def projects(
         "SELECT p.id, p.name, p.name_key, p.client_id, c.name AS client_name,"
         " c.name_key AS client_key, p.time_estimated, p.budget_estimated FROM projects p"
         " JOIN clients c ON c.account_id = p.account_id AND c.id = p.client_id"
-        f" WHERE p.account_id = $1 AND p.deleted_at IS NULL{policy.assigned_sql('p.id')}",
+        f" WHERE p.account_id = $1 AND p.deleted_at IS NULL{grants.assigned_sql('p.id')}",
         account.id,
     )
     listed = [

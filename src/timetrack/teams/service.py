@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
     Feed,
@@ -83,7 +83,7 @@ to_wire = COLUMNS.to_wire
 def _reach_sql(column: str) -> str:
     """`` AND`` the teams the current request may see: a person (whose reach of teams is their
     own) sees those they lead or belong to; "" for the account key and admins."""
-    condition = policy.owner_condition("r.user_id", policy.granted_owners())
+    condition = grants.owner_condition("r.user_id", grants.granted_owners())
     if condition is None:
         return ""
     return (

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from timetrack import filters, idempotency, policy
+from timetrack import filters, grants, idempotency
 from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
 from timetrack.auth.permissions import allowed
@@ -182,7 +182,7 @@ async def bulk_create_entries(request: Request, account: Writes) -> Response:
         items = [service.to_wire(row) for row in rows]
         await audit.record_creates(tx, request, account.id, "project_time_entries", items)
         response = json_response(
-            policy.shown(items), status_code=201, headers=ignored_headers(ignored)
+            grants.shown(items), status_code=201, headers=ignored_headers(ignored)
         )
         return await idempotency.keep(tx, request, response)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from timetrack import filters, policy
+from timetrack import filters, grants
 from timetrack.clients.service import client_id_by_name
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
@@ -174,7 +174,7 @@ def _rate(refs: References) -> Decimal:
 
 async def get_entry(tx: Tx, account_id: int, entry_id: int) -> Row:
     row = await tx.fetchrow(
-        f"{_OWNED} AND e.id = $2{policy.owner_sql('e.user_id')}", account_id, entry_id
+        f"{_OWNED} AND e.id = $2{grants.owner_sql('e.user_id')}", account_id, entry_id
     )
     return require_live(row, ENTRY_NOT_FOUND, ENTRY_DELETED, f"time entry {entry_id}")
 
@@ -238,7 +238,7 @@ async def plan_entry(
 ) -> Booking:
     """Check a create's names and span (the bulk create passes a memoizing ``references``)."""
     if body.hour_rate is not None:
-        policy.refuse_hidden_rate("/hourRate")
+        grants.refuse_hidden_rate("/hourRate")
     username = _username(body)
     if username is None:
         raise AppError.of(FIELD_REQUIRED, "send `user` (or `username`)", pointer="/user")
@@ -339,7 +339,7 @@ async def update_entry(tx: Tx, account_id: int, entry_id: int, body: EntryUpdate
         if body.hour_rate is None:  # booked somewhere else: that place's rate applies
             changes["hour_rate"] = _rate(await _references_by_id(tx, account_id, **ids))
     if body.hour_rate is not None:
-        policy.refuse_hidden_rate("/hourRate")
+        grants.refuse_hidden_rate("/hourRate")
         changes["hour_rate"] = body.hour_rate
 
     times_changed = references_changed or sent & {"from_", "to", "worked_minutes", "break_minutes"}

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.auth.sessions import end_others as end_sessions
 from timetrack.columns import Column, WireColumns
 from timetrack.crud import (
@@ -96,14 +96,14 @@ async def list_users(
 
 
 async def get_user(tx: Tx, account_id: int, user_id: int) -> Row:
-    row = await tx.fetchrow(f"{_OWNED} AND id = $2{policy.owner_sql('id')}", account_id, user_id)
+    row = await tx.fetchrow(f"{_OWNED} AND id = $2{grants.owner_sql('id')}", account_id, user_id)
     return require_live(row, USER_NOT_FOUND, USER_DELETED, f"user {user_id}")
 
 
 async def user_by_name(tx: Tx, account_id: int, username: str, *, field: str) -> Row:
     """Resolve a ``user``/``username`` reference (exact, case-insensitive, not deleted)."""
     row = await tx.fetchrow(
-        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL{policy.owner_sql('id')}",
+        f"{_OWNED} AND username_key = $2 AND deleted_at IS NULL{grants.owner_sql('id')}",
         account_id,
         name_key(username),
     )

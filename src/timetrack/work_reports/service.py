@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from timetrack import policy
+from timetrack import grants
 from timetrack.accounts.service import Account
 from timetrack.day_ranges import DayBound
 from timetrack.db import Row, Tx
@@ -112,7 +112,7 @@ async def _named_or_all(tx: Tx, account_id: int, username: str | None) -> list[t
         return [(User(row["id"], row["username"], row["country"], row["region"]), row["time_zone"])]
     rows = await tx.fetch(
         "SELECT id, username, username_key, time_zone, country, region FROM users "
-        f"WHERE account_id = $1 AND deleted_at IS NULL{policy.owner_sql('id')}",
+        f"WHERE account_id = $1 AND deleted_at IS NULL{grants.owner_sql('id')}",
         account_id,
     )
     # Sorted here, not by the database: collations differ between SQLite and PostgreSQL.

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from timetrack import idempotency, policy, preconditions
+from timetrack import grants, idempotency, preconditions
 from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
 from timetrack.auth.permissions import allowed
@@ -194,7 +194,7 @@ async def create_model(
     data = await read_object(request)
     if not data:
         return await list_models(request, account, id, page, feed)
-    policy.require(Subject.WORKING_TIME_MODELS, Action.WRITE)
+    grants.require(Subject.WORKING_TIME_MODELS, Action.WRITE)
     body, ignored = parse_body(WorkingTimeModelCreate, data)
     async with write(request) as tx:
         if (replay := await idempotency.claim(tx, request, account.id)) is not None:
