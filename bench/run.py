@@ -41,6 +41,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import report, seed, wrk  # noqa: E402
+from timetrack.cli_serve import APP_FACTORY  # noqa: E402
 
 PY = sys.executable
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -141,7 +142,7 @@ def server(
             "granian",
             *f"--interface asgi --factory --host 127.0.0.1 --port {port} "
             f"--workers {workers} --loop uvloop --log-level warning --no-ws".split(),
-            "timetrack.cli:app_factory",
+            APP_FACTORY,
         ]
         health = "/healthz"
     elif kind == "timetrack":

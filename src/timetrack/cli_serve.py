@@ -26,6 +26,10 @@ from timetrack.logs import uvicorn_log_config
 SERVE_FLAGS = {"host": "--host", "port": "--port", "workers": "--workers"}
 
 
+# The import path servers load the app by (uvicorn here, granian in bench/run.py).
+APP_FACTORY = "timetrack.cli_serve:app_factory"
+
+
 def app_factory() -> FastAPI:
     """What uvicorn's workers import: the app, configured from the environment. Each worker
     holds the database's lock while it lives (``serverlock``), as ``serve`` does."""
@@ -123,7 +127,7 @@ def _serve_on(sock: socket.socket, settings: Settings) -> int:
     out(f"TimeTrack {__version__} serving {url} (docs at /docs) on {describe_database(settings)}")
     sys.stdout.flush()
     config = httpserver.ServerConfig(
-        "timetrack.cli_serve:app_factory",
+        APP_FACTORY,
         factory=True,
         workers=settings.workers,
         loop="uvloop",
