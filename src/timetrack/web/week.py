@@ -15,6 +15,9 @@ answers like one that does not exist.
   public holiday or approved absences credit that day (``holidaySeconds``, ``absenceNSeconds``),
   and ``difference = booked + credit - target``: a holiday or a day of leave is not a day
   short. The booked time is project time, not attendance (which the attendance page compares).
+- **Grants.** Each function asks for the permission it needs (``grants.require``: reading
+  entries, then work reports; ``cells.set_cell`` writing entries), so a page's route may call
+  them in any order after its own permission check.
 - **First day of the week** (:func:`first_weekday`): by CLDR's week data for a territory,
   through Babel: the region written in the person's language (``en-US``), else their country,
   else the account's; with none, the language's default (Monday for ``de`` and ``en``).
@@ -247,10 +250,11 @@ async def load_week(tx: Tx, account: Account, user_id: int, first: date) -> Week
     days = tuple(first + timedelta(days=n) for n in range(DAYS))
     rows = grid_rows(await entries_between(tx, account.id, user_id, days[0], days[-1]), days)
     grants.require(Resource.WORK_REPORTS, Action.READ)
+    # By name and id: one user's row is read, not every user of the account.
     reports, _ = await work_reports.daily(
         tx,
         account,
-        None,
+        user["username"],
         work_reports.Bounds(DayBound(days[0]), DayBound(days[-1])),
         Page(0, DAYS),
         user_id,
