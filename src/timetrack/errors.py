@@ -131,6 +131,8 @@ ENTRY_WORKED_INCONSISTENT = _code(15032, 400, "workedMinutes does not match from
 BULK_NOT_ARRAY = _code(15040, 400, "Body must be a JSON array")
 BULK_EMPTY = _code(15041, 400, "Bulk create needs at least one entry")
 BULK_TOO_MANY = _code(15042, 400, "Too many entries for one bulk create")
+# The web app's week grid (src/timetrack/web/cells.py).
+WEEK_CELL_SPLIT = _code(15050, 409, "The cell holds several entries")
 
 
 # 16xxx attendances

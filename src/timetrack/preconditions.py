@@ -84,21 +84,43 @@ async def require_if_match(
     record_id: int,
     current: Callable[[], Awaitable[dict[str, Any]]],
 ) -> None:
-    """Refuse the write with 412 unless ``If-Match`` names the record's current version.
-
-    ``current`` loads the record's wire form, answering the resource's 404 when it does not
-    exist or is deleted. On PostgreSQL the row is locked first, in the mode the write takes
-    anyway (``DELETE``: ``FOR UPDATE``, as the client and absence-type deletes lock it;
-    ``PUT``: ``FOR NO KEY UPDATE``, as an ``UPDATE`` does), so the version checked is the one
-    changed and no lock is upgraded later.
-    """
+    """Refuse the write with 412 unless ``If-Match`` names the record's current version
+    (:func:`require_version`; without the header the write is unconditional)."""
     header = request.headers.get("if-match")
     if header is None:
         return
+    await require_version(
+        tx,
+        header,
+        table=table,
+        account_id=account_id,
+        record_id=record_id,
+        current=current,
+        deleting=request.method == "DELETE",
+    )
+
+
+async def require_version(
+    tx: Tx,
+    header: str,
+    *,
+    table: str,
+    account_id: int,
+    record_id: int,
+    current: Callable[[], Awaitable[dict[str, Any]]],
+    deleting: bool,
+) -> None:
+    """Refuse the write with 412 unless ``header`` (an ``If-Match`` value) names the
+    record's current version; the web pages' writes send the ETag of what they showed.
+
+    ``current`` loads the record's wire form, answering the resource's 404 when it does not
+    exist or is deleted. On PostgreSQL the row is locked first, in the mode the write takes
+    anyway (``deleting``: ``FOR UPDATE``, as the client and absence-type deletes lock it;
+    else ``FOR NO KEY UPDATE``, as an ``UPDATE`` does), so the version checked is the one
+    changed and no lock is upgraded later.
+    """
     if tx.dialect == "postgresql":
-        mode: Literal["UPDATE", "NO KEY UPDATE"] = (
-            "UPDATE" if request.method == "DELETE" else "NO KEY UPDATE"
-        )
+        mode: Literal["UPDATE", "NO KEY UPDATE"] = "UPDATE" if deleting else "NO KEY UPDATE"
         await tx.execute(
             f"SELECT 1 FROM {table} WHERE account_id = $1 AND id = $2 FOR {mode}",
             account_id,
