@@ -65,9 +65,7 @@ async def browser() -> AsyncIterator[Browser]:
     if shutil.which(CHROMIUM) is None:
         browser_missing(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     async with api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox"]
-        )
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield launched
         await launched.close()
 

@@ -49,9 +49,7 @@ async def test_a_person_signs_in_with_errors_shown_and_signs_out(
         assert "/app/signin" in tab.url  # the session has ended
 
 
-async def test_each_person_reads_the_pages_in_their_language(
-    browser: Browser, site: Site
-) -> None:
+async def test_each_person_reads_the_pages_in_their_language(browser: Browser, site: Site) -> None:
     expected = {
         "alice": ("en", "Sign out", "Client", "Start"),
         "bert": ("de", "Abmelden", "Kunde", "Starten"),
