@@ -2,18 +2,12 @@
 serves, under a CSP that lets nothing else in, and (where a Chromium is installed) a real
 browser renders it without reaching any other origin and without a CSP violation.
 
-The browser check is skipped with a message without playwright or Chromium, unless
-``TIMETRACK_REQUIRE_BROWSER=1`` (CI), which makes it fail."""
+The browser check (``tests/browser.py``) is skipped with a message without playwright or
+Chromium, unless ``TIMETRACK_REQUIRE_BROWSER=1`` (CI), which makes it fail."""
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,17 +15,18 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-import uvicorn
+from browser import browser, serving, watched_tab
 from conftest import client
 
 from timetrack.app import create_app
 from timetrack.config import Settings
 
 if TYPE_CHECKING:  # at run time playwright is optional: the browser check is skipped without it
-    from playwright.sync_api import ConsoleMessage, Route
+    from playwright.async_api import Browser
+
+__all__ = ["browser"]  # the fixture, for this module's browser test
 
 PAGES = ("/docs",)
-CHROMIUM = "/usr/bin/chromium"
 _REFERENCE = re.compile(r'\b(?:src|href|data-openapi-url)="([^"]*)"')
 _CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 
@@ -105,74 +100,18 @@ async def test_unknown_asset_is_a_404_envelope(root: httpx.AsyncClient) -> None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """A real server on a free loopback port, for the browser."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(_settings(tmp_path)), log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with serving(create_app(_settings(tmp_path))) as origin:
+        yield origin
 
 
 # What each page shows once its UI has rendered the document.
 _RENDERED = {"/docs": ".swagger-ui .opblock"}
 
 
-def _browser_missing(message: str) -> None:
-    """Skip with ``message``, or fail where a browser is promised (TIMETRACK_REQUIRE_BROWSER=1)."""
-    if os.environ.get("TIMETRACK_REQUIRE_BROWSER") == "1":
-        pytest.fail(message + " and TIMETRACK_REQUIRE_BROWSER=1", pytrace=False)
-    pytest.skip(message + "; the browser check is skipped")
-
-
 @pytest.mark.parametrize("page", PAGES)
-def test_browser_renders_page_offline(served: str, page: str) -> None:
+async def test_browser_renders_page_offline(browser: Browser, served: str, page: str) -> None:
     """Needs a Chromium at /usr/bin/chromium (Debian: ``apt-get install chromium``)."""
-    try:
-        sync_api = importlib.import_module("playwright.sync_api")
-    except ImportError:
-        _browser_missing("playwright is not installed (pip install -e '.[dev]')")
-    if shutil.which(CHROMIUM) is None:
-        _browser_missing(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    origin = served
-    elsewhere: list[str] = []
-    violations: list[str] = []
-    errors: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            tab = browser.new_page()
-
-            def console(message: ConsoleMessage) -> None:
-                text = message.text
-                if "Content Security" in text:
-                    violations.append(text)
-
-            tab.on("console", console)
-            tab.on("pageerror", lambda e: errors.append(str(e)))
-
-            def route(r: Route) -> None:
-                url = r.request.url
-                if url.startswith((origin, "data:")):
-                    r.continue_()
-                else:  # an offline installation could not reach it: neither may the test
-                    elsewhere.append(url)
-                    r.abort()
-
-            tab.route("**/*", route)
-            tab.goto(urljoin(origin, page))
-            tab.wait_for_selector(_RENDERED[page], timeout=30_000)
-            assert "TimeTrack" in tab.content()
-        finally:
-            browser.close()
-    assert not elsewhere, elsewhere
-    assert not violations, violations
-    assert not errors, errors
+    async with watched_tab(browser, served) as (tab, _):
+        await tab.goto(urljoin(served, page))
+        await tab.wait_for_selector(_RENDERED[page], timeout=30_000)
+        assert "TimeTrack" in await tab.content()

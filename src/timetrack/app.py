@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from timetrack import __version__, apidocs, dispatch, opdocs
+from timetrack import __version__, apidocs, dispatch, opdocs, web
 from timetrack.absence_types.router import router as absence_types_router
 from timetrack.absences.router import router as absences_router
 from timetrack.api_keys.router import router as api_keys_router
@@ -131,6 +131,7 @@ _STRICT_CSP = (
     b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 )
 _DOCS_CSP = (b"content-security-policy", apidocs.CSP.encode("ascii"))
+_WEB_CSP = (b"content-security-policy", web.CSP.encode("ascii"))
 _NO_STORE = (b"cache-control", b"no-store")
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
 
@@ -154,6 +155,13 @@ class ResponseHeaders:
         self.app = app
         self.docs_paths = docs_paths
 
+    def _csp(self, path: str) -> tuple[bytes, bytes]:
+        if path in self.docs_paths:
+            return _DOCS_CSP
+        if path.startswith(web.PREFIX + "/"):
+            return _WEB_CSP
+        return _STRICT_CSP
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -170,7 +178,7 @@ class ResponseHeaders:
         state["request_id"] = request_id
         extra = [
             *_SECURITY_HEADERS,
-            _DOCS_CSP if scope["path"] in self.docs_paths else _STRICT_CSP,
+            self._csp(scope["path"]),
             (b"x-request-id", request_id.encode("ascii")),
         ]
         if scope.get("scheme") == "https":
@@ -314,6 +322,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 
     app.openapi = lambda: opdocs.openapi_document(app, API_PREFIX)  # type: ignore[method-assign]
     apidocs.install(app, title=app.title, openapi_url=app.openapi_url or "/openapi.json")
+    web.install(app)
     dispatch.install(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_body_bytes)
     app.add_middleware(ResponseHeaders, docs_paths=apidocs.PAGES)

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # and in any case this long after the login.
     session_idle_minutes: int = Field(default=480, ge=1, le=525_600)
     session_hours: int = Field(default=168, ge=1, le=8760)
+    # The web app's timer page warns once a running or paused timer started this long ago (a
+    # timer forgotten overnight); one setting for the server, as every account's day is alike.
+    timer_warning_hours: float = Field(default=10.0, gt=0, le=168)
 
     @field_validator("log_level", mode="before")
     @classmethod

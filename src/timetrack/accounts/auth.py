@@ -105,27 +105,23 @@ async def current_caller(
     _refuse_repeated_credentials(request)
     limiter: RateLimiter = request.app.state.rate_limiter
     if session and not api_key and not api_secret:
-        caller = await _session_caller(request, session)
-        # Per person: user ids count per account, so the account is part of the name.
-        person = f"session:{caller.account.id}:{caller.principal.user_id}"
-        request.state.rate_limit = await limiter.admit(person)
+        return await session_caller(request, session)
+    if not api_key or not api_secret:
+        missing = [
+            name
+            for name, value in (
+                ("X-TimeTrack-Api-Key", api_key),
+                ("X-TimeTrack-Api-Secret", api_secret),
+            )
+            if not value
+        ]
+        raise AppError.of(AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
+    if api_key.startswith(api_keys.PREFIX):
+        caller = await _personal_caller(request, limiter, api_key, api_secret)
     else:
-        if not api_key or not api_secret:
-            missing = [
-                name
-                for name, value in (
-                    ("X-TimeTrack-Api-Key", api_key),
-                    ("X-TimeTrack-Api-Secret", api_secret),
-                )
-                if not value
-            ]
-            raise AppError.of(AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
-        if api_key.startswith(api_keys.PREFIX):
-            caller = await _personal_caller(request, limiter, api_key, api_secret)
-        else:
-            caller = await _account_caller(request, limiter, api_key, api_secret)
-        # The response carries the bucket's state (RateLimit-* headers, app.ResponseHeaders).
-        request.state.rate_limit = await limiter.admit(api_key)
+        caller = await _account_caller(request, limiter, api_key, api_secret)
+    # The response carries the bucket's state (RateLimit-* headers, app.ResponseHeaders).
+    request.state.rate_limit = await limiter.admit(api_key)
     if not caller.account.enabled:
         raise AppError.of(ACCOUNT_DISABLED, f"the account {caller.account.slug!r} is disabled")
     request.state.caller = caller
@@ -195,7 +191,22 @@ async def _personal_caller(
     return Caller(holder.account, await principals.of_key(db, holder))
 
 
-async def _session_caller(request: Request, token: str) -> Caller:
+async def session_caller(request: Request, token: str, csrf: str | None = None) -> Caller:
+    """The caller of a session cookie's ``token``, for the API and the web pages alike: the
+    session live, its user and account enabled, a write's CSRF token checked (``csrf``, the
+    token the request sent, by default its ``X-CSRF-Token`` header; a web form sends it as a
+    field), a token taken from the person's request bucket; left on ``request.state.caller``."""
+    caller = await _session_caller(request, token, csrf)
+    # Per person: user ids count per account, so the account is part of the name.
+    person = f"session:{caller.account.id}:{caller.principal.user_id}"
+    request.state.rate_limit = await request.app.state.rate_limiter.admit(person)
+    if not caller.account.enabled:
+        raise AppError.of(ACCOUNT_DISABLED, f"the account {caller.account.slug!r} is disabled")
+    request.state.caller = caller
+    return caller
+
+
+async def _session_caller(request: Request, token: str, csrf: str | None) -> Caller:
     db = request.app.state.db
     lifetimes = sessions.lifetimes(request.app.state.settings)
     found = None if _too_long(token) else await sessions.resume(db, token, lifetimes)
@@ -205,16 +216,20 @@ async def _session_caller(request: Request, token: str) -> Caller:
     if not person.user_live:
         raise AppError.of(USER_DISABLED, f"the user {person.username!r} is disabled or deleted")
     if request.method not in _SAFE_METHODS:
-        refuse_without_csrf(request, person)
+        refuse_without_csrf(request, person, csrf)
     if person.seen_at + sessions.SEEN_RESOLUTION <= now():
         async with db.transaction(write=True) as tx:
             await sessions.touch(tx, person)
     return Caller(account, await principals.of_session(db, person, account), person.csrf_token)
 
 
-def refuse_without_csrf(request: Request, person: sessions.SignedIn) -> None:
-    """403 unless the request sends the session's CSRF token (every write with a cookie)."""
-    sent = request.headers.get(CSRF_HEADER, "")
+def refuse_without_csrf(
+    request: Request, person: sessions.SignedIn, sent: str | None = None
+) -> None:
+    """403 unless the request sends the session's CSRF token (every write with a cookie): in
+    ``X-CSRF-Token``, or as ``sent`` (a web form's field)."""
+    if sent is None:
+        sent = request.headers.get(CSRF_HEADER, "")
     if not hmac.compare_digest(sent.encode(), person.csrf_token.encode()):
         raise AppError.of(CSRF_FAILED, f"send the session's CSRF token in {CSRF_HEADER}")
 

@@ -1,12 +1,7 @@
 """``/auth``: people sign in with a password, and out; ``/auth/me`` says who any credential
 acts as; ``/auth/password`` changes one's own password.
 
-A login answers the same error, after the same work, whether the account, the user or the
-password was wrong. Wrong passwords are counted per user, in the database every worker shares
-(``accounts.guesses``, as a key's wrong secrets), and per client address: once a user's budget
-is spent, addresses with failures of their own are refused (429) whatever they send, while an
-address without failures still has its password checked, so an attacker cannot lock the real
-user out from elsewhere.
+The checks of signing in and out are ``auth/signin.py``'s, shared with the web app's pages.
 """
 
 from __future__ import annotations
@@ -20,15 +15,11 @@ from timetrack.accounts.auth import (
     SESSION_COOKIE,
     Caller,
     CallerDep,
-    guess_bounded,
-    refuse_without_csrf,
 )
-from timetrack.accounts.service import Account
 from timetrack.audit import service as audit
-from timetrack.auth import principals, sessions
+from timetrack.auth import sessions, signin
 from timetrack.auth.schemas import Login, Me, PasswordChange
 from timetrack.crud import now
-from timetrack.db import Row
 from timetrack.errors import (
     ACCOUNT_DISABLED,
     AUTH_THROTTLED,
@@ -41,7 +32,6 @@ from timetrack.errors import (
 )
 from timetrack.handlers import object_response, write
 from timetrack.policy import CredentialKind
-from timetrack.ratelimit import RateLimiter, client_address
 from timetrack.route_docs import route
 from timetrack.wire import parse_body, read_object
 
@@ -62,42 +52,6 @@ def me(caller: Caller) -> dict[str, object]:
     }
 
 
-def _set_cookie(request: Request, response: Response, token: str, max_age: int) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=max_age,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
-
-
-async def _password_matches(request: Request, row: Row | None, password: str) -> bool:
-    """The password checked, with the user's budget of wrong passwords applied (a wrong one
-    taken from it); an unknown user is checked against a hash of the same cost and counted
-    against the address only."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    check: sessions.PasswordCheck = request.app.state.login_check
-    matched = await check.matches(row, password)
-    failures = limiter.failures
-    if row is not None and failures is not None:
-        return await guess_bounded(
-            request,
-            limiter,
-            failures,
-            matched,
-            row["account_id"],
-            f"user:{row['user_id']}",
-            row["failures_full_at"],
-            int(row["now_us"]),
-        )
-    if not matched:
-        await limiter.count_failure(client_address(request.scope.get("client")))
-    return matched
-
-
 @route(
     router,
     "POST",
@@ -114,22 +68,9 @@ async def _password_matches(request: Request, row: Row | None, password: str) ->
 )
 async def login(request: Request) -> Response:
     body, ignored = parse_body(Login, await read_object(request))
-    row = await sessions.find_login(request.app.state.db, body.account, body.username)
-    if not await _password_matches(request, row, body.password):
-        raise AppError.of(LOGIN_FAILED, "the account, username or password is wrong")
-    assert row is not None
-    if not row["account_enabled"]:
-        raise AppError.of(ACCOUNT_DISABLED, f"the account {body.account!r} is disabled")
-    if not row["user_enabled"]:
-        raise AppError.of(USER_DISABLED, f"the user {row['username']!r} is disabled")
-    lifetimes = sessions.lifetimes(request.app.state.settings)
-    async with write(request) as tx:
-        token, person = await sessions.start(tx, row, lifetimes)
-    account = Account.from_row(row)
-    principal = await principals.of_session(request.app.state.db, person, account)
-    caller = Caller(account, principal, person.csrf_token)
+    token, caller = await signin.sign_in(request, body)
     response = object_response(me(caller), ignored=ignored)
-    _set_cookie(request, response, token, int(lifetimes.absolute.total_seconds()))
+    signin.set_session_cookie(request, response, token)
     return response
 
 
@@ -145,18 +86,9 @@ async def login(request: Request) -> Response:
     "cookie. Idempotent: without a live session it only clears the cookie.",
 )
 async def logout(request: Request) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        found = await sessions.resume(
-            request.app.state.db, token, sessions.lifetimes(request.app.state.settings)
-        )
-        if found is not None:
-            person, _ = found
-            refuse_without_csrf(request, person)
-            async with write(request) as tx:
-                await sessions.end(tx, person.account_id, person.id_hash)
+    await signin.sign_out(request)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    signin.clear_session_cookie(response)
     return response
 
 
@@ -201,7 +133,7 @@ async def change_password(request: Request, caller: CallerDep) -> Response:
     row = await sessions.find_login(
         request.app.state.db, caller.account.slug, principal.username or ""
     )
-    if row is None or not await _password_matches(request, row, body.current):
+    if row is None or not await signin.password_matches(request, row, body.current):
         raise AppError.of(FIELD_INVALID, "is not your current password", pointer="/current")
     passwords = request.app.state.passwords
     hashed = await passwords.hash(body.new)

@@ -10,9 +10,7 @@ from starlette.responses import Response
 
 from timetrack import idempotency
 from timetrack.accounts.service import Account
-from timetrack.audit import service as audit
 from timetrack.auth.permissions import allowed
-from timetrack.db import Tx
 from timetrack.errors import (
     CLIENT_UNKNOWN,
     ENTRY_END_BEFORE_START,
@@ -33,10 +31,9 @@ from timetrack.policy import Action
 from timetrack.policy import Resource as Subject
 from timetrack.preconditions import not_modified
 from timetrack.route_docs import route
-from timetrack.timers import service
+from timetrack.timers import service, transitions
 from timetrack.timers.schemas import TimerEvent, TimerRead, TimerStart, TimerStopped
 from timetrack.times import TIMESTAMP_PATTERN, TimeFormatError, WireTime, parse_timestamp
-from timetrack.users.service import user_by_name
 from timetrack.wire import NAME_MAX, parse_body, read_object
 
 router = APIRouter(tags=["project timer"])
@@ -104,54 +101,22 @@ async def _state_by_post(
     return await _get_state(request, account, username, date)
 
 
-Transition = Callable[[Tx, int, Any], Awaitable[dict[str, Any]]]
-
-
-def _transition(
-    name: str, model: type[TimerEvent], action: Transition
-) -> Callable[..., Awaitable[Response]]:
+def _transition(name: str, model: type[TimerEvent]) -> Callable[..., Awaitable[Response]]:
     async def endpoint(request: Request, account: Writes) -> Response:
         body, ignored = parse_body(model, await read_object(request))
         async with write(request) as tx:
             if (replay := await idempotency.claim(tx, request, account.id)) is not None:
                 return replay
-            # The audit log keys a timer by its user's id, and keeps its state before and after.
-            user = await user_by_name(tx, account.id, body.username, field="username")
-            before = await service.state(tx, account.id, user["username"], None)
-            result = await action(tx, account.id, body)
-            await _audit(request, tx, account.id, name, user["id"], before, result)
+            result = await transitions.run(request, tx, account.id, name, body)
             return await idempotency.keep(tx, request, object_response(result, ignored=ignored))
 
     return endpoint
 
 
-async def _audit(
-    request: Request,
-    tx: Tx,
-    account_id: int,
-    name: str,
-    user_id: int,
-    before: dict[str, Any],
-    result: dict[str, Any],
-) -> None:
-    after = {k: v for k, v in result.items() if k != "projectTimeEntry"}
-    await audit.record_request(
-        tx, request, account_id, name, "project_timer", user_id, before=before, after=after
-    )
-    if "projectTimeEntry" in result:  # a stop books an entry: its create is recorded too
-        entry = result["projectTimeEntry"]
-        await audit.record_request(
-            tx, request, account_id, "create", "project_time_entries", entry["id"], after=entry
-        )
-
-
-_ACTIONS: list[
-    tuple[str, type[TimerEvent], Transition, Responses, tuple[ErrorCode, ...], str, Any]
-] = [
+_ACTIONS: list[tuple[str, type[TimerEvent], Responses, tuple[ErrorCode, ...], str, Any]] = [
     (
         "start",
         TimerStart,
-        service.start,
         {**_STATE, 409: {"description": "The timer is playing or paused"}},
         (USER_UNKNOWN, CLIENT_UNKNOWN, PROJECT_UNKNOWN, TASK_UNKNOWN, TIMER_ALREADY_RUNNING),
         "Start the user's timer on a project.",
@@ -160,7 +125,6 @@ _ACTIONS: list[
     (
         "pause",
         TimerEvent,
-        service.pause,
         {**_STATE, 409: {"description": "The timer is not playing"}},
         _ADVANCE,
         "Pause a playing timer; time until resume counts as break.",
@@ -169,7 +133,6 @@ _ACTIONS: list[
     (
         "resume",
         TimerEvent,
-        service.resume,
         {**_STATE, 409: {"description": "The timer is not paused"}},
         _ADVANCE,
         "Resume a paused timer.",
@@ -178,7 +141,6 @@ _ACTIONS: list[
     (
         "stop",
         TimerEvent,
-        service.stop,
         {
             200: {"model": TimerStopped, "description": "The stopped timer and the booked entry"},
             409: {"description": "The timer is stopped already"},
@@ -203,7 +165,7 @@ for prefix in _PREFIXES:
             description=endpoint.__doc__,
             include_in_schema=visible,
         )(endpoint)
-    for action, model, handler, responses, errors, doc, example in _ACTIONS:
+    for action, model, responses, errors, doc, example in _ACTIONS:
         route(
             router,
             "POST",
@@ -215,4 +177,4 @@ for prefix in _PREFIXES:
             name=f"{action}_project_timer{suffix}",
             description=doc,
             include_in_schema=visible,
-        )(_transition(action, model, handler))
+        )(_transition(action, model))

@@ -1,0 +1,45 @@
+// The timer page: the clock ticks once a second, and the project picker offers the projects of
+// the client typed. The page works without this module; it only makes it live.
+
+const pad = (n) => String(n).padStart(2, "0");
+
+export function format(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}
+
+function tick(clock, warning) {
+  const worked = Number(clock.dataset.seconds);
+  const elapsed = Number(clock.dataset.elapsed);
+  const warnAfter = Number(clock.dataset.warnAfter);
+  const playing = clock.dataset.playing === "true";
+  const loaded = performance.now();
+  const update = () => {
+    const since = (performance.now() - loaded) / 1000;
+    clock.textContent = format(playing ? worked + since : worked);
+    if (warning && elapsed + since >= warnAfter) warning.hidden = false;
+  };
+  update();
+  setInterval(update, 1000);
+}
+
+function filterProjects(client, list) {
+  const all = [...list.options].map((o) => o.cloneNode(true));
+  const refill = () => {
+    const chosen = client.value.trim().toLocaleLowerCase();
+    const known = all.some((o) => o.dataset.client.toLocaleLowerCase() === chosen);
+    list.replaceChildren(
+      ...all
+        .filter((o) => !known || o.dataset.client.toLocaleLowerCase() === chosen)
+        .map((o) => o.cloneNode(true)),
+    );
+  };
+  client.addEventListener("input", refill);
+  refill();
+}
+
+const clock = document.getElementById("clock");
+if (clock) tick(clock, document.getElementById("overdue"));
+const client = document.getElementById("client");
+const projects = document.getElementById("projects");
+if (client && projects) filterProjects(client, projects);
