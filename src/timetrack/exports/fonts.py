@@ -74,7 +74,7 @@ def use(pdf: FPDF) -> None:
 
 def printable(text: str) -> str:
     """``text`` with each character the font lacks replaced (see the module's docstring)."""
-    covered = _faces().covered
-    if text.isascii() and text.isprintable():
+    if text.isascii() and text.isprintable():  # most cells: no lookup
         return text
+    covered = _faces().covered
     return "".join(c if ord(c) in covered else " " if c.isspace() else _REPLACEMENT for c in text)
