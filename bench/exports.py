@@ -4,7 +4,8 @@ of the worker's peak memory meanwhile; and the time and memory of an XLSX of the
 of a 12-month PDF timesheet.
 
 The floor (``floor_app``, served by uvicorn like bench/floor.py) checks the same credentials,
-runs timetrack's own statement (the entries list's ``_OWNED`` in its order) through the raw
+runs timetrack's own statement (the entries list's, with the reports' amount expression, in
+its order: ``exports.service.select_entries`` without filters) through the raw
 driver (sqlite3 with a cursor, asyncpg with a server-side cursor in a REPEATABLE READ
 transaction) and writes each row with straight-line code: no framework, no column table, no
 per-kind formatters. tests/test_bench.py checks that it answers timetrack's exact bytes.
@@ -21,28 +22,28 @@ import os
 import time
 from collections.abc import AsyncIterator, Iterator, MutableMapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from timetrack.db import connect_sqlite, pg_dsn, sqlite_path
-from timetrack.time_entries.service import _OWNED
+from timetrack.exports.service import ENTRY_AMOUNT
+from timetrack.time_entries.service import select_with
 
 URL = os.environ.get("FLOOR_DATABASE_URL", "")
 EXPORT = "/api/v2/ext/exports/project_time_entries"
 SUMMARY = "/api/v2/ext/reports/summary"
 SUMMARY_EXPORT = "/api/v2/ext/exports/reports/summary"
 SUMMARY_FORMATS = ("csv", "xlsx", "pdf")
-_SELECT = f"{_OWNED} AND e.deleted_at IS NULL ORDER BY e.start_local, e.id"
+_SELECT = f"{select_with(ENTRY_AMOUNT)} AND e.deleted_at IS NULL ORDER BY e.start_local, e.id"
 _ACCOUNT = "SELECT id, enabled, secret_hash FROM accounts WHERE api_key = $1"
 _HEADER = (
     "ID,Date,User,Client,Project,Task,Details,Tags,From,To,Time zone,Break (h),Break (h:mm),"
     "Worked (h),Worked (h:mm),Billable,Flat rate,Hour rate,Amount\r\n"
 )
 _CHUNK = 2000
-_CENT = Decimal("0.01")
 _STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,12 +62,7 @@ def csv_line_rows(rows: list[Any]) -> list[list[str]]:
     out = []
     for r in rows:
         brk, worked, rate = r["break_minutes"], r["worked_minutes"], Decimal(r["hour_rate"])
-        if not r["billable"]:
-            amount = Decimal("0.00")
-        elif r["flat_rate"]:
-            amount = rate.quantize(_CENT, ROUND_HALF_UP)
-        else:
-            amount = (rate * worked / 60).quantize(_CENT, ROUND_HALF_UP)
+        cents = int(r["amount_cents"])
         start, end = r["start_local"], r["end_local"]
         out.append(
             [
@@ -88,7 +84,7 @@ def csv_line_rows(rows: list[Any]) -> list[list[str]]:
                 "yes" if r["billable"] else "no",
                 "yes" if r["flat_rate"] else "no",
                 f"{rate:.2f}",
-                f"{amount:.2f}",
+                f"{cents // 100}.{cents % 100:02d}",
             ]
         )
     return out

@@ -44,7 +44,6 @@ from timetrack.reports.query import (
 )
 from timetrack.time_entries.router import list_filter as entry_filter
 from timetrack.time_entries.schemas import EntryFilter
-from timetrack.time_entries.service import select_all as entries_select
 
 WHATS = ("entries", "attendances", "timesheet", "summary")
 # Rows past which the bar is worth drawing (below that an export takes a blink).
@@ -153,7 +152,7 @@ async def _open(db: Database, args: argparse.Namespace, fmt: Format, bar: _Bar) 
 
     async def prepare(tx: Snapshot) -> tuple[Select, Style, str]:
         if isinstance(query, EntryFilter):
-            select = await entries_select(tx, account.id, query)
+            select = await service.select_entries(tx, account.id, query)
         else:
             select = await attendances_select(tx, account.id, query)
         name = "_".join([account.slug, found.name, *period_parts(args.start, args.end)])

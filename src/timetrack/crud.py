@@ -230,16 +230,24 @@ class ScopedList:
         )
 
     async def select_all(
-        self, tx: Tx, account_id: int, conditions: Sequence[Condition], lookups: Sequence[Lookup]
+        self,
+        tx: Tx,
+        account_id: int,
+        conditions: Sequence[Condition],
+        lookups: Sequence[Lookup],
+        *,
+        select_sql: str | None = None,
     ) -> tuple[str, list[Any]] | None:
         """The statement and arguments reading every live record of the list (each page of
-        it, in its order), for an export; None when the list is empty."""
+        it, in its order), for an export; None when the list is empty. ``select_sql`` is the
+        list's select with more columns, when the export needs them."""
         filters = await scoped_filters(
             tx, account_id, Feed(), conditions, lookups, alias=self.alias, owner=self.owner
         )
         if filters is None:
             return None
-        return f"{self.select_sql}{filters.sql()} ORDER BY {self.order_by}", filters.args
+        select = select_sql or self.select_sql
+        return f"{select}{filters.sql()} ORDER BY {self.order_by}", filters.args
 
 
 async def fetch_page(

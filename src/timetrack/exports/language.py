@@ -29,6 +29,8 @@ _WORDS: dict[Lang, dict[str, str]] = {
     "de": {
         "yes": "ja",
         "no": "nein",
+        "billable": "abrechenbar",  # the groups of a summary by ``billable``
+        "not_billable": "nicht abrechenbar",
         "total": "Summe",
         "page": "Seite {page} von {pages}",
         "timesheet": "Stundenzettel",
@@ -47,6 +49,8 @@ _WORDS: dict[Lang, dict[str, str]] = {
     "en": {
         "yes": "yes",
         "no": "no",
+        "billable": "billable",
+        "not_billable": "not billable",
         "total": "Total",
         "page": "Page {page} of {pages}",
         "timesheet": "Timesheet",

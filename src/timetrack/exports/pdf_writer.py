@@ -3,9 +3,9 @@ the sheet's columns with a totals row, under a heading naming the account, the p
 period, with a signature block where the sheet asks for one, and "page N of M" in the footer.
 
 Durations show as ``h:mm`` only (the decimal-hours columns are left out: a page has room for
-one of the two). The text uses the PDF's built-in Helvetica, whose character set is Latin-1:
-German and the other Western European languages print as they are, any other character as
-``?`` (embedding a Unicode font would need a font file the project does not ship).
+one of the two). The text is set in Noto Sans (``fonts``), embedded with only the glyphs the
+PDF uses: names in Latin, Greek or Cyrillic script print as they are written, a character the
+font lacks (Chinese, emoji, ...) as U+FFFD.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from timetrack.exports import fonts
+from timetrack.exports.fonts import FAMILY, printable
 from timetrack.exports.language import Style
 from timetrack.exports.sheet import Column, Kind, Totals, Values
 
@@ -32,10 +34,6 @@ _FIXED_WIDTHS = {
 }
 _RIGHT = {Kind.HMM, Kind.INTEGER, Kind.MONEY, Kind.TIME}
 _LINE_MM = 3.6
-
-
-def latin1(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +60,7 @@ class _Pdf(FPDF):
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", size=8)
+        self.set_font(FAMILY, size=8)
         self.cell(0, 5, self.footer_text.format(page=self.page_no(), pages="{nb}"), align="C")
 
 
@@ -90,10 +88,11 @@ def _heading(column: Column, lang: str) -> str:
 def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
     """The PDF of ``report`` as bytes (a report is small: a year of days is 366 rows)."""
     pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    fonts.use(pdf)
     pdf.footer_text = style.word("page")
     about = f"{report.title} {report.subject or report.account} {report.period}"
-    pdf.set_title(latin1(about))
-    pdf.set_author(latin1(report.account))
+    pdf.set_title(about)  # the document's properties are Unicode text, never a glyph
+    pdf.set_author(report.account)
     pdf.set_creator("timetrack")
     pdf.set_creation_date(report.created)
     pdf.set_margins(12, 12, 12)
@@ -103,9 +102,9 @@ def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
     aligns = ["RIGHT" if columns[i].kind in _RIGHT else "LEFT" for i in shown]
     for section in report.sections:
         pdf.add_page()
-        pdf.set_font("Helvetica", style="B", size=14)
-        pdf.cell(0, 8, latin1(f"{report.title}: {section.title}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=9)
+        pdf.set_font(FAMILY, style="B", size=14)
+        pdf.cell(0, 8, printable(f"{report.title}: {section.title}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, size=9)
         created = f"{style.day(report.created.date())} {report.created:%H:%M} UTC"
         subject = [] if report.subject is None else [(style.word("employee"), report.subject)]
         meta = [
@@ -116,9 +115,9 @@ def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
             *report.lines,
         ]
         for label, value in meta:
-            pdf.cell(0, 4.5, latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 4.5, printable(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-        pdf.set_font("Helvetica", size=7)
+        pdf.set_font(FAMILY, size=7)
         totals = Totals(columns, section.totals)
         totals.add(section.rows)
         with pdf.table(
@@ -131,11 +130,11 @@ def render(report: Report, columns: Sequence[Column], style: Style) -> bytes:
         ) as table:
             heading = table.row()
             for i in shown:
-                heading.cell(latin1(_heading(columns[i], style.lang)))
+                heading.cell(printable(_heading(columns[i], style.lang)))
             for values in section.rows:
                 row = table.row()
                 for i in shown:
-                    row.cell(latin1(cell_text[i](values[i])))
+                    row.cell(printable(cell_text[i](values[i])))
             last = table.row(style=FontFace(emphasis="BOLD"))
             for position, i in enumerate(shown):
                 if i in totals.sums:
@@ -158,6 +157,6 @@ def _signatures(pdf: FPDF, style: Style) -> None:
         x = pdf.l_margin + n * (half + 20)
         pdf.line(x, y, x + half, y)
         pdf.set_xy(x, y + 1)
-        pdf.set_font("Helvetica", size=8)
-        pdf.cell(half, 4, latin1(f"{style.word('date_signature')} ({style.word(who)})"))
+        pdf.set_font(FAMILY, size=8)
+        pdf.cell(half, 4, printable(f"{style.word('date_signature')} ({style.word(who)})"))
     pdf.set_xy(pdf.l_margin, y + 6)

@@ -57,7 +57,6 @@ from timetrack.policy import Resource as Subject
 from timetrack.reports import service as reports
 from timetrack.reports.query import EntriesDep, GroupingsDep
 from timetrack.route_docs import route
-from timetrack.time_entries import service as entries
 from timetrack.time_entries.router import list_filter as entry_filter
 from timetrack.time_entries.schemas import EntryFilter
 
@@ -148,7 +147,7 @@ async def export_entries(
     lang: LanguageDep,
 ) -> Response:
     async def select(tx: Snapshot) -> Select:
-        return await entries.select_all(tx, account.id, query)
+        return await service.select_entries(tx, account.id, query)
 
     return await _table_export(request, account, service.ENTRIES, format, lang, select)
 

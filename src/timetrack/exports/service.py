@@ -2,13 +2,18 @@
 come from. The entries and attendances read the list's own statement (``select_all`` of their
 services: the same filters, scope and order as every page of the list); the timesheet is the
 work reports' days (``work_reports.service.daily``, the routes' own service).
+
+An entry's amount is not computed here: the statement reads it from the reports' own SQL
+expression (``reports.sql.amount_cents``), so a row of the export bills what the same entry
+bills in ``GET /reports/detailed`` and in every sum of ``GET /reports/summary``, to the cent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from typing import Any
 
 from timetrack import grants
 from timetrack.accounts.service import Account
@@ -18,9 +23,13 @@ from timetrack.exports.language import Lang, Style, language_of
 from timetrack.exports.schemas import TimesheetQuery
 from timetrack.exports.sheet import Column, Kind, Sheet, Values, duration
 from timetrack.paging import Page
+from timetrack.reports.sql import amount_cents, money
+from timetrack.time_entries import service as entries
+from timetrack.time_entries.schemas import EntryFilter
 from timetrack.work_reports import service as work_reports
 
-_CENT = Decimal("0.01")
+# Unrounded minutes: the export has no rounding, as the detailed report without one.
+ENTRY_AMOUNT = f"{amount_cents('e.worked_minutes')} AS amount_cents"
 
 
 def _local(text: str | None) -> datetime | None:
@@ -32,16 +41,12 @@ def _seconds(minutes: int | None) -> int | None:
     return None if minutes is None else minutes * 60
 
 
-def amount(row: Row) -> Decimal:
-    """What an entry bills: its flat rate as it is, else its rate times its hours; nothing
-    when it is not billable."""
-    if not row["billable"]:
-        return Decimal("0.00")
-    rate = Decimal(row["hour_rate"])
-    worked: int = row["worked_minutes"]
-    if row["flat_rate"]:
-        return rate.quantize(_CENT, ROUND_HALF_UP)
-    return (rate * worked / 60).quantize(_CENT, ROUND_HALF_UP)
+async def select_entries(
+    tx: Tx, account_id: int, query: EntryFilter
+) -> tuple[str, list[Any]] | None:
+    """The statement of the entries export (the server's and the CLI's): the list's, with
+    each entry's amount."""
+    return await entries.select_all(tx, account_id, query, extra=ENTRY_AMOUNT)
 
 
 ENTRY_COLUMNS = (
@@ -87,7 +92,7 @@ def _entry(row: Row) -> Values:
         bool(row["billable"]),
         bool(row["flat_rate"]),
         Decimal(row["hour_rate"]),
-        amount(row),
+        money(row["amount_cents"]),
     )
 
 

@@ -77,13 +77,26 @@ def sheet(groupings: tuple[Grouping, ...]) -> Sheet:
     )
 
 
-def _rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+def _name(group: dict[str, Any], grouping: Grouping, style: Style) -> str | None:
+    """A group's name in the export's language: the report names the ``billable`` groups in
+    English (``billable``, ``not billable``), the export in its own; other names are data."""
+    if grouping == "billable":
+        return style.word("billable" if group["key"] else "not_billable")
+    name: str | None = group["name"]
+    return name
+
+
+def _rows(
+    report: dict[str, Any], groupings: tuple[Grouping, ...], style: Style
+) -> list[dict[str, Any]]:
     """The groups and subgroups of a report, in its order, each a row by column key."""
     rows = []
     for group in report["groups"]:
-        rows.append({**group, "level": 1, "group": group["name"], "subGroup": None})
+        name = _name(group, groupings[0], style)
+        rows.append({**group, "level": 1, "group": name, "subGroup": None})
         for sub in group.get("groups") or ():
-            rows.append({**sub, "level": 2, "group": group["name"], "subGroup": sub["name"]})
+            sub_name = _name(sub, groupings[-1], style)
+            rows.append({**sub, "level": 2, "group": name, "subGroup": sub_name})
     return rows
 
 
@@ -109,7 +122,7 @@ async def export(
     """The file of ``report`` (``reports.service.summary``'s answer, amounts included): the
     amount column only where rates are shown (``service.shown``)."""
     shown = service.shown(sheet(groupings))
-    rows = [shown.values(row) for row in _rows(report)]
+    rows = [shown.values(row) for row in _rows(report, groupings, style)]
     totals = shown.values({**report["totals"], "level": None, "group": None, "subGroup": None})
     stem = "_".join([*file_stem(account, report, groupings), made])
     if format is Format.PDF:

@@ -208,9 +208,12 @@ async def list_entries(
     )
 
 
-async def select_all(tx: Tx, account_id: int, query: EntryFilter) -> tuple[str, list[Any]] | None:
-    """Every live entry of the list with ``query``, for an export."""
-    return await _LIST.select_all(tx, account_id, *_conditions(query))
+async def select_all(
+    tx: Tx, account_id: int, query: EntryFilter, extra: str | None = None
+) -> tuple[str, list[Any]] | None:
+    """Every live entry of the list with ``query``, for an export (with ``extra`` columns)."""
+    select = None if extra is None else select_with(extra)
+    return await _LIST.select_all(tx, account_id, *_conditions(query), select_sql=select)
 
 
 def _username(body: EntryCreate | EntryUpdate) -> tuple[str, str] | None:
