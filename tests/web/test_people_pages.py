@@ -5,6 +5,7 @@ every form needs the session's CSRF token."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -264,3 +265,30 @@ async def test_a_decision_needs_the_sessions_token(
     assert forged.status_code == 403
     async with office.api() as api:
         assert (await api.get(f"/absences/{absence['id']}")).json()["status"] == 0
+
+
+async def test_a_decision_on_a_request_decided_meanwhile_is_refused_not_overwritten(
+    office: Office, signed: dict[str, httpx.AsyncClient]
+) -> None:
+    tokens = {name: await sign_in(office, signed, name) for name in ("lee", "mia")}
+    fields = {"csrf": tokens["mia"], "type": str(VACATION), "from": "2026-12-14"}
+    await signed["mia"].post("/app/absences/request", data=fields)
+    async with office.api() as api:
+        (absence,) = (await api.get("/absences")).json()
+        shown = await api.get(f"/absences/{absence['id']}")
+    page = (await signed["lee"].get("/app/absences")).text
+    found = re.search(r'name="version" value="([^"]+)"', page)
+    assert found is not None
+    version = html.unescape(found.group(1))
+    assert version == shown.headers["etag"]  # what the API's read answers
+    async with office.api() as api:  # an admin rejects it first
+        rejected = await api.put(f"/absences/{absence['id']}", json={"status": REJECTED})
+        assert rejected.status_code == 200
+    late = await signed["lee"].post(
+        f"/app/absences/{absence['id']}/decide",
+        data={"csrf": tokens["lee"], "decision": "approve", "version": version},
+    )
+    assert late.status_code == 412
+    assert "This request changed meanwhile." in late.text
+    async with office.api() as api:
+        assert (await api.get(f"/absences/{absence['id']}")).json()["status"] == REJECTED

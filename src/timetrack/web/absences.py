@@ -13,7 +13,8 @@ what the API would:
 - **To decide**: the waiting requests listed under the grant to *approve* absences
   (``grants.require``), so ``grants.py`` decides whose they are: a lead's members' (never the
   lead's own), everybody's for an admin; nobody else sees the list.
-- **Decide**: ``update_absence`` with ``{"status": 1|2}`` under the absences' write permission,
+- **Decide**: the version the page showed (``If-Match``: 412 when another decider was
+  quicker), then ``update_absence`` with ``{"status": 1|2}`` under the absences' write permission,
   as ``PUT /absences/{id}`` does; the service asks for the approve grant itself, so a plain
   user's post is refused (403 ``ROLE_FORBIDS``, or 404 for another person's request) and a
   lead's post on their own request answers 403 10050, shown on the page with its message.
@@ -28,7 +29,7 @@ from typing import Any
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from timetrack import grants
+from timetrack import grants, preconditions
 from timetrack.absence_types.service import list_absence_types
 from timetrack.absences import service
 from timetrack.absences.fields import WAITING
@@ -46,6 +47,7 @@ from timetrack.errors import (
     ABSENCE_TYPE_UNKNOWN,
     FIELD_INVALID,
     FIELD_REQUIRED,
+    PRECONDITION_FAILED,
     ROLE_FORBIDS,
     AppError,
     ErrorCode,
@@ -59,7 +61,7 @@ from timetrack.users.service import get_user
 from timetrack.web import render
 from timetrack.web.guard import Visit, signed_in
 from timetrack.web.problems import reworded
-from timetrack.wire import parse_body
+from timetrack.wire import dumps, parse_body
 from timetrack.working_time.service import leave_balance
 
 
@@ -93,6 +95,7 @@ _WORDS: dict[ErrorCode, str] = {
     ABSENCE_NOT_FOUND: _("There is no such request, or it is not yours to decide."),
     FIELD_REQUIRED: _("Fill in this field."),
     ROLE_FORBIDS: _("You may not decide this request."),
+    PRECONDITION_FAILED: _("This request changed meanwhile. Check it, then decide again."),
 }
 _DONE = {
     "requested": _("Your request is sent; it waits for approval."),
@@ -116,9 +119,11 @@ class Leave:
     segment: int
     status: int
     notes: str | None
+    version: str  # its ETag, as GET /absences/{id} answers it: a decision sends it back
 
 
 def _request(item: dict[str, Any], names: dict[int, str]) -> Leave:
+    version = preconditions.etag_of(dumps(grants.shown(item)))
     return Leave(
         item["id"],
         item["user"],
@@ -128,6 +133,7 @@ def _request(item: dict[str, Any], names: dict[int, str]) -> Leave:
         item["day_segment"],
         item["status"],
         item["notes"],
+        version,
     )
 
 
@@ -219,6 +225,25 @@ async def request_leave(visit: Visit) -> Response:
     return RedirectResponse(f"{PATH}?done=requested", status_code=303)
 
 
+async def _require_version(tx: Tx, account_id: int, absence_id: int, seen: str) -> None:
+    """412 when the request changed since the page showed it (another decider was quicker),
+    as ``PUT /absences/{id}`` with ``If-Match`` answers: one decision never silently replaces
+    another."""
+
+    async def wire() -> dict[str, Any]:
+        return service.to_wire(await service.get_absence(tx, account_id, absence_id))
+
+    await preconditions.require_version(
+        tx,
+        seen,
+        table="absences",
+        account_id=account_id,
+        record_id=absence_id,
+        current=wire,
+        deleting=False,
+    )
+
+
 @signed_in(Resource.ABSENCES, Action.WRITE)
 async def decide(visit: Visit) -> Response:
     request, account_id = visit.request, visit.account.id
@@ -230,6 +255,8 @@ async def decide(visit: Visit) -> Response:
             raise AppError.of(FIELD_INVALID, "decision: approve or reject", pointer="/status")
         patch, _ignored = parse_body(AbsenceUpdate, {"status": status})
         async with write(request) as tx:
+            if seen := visit.form.get("version"):
+                await _require_version(tx, account_id, absence_id, seen)
             before = await service.get_absence(tx, account_id, absence_id)
             row = await service.update_absence(tx, account_id, absence_id, patch)
             if audit.changed(before, row):
