@@ -28,7 +28,7 @@ VACATION = 1  # the first of the types every account starts with
 
 @dataclass
 class Office:
-    """An account with a lead (lee) leading mia, and uma outside any team."""
+    """An account with a lead (lee) leading mia, uma outside any team, and an admin (ada)."""
 
     app: FastAPI
     account: Credentials
@@ -42,7 +42,7 @@ class Office:
 async def office(app: FastAPI, account: Credentials) -> Office:
     ids = {}
     async with client(app, account) as api:
-        for name, lead in (("lee", True), ("mia", False), ("uma", False)):
+        for name, lead in (("lee", True), ("mia", False), ("uma", False), ("ada", False)):
             body = {
                 "username": name,
                 "firstName": name.title(),
@@ -50,6 +50,7 @@ async def office(app: FastAPI, account: Credentials) -> Office:
                 "email": f"{name}@example.com",
                 "password": PASSWORD,
                 "teamLead": lead,
+                "admin": name == "ada",
             }
             response = await api.post("/users", json=body)
             assert response.status_code == 201, response.text
@@ -292,3 +293,23 @@ async def test_a_decision_on_a_request_decided_meanwhile_is_refused_not_overwrit
     assert "This request changed meanwhile." in late.text
     async with office.api() as api:
         assert (await api.get(f"/absences/{absence['id']}")).json()["status"] == REJECTED
+
+
+async def test_an_admin_decides_everybodys_requests_and_a_user_sees_no_list_to_decide(
+    office: Office, signed: dict[str, httpx.AsyncClient]
+) -> None:
+    tokens = {name: await sign_in(office, signed, name) for name in ("ada", "lee", "uma")}
+    for name in ("lee", "uma"):
+        fields = {"csrf": tokens[name], "type": str(VACATION), "from": "2026-12-21"}
+        await signed[name].post("/app/absences/request", data=fields)
+    async with office.api() as api:
+        ids = {a["user"]: a["id"] for a in (await api.get("/absences")).json()}
+    admin_page = (await signed["ada"].get("/app/absences")).text
+    assert all(f"/app/absences/{ids[name]}/decide" in admin_page for name in ("lee", "uma"))
+    assert "Requests to decide" not in (await signed["uma"].get("/app/absences")).text
+    done = await signed["ada"].post(
+        f"/app/absences/{ids['lee']}/decide", data={"csrf": tokens["ada"], "decision": "reject"}
+    )
+    assert done.headers["location"] == "/app/absences?done=rejected"
+    async with office.api() as api:
+        assert (await api.get(f"/absences/{ids['lee']}")).json()["status"] == REJECTED
