@@ -10,6 +10,7 @@ from timetrack.errors import (
     AUTH_THROTTLED,
     CLIENT_UNKNOWN,
     CSRF_FAILED,
+    FIELD_INVALID,
     LOGIN_FAILED,
     PROJECT_UNKNOWN,
     ROLE_FORBIDS,
@@ -59,4 +60,25 @@ def shown(error: AppError, texts: Texts, fields: dict[str, str]) -> list[Shown]:
         field = fields.get(problem.pointer or "")
         words = _WORDS.get(problem.code, _FIELD_INVALID if field else _GENERIC)
         result.append(Shown(field, texts.gettext(words), problem.detail))
+    return result
+
+
+def reworded(
+    error: AppError,
+    texts: Texts,
+    fields: dict[str, str],
+    words: dict[ErrorCode, str],
+    unreadable: dict[str, str] | None = None,
+) -> list[Shown]:
+    """:func:`shown` with a page's own words: ``words`` by code, and ``unreadable`` by form
+    field for a value the API could not read (``FIELD_INVALID``: "enter a date such as ...")."""
+    result = []
+    for problem, base in zip(error.problems, shown(error, texts, fields), strict=True):
+        if problem.code == FIELD_INVALID:
+            message = (unreadable or {}).get(base.field or "")
+        else:
+            message = words.get(problem.code)
+        result.append(
+            base if message is None else Shown(base.field, texts.gettext(message), base.detail)
+        )
     return result
