@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import exports
+from bench import exports, web
 
 READS, WRITES = ("a", "b", "e", "r-summary"), ("c", "d")
 TITLES = {
@@ -21,6 +21,7 @@ TITLES = {
     "g": "(g) timer start/stop",
     "h": "(h) client-name fragment's month, 50/page",
     "r-summary": "(r) summary, project x user, a whole year",
+    "w-week": "(w) the web app's week page, signed in",
 }
 RSS_LIMIT_MIB = 150
 
@@ -190,6 +191,12 @@ def render(results: dict[str, Any]) -> str:
         f"- Peak RSS ≤ {RSS_LIMIT_MIB} MiB per worker: {_mark(all(lean))}",
         f"- No errors and no non-2xx responses: {_mark(all(clean))}",
     ]
+    pages, pages_ok = web.lines(results["web"]) if results.get("web") else (["(not run)"], [])
+    summary.insert(
+        4,
+        f"- Web app (each page ≤ 150 KB, no other origin; week page p50 ≤ 2x the API's month "
+        f"read): {sum(pages_ok)} of {len(pages_ok)} met",
+    )
     exported = results.get("exports") or {}
     export_lines = list(exports.lines(exported)) if exported else ["(not run)"]
     data = results.get("data", {})
@@ -222,6 +229,10 @@ def render(results: dict[str, Any]) -> str:
             "## Exports: CSV of an account's entries against the raw driver's (bench/exports.py)",
             "",
             *export_lines,
+            "",
+            "## Web app: each page's first load, and the week page against the API (bench/web.py)",
+            "",
+            *pages,
             "",
             "## People's credentials: (b) with a personal key or a session ÷ (b), account key",
             "",

@@ -40,7 +40,7 @@ ROOT = BENCH.parent
 # by the one name the tests and uvicorn (bench.floor:app) use too, and mypy checks them under.
 sys.path.insert(0, str(ROOT))
 
-from bench import report, seed, wrk  # noqa: E402
+from bench import report, seed, web, wrk  # noqa: E402
 from timetrack.cli_serve import APP_FACTORY  # noqa: E402
 
 PY = sys.executable
@@ -64,6 +64,8 @@ SCENARIOS = {
         "report_summary.lua",
         None,
     ),
+    # Measured in its own phase (web_phase), paired with (a) for the same user and month.
+    "w-week": ("the week page of the web app, the busiest user, signed in", "web_week.lua", None),
 }
 FLOOR_SCENARIOS = ("a", "b", "c", "d", "e", "r-summary")
 TIMER_THREADS = 16
@@ -426,6 +428,8 @@ def run_matrix(args: argparse.Namespace, results: dict[str, Any]) -> None:
         }
         for workers in args.workers:
             for scenario in args.scenarios:
+                if scenario == "w-week":
+                    continue
                 kinds = ["timetrack"] + (["floor"] if scenario in FLOOR_SCENARIOS else [])
                 for kind in kinds:
                     key = f"{dialect}/{workers}/{scenario}/{kind}"
@@ -436,6 +440,8 @@ def run_matrix(args: argparse.Namespace, results: dict[str, Any]) -> None:
                     results["runs"][key] = measure(
                         "timetrack", url, workers, scenario, target, args, "granian"
                     )
+        if "w-week" in args.scenarios:
+            results["web"][dialect] = web_phase(url, manifest, target, args)
         if dialect == "postgresql" and args.scale_out:
             for scenario in ("a", "c"):
                 key = f"postgresql/2x1/{scenario}/timetrack-2-servers"
@@ -515,6 +521,53 @@ def paired_with_account_key(
     figures["paired_ratios"] = [round(r, 3) for r, _ in pairs]
     _report(f"{url.rsplit('/', 1)[-1]} timetrack x{workers} ({scenario}, paired)", figures)
     return figures
+
+
+WEB_ROUNDS = 3
+
+
+def web_phase(
+    url: str, manifest: dict[str, Any], target: dict[str, Any], args: argparse.Namespace
+) -> dict[str, Any]:
+    """The web app (bench/web.py): every page's first-load weight, seen by the busiest user and
+    by an admin; and the busiest user's week page against the API's read of their month, in
+    alternating rounds on one server per worker count."""
+    account = target["account"]
+    busy = account["busyUser"]
+    with server("timetrack", url, 1, args.data_dir) as (base, _process):
+        # Signing in hashes a password (Argon2id, 64 MiB): not in the measured server.
+        if "people_env" not in target:
+            people(base, target)
+        cookie = web.sign_in(base, account["slug"], busy["username"], manifest["userPassword"])
+    first = date.fromisoformat(f"{busy['month']}-01")
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    month = {**target, "env": {**target["env"], "BENCH_USERS": busy["username"],
+                               "BENCH_MONTHS": f"{first}:{last}"}}  # fmt: skip
+    week = {
+        **target,
+        "env": {**target["env"], "BENCH_WEEKS": ",".join(web.week_starts(busy["month"]))},
+        "people_env": {"w-week": {"BENCH_COOKIE": cookie}},
+    }
+    admin = target["people_env"]["b-session"]["BENCH_COOKIE"]
+    measured: dict[str, Any] = {"weights": {}, "week": {}}
+    for workers in args.workers:
+        with server("timetrack", url, workers, args.data_dir) as (base, process):
+            if not measured["weights"]:
+                measured["weights"] = web.page_weights(base, [cookie, admin])
+            rounds = []
+            for _ in range(WEB_ROUNDS):
+                api = load(base, "a", month, args)
+                page = load(base, "w-week", week, args)
+                rounds.append((page["p50_ms"] / api["p50_ms"], page, api))
+            rss = worker_peaks(process)
+        rounds.sort(key=lambda r: r[0])
+        ratio, page, api = rounds[len(rounds) // 2]
+        figures = {**page, "rss_mib": rss, "ratio": ratio, "month_p50_ms": api["p50_ms"]}
+        figures["ratios"] = [round(r, 3) for r, _, _ in rounds]
+        figures["month_non_2xx"] = api["non_2xx"]
+        _report(f"{url.rsplit('/', 1)[-1]} timetrack x{workers} (w-week, paired)", figures)
+        measured["week"][str(workers)] = figures
+    return measured
 
 
 def two_servers(
@@ -688,6 +741,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": {},
         "runs": {},
         "exports": {},
+        "web": {},
     }
     began = time.monotonic()
     try:

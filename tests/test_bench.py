@@ -17,7 +17,7 @@ import httpx
 import pytest
 from conftest import scratch_postgres
 
-from bench import exports, floor, report, seed
+from bench import exports, floor, report, seed, web
 from timetrack.app import create_app
 from timetrack.config import Settings
 
@@ -185,6 +185,44 @@ def test_report_renders_the_targets() -> None:
         "| sqlite | 0.200 s | 0.250 s (ratio 0.80) | 0.400 s (ratio 0.50) "
         "| 0.800 s (ratio 0.25) |" in text
     )
+    week = {**run, "p50_ms": 30.0, "month_p50_ms": 10.0, "ratio": 3.0, "ratios": [2.5, 3.0]}
+    results["web"] = {
+        "sqlite": {
+            "weights": {
+                "/app/week": {"bytes": 40_000, "files": 3, "foreign": []},
+                "/app/reports": {"bytes": 90_000, "files": 3, "foreign": ["https://cdn.x/a.js"]},
+            },
+            "week": {"2": week},
+        }
+    }
+    text = report.render(results)
+    assert "| sqlite | `/app/week` | 40.0 | 3 | 0 | ≤ 150 KB, none: met |" in text
+    assert "| sqlite | `/app/reports` | 90.0 | 3 | 1 | ≤ 150 KB, none: **missed** |" in text
+    assert "| sqlite | 2 | 30.00 | 10.00 | 3.00 | 2.50, 3.00 | ≤ 2x: **missed** |" in text
+    assert "no other origin; week page p50 ≤ 2x the API's month read): 1 of 3 met" in text
+
+
+def test_the_web_bench_weighs_each_page_with_every_file_it_loads() -> None:
+    files = web._Files()
+    files.feed(
+        '<link rel="stylesheet" href="/app/static/1/app.css"><script type="module" '
+        'src="/app/static/2/week.js"></script><nav><a href="/app/week">W</a></nav>'
+        '<a href="/app/elsewhere">not in the navigation</a><img src="https://cdn.example/x.png">'
+    )
+    assert files.files == [
+        "/app/static/1/app.css",
+        "/app/static/2/week.js",
+        "https://cdn.example/x.png",
+    ]
+    assert files.links == ["/app/week"]
+    assert web.week_starts("2026-03") == [
+        "2026-02-23",
+        "2026-03-02",
+        "2026-03-09",
+        "2026-03-16",
+        "2026-03-23",
+        "2026-03-30",
+    ]
 
 
 def test_bench_script_never_installs_system_packages(tmp_path: Path) -> None:
