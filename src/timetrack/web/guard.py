@@ -55,7 +55,10 @@ class NavItem:
 
 
 # The pages of issue 14 as they are built (Week, Attendance, Absences, Reports, Admin join here).
-NAV = (NavItem(f"{render.PREFIX}/timer", "Timer", Resource.TIMER, Action.WRITE),)
+NAV = (
+    NavItem(f"{render.PREFIX}/timer", "Timer", Resource.TIMER, Action.WRITE),
+    NavItem(f"{render.PREFIX}/reports", "Reports", Resource.REPORTS, Action.READ),
+)
 
 
 @dataclass(frozen=True, slots=True)
