@@ -88,7 +88,7 @@ PRESET_LABELS = {
     "this-month": "This month",
     "last-month": "Last month",
     "this-year": "This year",
-    "custom": "Custom (from and to below)",
+    "custom": "Custom",
 }
 GROUP_LABELS: dict[Grouping, str] = {
     "client": "Client",
@@ -110,6 +110,17 @@ ROUNDING_LABELS = {
     "nearest": "To the nearest",
 }
 BILLABLE_LABELS = {"true": "Billable only", "false": "Not billable only"}
+# The fields under "Filters and rounding", open when one is set or wrong.
+_MORE = (
+    "username",
+    "clientId",
+    "projectId",
+    "taskId",
+    "billable",
+    "tag",
+    "rounding",
+    "roundingMinutes",
+)
 _TITLES = {
     "day": "Worked time per day",
     "week": "Worked time per week",
@@ -360,6 +371,8 @@ async def reports_page(visit: Visit) -> Response:
         if form.groupings
         else "",
         report=report,
+        more_open=any(form.values.get(name) for name in _MORE)
+        or any(p.field in _MORE for p in problems),
         span=_span(texts, form),
     )
 
