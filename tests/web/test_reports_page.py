@@ -74,6 +74,7 @@ async def people(app: FastAPI, account: Credentials) -> AsyncIterator[dict[str, 
                 "workedMinutes": minutes,
                 "billable": billable,
                 "hourRate": rate,
+                "tags": "#design #web" if minutes == 90 else "",
             }
             assert (await api.post("/project_time_entries", json=entry)).status_code == 201
     signed = {name: await _sign_in(app, account, name) for name in ("carla", "dora")}
@@ -106,6 +107,23 @@ async def test_the_page_shows_the_api_summary_for_the_same_filters(
         for sub in group["groups"]:
             assert f">{sub['name']}</th>" in body
     assert "<svg" in page.text and 'id="report-bars-title"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("group_by", "sub_group_by"),
+    [("project", ""), ("day", ""), ("tag", ""), ("billable", ""), ("user", "project")],
+)
+async def test_the_charts_add_up_to_the_reports_totals_however_it_is_grouped(
+    people: dict[str, httpx.AsyncClient], group_by: str, sub_group_by: str
+) -> None:
+    query = {**APRIL, "groupBy": group_by, "subGroupBy": sub_group_by}
+    page = await people["dora"].get("/app/reports", params=query)
+    assert page.status_code == 200, page.text
+    bars = re.findall(r'<g class="bar"><title>[^<]*: (\d+):(\d\d)</title>', page.text)
+    assert len(bars) == 30  # every day of April, empty ones too
+    assert sum(int(h) * 60 + int(m) for h, m in bars) == 270  # a two-tag entry counts once
+    slices = re.findall(r'<circle class="slice"[^>]*><title>([^<]*): (\d+:\d\d) ', page.text)
+    assert slices == [("Website", "3:30"), ("Support", "1:00")]
 
 
 async def test_a_user_sees_only_their_own_time_and_no_amounts(

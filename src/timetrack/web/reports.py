@@ -213,9 +213,8 @@ def bar_keys(unit: Grouping, first: date, last: date) -> list[tuple[str, date]]:
     return keys
 
 
-def _bars(texts: Texts, unit: Grouping, form: ReportForm, report: dict[str, Any]) -> str:
+def _bars(texts: Texts, unit: Grouping, form: ReportForm, minutes: dict[Any, int]) -> str:
     assert form.first is not None and form.last is not None
-    minutes = {group["key"]: group["workedMinutes"] for group in report["groups"]}
     skeleton = "yMMM" if unit == "month" else "MMMd"
     bars = [
         charts.Datum(format_skeleton(skeleton, start, locale=texts.locale), minutes.get(key, 0))
@@ -297,17 +296,36 @@ def _links(form: ReportForm) -> dict[str, str]:
     return {kind: f"{EXPORT}?{urlencode({**form.params, 'format': kind})}" for kind in FORMATS}
 
 
+def _minutes_by_key(groups: list[dict[str, Any]]) -> dict[Any, int]:
+    found: dict[Any, int] = {}
+    for group in groups:
+        found[group["key"]] = found.get(group["key"], 0) + group["workedMinutes"]
+    return found
+
+
 async def _figures(
     tx: Tx, visit: Visit, query: EntryQuery, groupings: tuple[Grouping, ...], unit: Grouping
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The table's, the bars' and the donut's summaries (the table's again when it is by
-    project or client: the donut shows its first level)."""
+) -> tuple[dict[str, Any], dict[Any, int], list[dict[str, Any]]]:
+    """The table's summary, the bars' minutes by key and the donut's groups, in as few
+    aggregates as the figures allow: a table of one level is asked for with the bars' unit as
+    its second (the groups' sums are the same, and the bars are the sums of their
+    subgroups); not for tags, whose groups may count an entry twice. The donut shows the
+    table's first level when that is by project or client."""
     account = visit.account
-    table = grants.shown(await service.summary(tx, account, query, groupings))
-    bars = await service.summary(tx, account, query, (unit,))
-    if groupings[0] in ("project", "client"):
-        return table, bars, table
-    return table, bars, await service.summary(tx, account, query, ("project",))
+    first = groupings[0]
+    if first == unit and len(groupings) == 1:
+        table = await service.summary(tx, account, query, groupings)
+        bars = _minutes_by_key(table["groups"])
+    elif len(groupings) == 1 and first != "tag":
+        table = await service.summary(tx, account, query, (first, unit))
+        bars = _minutes_by_key([sub for g in table["groups"] for sub in g.pop("groups")])
+    else:
+        table = await service.summary(tx, account, query, groupings)
+        bars = _minutes_by_key((await service.summary(tx, account, query, (unit,)))["groups"])
+    table = grants.shown(table)
+    if first in ("project", "client"):
+        return table, bars, table["groups"]
+    return table, bars, (await service.summary(tx, account, query, ("project",)))["groups"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +356,7 @@ async def _report(tx: Tx, visit: Visit, form: ReportForm) -> ShownReport:
         rows=table_rows(texts, form.groupings, table),
         # The charts escape every text they draw (charts.py).
         bars=Markup(_bars(texts, unit, form, bars)),
-        donut=Markup(_donut(texts, by, donut["groups"])),
+        donut=Markup(_donut(texts, by, donut)),
         downloads=_links(form),
     )
 
