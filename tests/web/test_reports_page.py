@@ -107,6 +107,7 @@ async def test_the_page_shows_the_api_summary_for_the_same_filters(
         for sub in group["groups"]:
             assert f">{sub['name']}</th>" in body
     assert "<svg" in page.text and 'id="report-bars-title"' in page.text
+    assert "<script" not in page.text and " style=" not in page.text  # the strict CSP holds
 
 
 @pytest.mark.parametrize(
