@@ -143,6 +143,7 @@ class Choices:
 class TableRow:
     level: int  # 0 a group, 1 a subgroup
     name: str
+    parent: str | None  # a subgroup's group, for screen readers (the indent shows it)
     worked: str
     billable: str
     amount: str | None
@@ -276,10 +277,13 @@ def table_rows(
 ) -> list[TableRow]:
     currency = report["totals"]["currency"]
 
-    def row(level: int, grouping: Grouping, group: dict[str, Any]) -> TableRow:
+    def row(
+        level: int, grouping: Grouping, group: dict[str, Any], parent: str | None = None
+    ) -> TableRow:
         return TableRow(
             level,
             group_name(texts, grouping, group),
+            parent,
             format_minutes(group["workedMinutes"]),
             format_minutes(group["billableMinutes"]),
             _money(texts, group.get("amount"), currency),
@@ -287,8 +291,9 @@ def table_rows(
 
     rows = []
     for group in report["groups"]:
-        rows.append(row(0, groupings[0], group))
-        rows += [row(1, groupings[1], sub) for sub in group.get("groups", [])]
+        first = row(0, groupings[0], group)
+        rows.append(first)
+        rows += [row(1, groupings[1], sub, first.name) for sub in group.get("groups", [])]
     return rows
 
 
