@@ -34,3 +34,4 @@ def test_every_page_but_the_public_ones_declares_its_permission(
         declared[(route.path, *sorted(route.methods or ()))] = permission
     assert declared[("/timer", "GET", "HEAD")] == (Resource.TIMER, Action.READ)
     assert declared[("/timer/stop", "POST")] == (Resource.TIMER, Action.WRITE)
+    assert declared[("/reports", "GET", "HEAD")] == (Resource.REPORTS, Action.READ)

@@ -59,6 +59,7 @@ NAV = (
     NavItem(f"{render.PREFIX}/timer", "Timer", Resource.TIMER, Action.WRITE),
     NavItem(f"{render.PREFIX}/attendance", "Attendance", Resource.ATTENDANCES, Action.READ),
     NavItem(f"{render.PREFIX}/absences", "Absences", Resource.ABSENCES, Action.READ),
+    NavItem(f"{render.PREFIX}/reports", "Reports", Resource.REPORTS, Action.READ),
 )
 
 
