@@ -11,7 +11,7 @@ from babel.messages.extract import extract_python
 from jinja2.ext import babel_extract
 
 from timetrack.exports.language import Lang
-from timetrack.web import guard, i18n, problems, render, timer
+from timetrack.web import admin_account, admin_table, guard, i18n, problems, render, timer
 from timetrack.web.i18n import Texts, from_accept_language
 
 WEB = Path(render.__file__).parent
@@ -31,6 +31,16 @@ def _template_messages() -> set[str]:
     return found
 
 
+def admin_messages() -> set[str]:
+    """The admin pages' tables: labels, section names, error words, confirmations."""
+    found = set(admin_table.LABELS.values()) | set(admin_table.WORDS.values())
+    found |= set(admin_table.DONE.values()) | set(admin_account.LABELS.values())
+    found |= {admin_table.LIST_HINT, admin_table.PASSWORD_EDIT_HINT, admin_account.SAVED}
+    for section in admin_table.SECTIONS:
+        found |= {section.title, section.singular, section.search_label}
+    return found
+
+
 def _python_messages() -> set[str]:
     found = set()
     for path in sorted(WEB.glob("*.py")):
@@ -42,6 +52,7 @@ def _python_messages() -> set[str]:
     found |= {item.label for item in guard.NAV}
     found |= set(problems._WORDS.values()) | {problems._GENERIC, problems._FIELD_INVALID}
     found |= set(timer._DONE.values())
+    found |= admin_messages()
     return found
 
 
@@ -55,9 +66,13 @@ def test_every_message_of_the_pages_is_in_the_catalog(lang: Lang) -> None:
     assert not missing, f"not in {i18n.catalog_path(lang)}: {missing}"
 
 
+# Words German writes as English does.
+SAME_IN_GERMAN = {"Timer", "Pause", "Name", "Budget", "Team", "Teams"}
+
+
 def test_the_german_catalog_translates_every_message() -> None:
     german = i18n.catalog("de")
-    untranslated = [m for m, text in german.items() if text == m and m not in {"Timer", "Pause"}]
+    untranslated = [m for m, text in german.items() if text == m and m not in SAME_IN_GERMAN]
     assert not untranslated
 
 
