@@ -183,7 +183,7 @@ async def _edit(visit: Visit, section: Section) -> Response:
 async def _delete(visit: Visit, section: Section) -> Response:
     record_id, item = await _record(visit, section)
     version = version_of(item)
-    problems = []
+    problems, status = [], 200
     if visit.request.method == "POST":
         version = visit.form.get(VERSION_FIELD, "")
         api, account_id = section.api, visit.account.id
@@ -194,12 +194,12 @@ async def _delete(visit: Visit, section: Section) -> Response:
                 row = await api.delete(tx, account_id, record_id)
                 gone = await api.audited(visit.request, tx, account_id, "delete", row, before)
         except AppError as exc:
-            problems = shown(exc, visit.texts, {}, WORDS)
+            problems, status = shown(exc, visit.texts, {}, WORDS), exc.status
         else:
             return _done(section, "deleted", gone)
     return visit.page(
         "admin_delete.html",
-        409 if problems else 200,
+        status,
         **_common(visit, section),
         item=item,
         name=admin_forms.text_of(item.get(section.name_field)),
