@@ -36,6 +36,7 @@ def admin_messages() -> set[str]:
     found = set(admin_table.LABELS.values()) | set(admin_table.WORDS.values())
     found |= set(admin_table.DONE.values()) | set(admin_account.LABELS.values())
     found |= {admin_table.LIST_HINT, admin_table.PASSWORD_EDIT_HINT, admin_account.SAVED}
+    found |= set(admin_table.HINTS.values()) | {admin_table.SECRET_ONCE}
     for section in admin_table.SECTIONS:
         found |= {section.title, section.singular, section.search_label}
     return found

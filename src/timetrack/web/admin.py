@@ -25,7 +25,7 @@ from timetrack.handlers import parse_record_id, read, write
 from timetrack.policy import Action, Resource
 from timetrack.preconditions import etag_of
 from timetrack.web import admin_account, admin_forms, admin_table, render
-from timetrack.web.admin_table import DONE, LABELS, SECTIONS, WORDS, Section
+from timetrack.web.admin_table import DONE, LABELS, SECRET_ONCE, SECTIONS, WORDS, Section
 from timetrack.web.guard import Visit, signed_in
 from timetrack.web.problems import shown
 from timetrack.wire import NAME_MAX, dumps, parse_body
@@ -147,6 +147,18 @@ async def _new(visit: Visit, section: Section) -> Response:
             item = await api.audited(visit.request, tx, visit.account.id, "create", row)
     except AppError as exc:
         return _form(visit, section, None, visit.form, error=exc, body=body)
+    if api.shown_once is not None:
+        # A new key's secret is answered once, on this page, and never stored or put in a
+        # URL: no redirect here (the page is not cached either: render.page says no-store).
+        once = api.shown_once(row)
+        return visit.page(
+            "admin_secret.html",
+            **_common(visit, section),
+            item=item,
+            once=once,
+            secret_once=SECRET_ONCE,
+            problems=[],
+        )
     return _done(section, "created", item)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from timetrack.web.admin_table import LABELS, LIST_HINT, PASSWORD_EDIT_HINT, Section
+from timetrack.web.admin_table import HINTS, LABELS, LIST_HINT, PASSWORD_EDIT_HINT, Section
 from timetrack.wire import WireModel
 
 Kind = Literal["text", "bool", "list", "password"]
@@ -62,7 +62,7 @@ def _make(model: type[WireModel], editing: bool) -> tuple[FormField, ...]:
     found = []
     for name, prop in schema["properties"].items():
         kind = _kind(prop)
-        hint = LIST_HINT if kind == "list" else None
+        hint = HINTS.get(name) or (LIST_HINT if kind == "list" else None)
         if kind == "password" and editing:
             hint = PASSWORD_EDIT_HINT
         nullable = any(variant.get("type") == "null" for variant in _variants(prop))
@@ -87,13 +87,13 @@ def body_of(fields: tuple[FormField, ...], form: dict[str, str], editing: bool) 
             body[field.name] = field.name in form
             continue
         text = form.get(field.name, "").strip()
-        if field.kind == "list":
+        if field.kind == "list" and (text or not field.nullable):
             body[field.name] = [part.strip() for part in text.split(",") if part.strip()]
         elif text:
             body[field.name] = text
         elif editing and field.kind != "password":
-            # Emptied: cleared where the field may be null; else sent empty, for the service
-            # to refuse in its own words (a name cannot be empty).
+            # Emptied: cleared where the field may be null (a list too: "any address", not
+            # "none"); else sent empty, for the service to refuse in its own words.
             body[field.name] = None if field.nullable else ""
     return body
 

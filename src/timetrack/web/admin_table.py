@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from timetrack.api_keys.router import resource as api_keys
 from timetrack.clients.router import resource as clients
 from timetrack.errors import (
     CLIENT_HAS_PROJECTS,
@@ -92,6 +93,16 @@ SECTIONS: tuple[Section, ...] = (
         read_only=("username", "enabled"),
     ),
     Section(teams, "Teams", "Team", "name", "Name contains", "name", ("leads", "members")),
+    # Everybody manages their own keys (an admin everybody's); the API filters them by owner.
+    Section(
+        api_keys,
+        "API keys",
+        "API key",
+        "username",
+        "Owner's username",
+        "name",
+        ("username", "keyPrefix", "scopes", "expiresAt", "lastUsedAt"),
+    ),
 )
 
 # The account's settings have no API route and no resource of their own in the policy: who may
@@ -146,10 +157,22 @@ LABELS: dict[str, str] = {
     "region": "Region for public holidays (e.g. BY)",
     "leads": "Leads",
     "members": "Members",
+    "scopes": "Scopes",
+    "expiresAt": "Expires (e.g. 2027-01-01T00:00:00Z)",
+    "allowedIps": "Allowed addresses",
+    "keyPrefix": "Key begins with",
+    "lastUsedAt": "Last used",
 }
 
 # Hints under a field, by its kind or name (msgids).
 LIST_HINT = "Usernames, separated by commas."
+HINTS = {
+    "scopes": "Separated by commas, e.g. read, time_entries:write. A key never exceeds its "
+    "owner's role.",
+    "allowedIps": "Addresses or networks (CIDR), separated by commas; empty: from anywhere.",
+    "username": "Whose key; empty: yours.",
+}
+SECRET_ONCE = "Copy the key and the secret now: the secret is not shown again."
 PASSWORD_EDIT_HINT = "Leave empty to keep the current password."
 
 # What the services' refusals mean to the person filling in a form (msgids).

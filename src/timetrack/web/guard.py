@@ -69,7 +69,13 @@ class NavAny(NavItem):
 
 
 # What the admin pages manage besides clients (web/admin_table.py's sections; a test keeps it so).
-ADMINISTERED = (Resource.PROJECTS, Resource.TASKS, Resource.USERS, Resource.TEAMS)
+ADMINISTERED = (
+    Resource.PROJECTS,
+    Resource.TASKS,
+    Resource.USERS,
+    Resource.TEAMS,
+    Resource.API_KEYS,
+)
 
 # The pages of issue 14 as they are built (Week, Attendance, Absences, Reports, Admin join here).
 NAV = (
