@@ -128,6 +128,52 @@ class Resource(Generic[Create, Update, Filter]):
         if (mismatch := self.columns.mismatch(self.read_model)) is not None:
             raise TypeError(f"{self.plural}: {mismatch}")
 
+    async def current(self, tx: Tx, account_id: int, record_id: int) -> Row | None:
+        """The record an update or delete starts from, for the audit log (None: the write
+        itself answers the 404)."""
+        try:
+            return await self.get(tx, account_id, record_id)
+        except AppError:
+            return None
+
+    async def audited(
+        self,
+        request: Request,
+        tx: Tx,
+        account_id: int,
+        action: str,
+        row: Row,
+        before: Row | None = None,
+    ) -> dict[str, Any]:
+        """The record's wire form, once the write is in the audit log (in the same transaction).
+        An update that applied nothing changed nothing, and is not recorded. The API's routes
+        and the web app's admin pages record their writes alike through this."""
+        item = self.columns.to_wire(row)
+        if action != "update" or before is None or audit.changed(before, row):
+            old = None if before is None else self.columns.to_wire(before)
+            await audit.record_request(
+                tx, request, account_id, action, self.plural, row["id"], before=old, after=item
+            )
+        return item
+
+    async def require_version(
+        self, tx: Tx, account_id: int, record_id: int, header: str, *, deleting: bool
+    ) -> None:
+        """412 unless ``header`` (an ``If-Match`` value) names the record's current version."""
+
+        async def wire() -> dict[str, Any]:
+            return self.columns.to_wire(await self.get(tx, account_id, record_id))
+
+        await preconditions.require_version(
+            tx,
+            header,
+            table=self.table or self.plural,
+            account_id=account_id,
+            record_id=record_id,
+            current=wire,
+            deleting=deleting,
+        )
+
     def router(self) -> APIRouter:
         """The list, create, get, update and delete routes, with the read-by-POST forms.
 
@@ -150,41 +196,14 @@ def _crud_router(res: Resource[Create, Update, Filter]) -> APIRouter:
     Reads = Annotated[Account, Depends(allowed(subject, policy.Action.READ))]
     Writes = Annotated[Account, Depends(allowed(subject, policy.Action.WRITE))]
 
-    async def current(tx: Tx, account_id: int, record_id: int) -> Row | None:
-        """The record an update or delete starts from, for the audit log (None: the write
-        itself answers the 404)."""
-        try:
-            return await res.get(tx, account_id, record_id)
-        except AppError:
-            return None
-
-    async def audited(
-        request: Request, tx: Tx, account_id: int, action: str, row: Row, before: Row | None = None
-    ) -> dict[str, Any]:
-        """The record's wire form, once the write is in the audit log (in the same transaction).
-        An update that applied nothing changed nothing, and is not recorded."""
-        item = res.columns.to_wire(row)
-        if action != "update" or before is None or audit.changed(before, row):
-            old = None if before is None else res.columns.to_wire(before)
-            await audit.record_request(
-                tx, request, account_id, action, res.plural, row["id"], before=old, after=item
-            )
-        return item
+    current, audited = res.current, res.audited
 
     async def if_match(request: Request, tx: Tx, account_id: int, record_id: int) -> None:
         """412 unless ``If-Match`` (when sent) names the record's current version."""
-
-        async def wire() -> dict[str, Any]:
-            return res.columns.to_wire(await res.get(tx, account_id, record_id))
-
-        await preconditions.require_if_match(
-            request,
-            tx,
-            table=res.table or res.plural,
-            account_id=account_id,
-            record_id=record_id,
-            current=wire,
-        )
+        header = request.headers.get("if-match")
+        if header is not None:
+            deleting = request.method == "DELETE"
+            await res.require_version(tx, account_id, record_id, header, deleting=deleting)
 
     async def list_records(
         request: Request, account: Reads, page: PageDep, filters: FiltersDep, feed: FeedDep

@@ -11,7 +11,16 @@ from babel.messages.extract import extract_python
 from jinja2.ext import babel_extract
 
 from timetrack.exports.language import Lang
-from timetrack.web import guard, i18n, problems, render, reports, timer
+from timetrack.web import (
+    admin_account,
+    admin_table,
+    guard,
+    i18n,
+    problems,
+    render,
+    reports,
+    timer,
+)
 from timetrack.web.i18n import Texts, from_accept_language
 
 WEB = Path(render.__file__).parent
@@ -28,6 +37,17 @@ def _template_messages() -> set[str]:
             ):
                 if isinstance(message, str):
                     found.add(message)
+    return found
+
+
+def admin_messages() -> set[str]:
+    """The admin pages' tables: labels, section names, error words, confirmations."""
+    found = set(admin_table.LABELS.values()) | set(admin_table.WORDS.values())
+    found |= set(admin_table.DONE.values()) | set(admin_account.LABELS.values())
+    found |= {admin_table.LIST_HINT, admin_table.PASSWORD_EDIT_HINT, admin_account.SAVED}
+    found |= set(admin_table.HINTS.values()) | {admin_table.SECRET_ONCE}
+    for section in admin_table.SECTIONS:
+        found |= {section.title, section.singular, section.search_label}
     return found
 
 
@@ -53,6 +73,7 @@ def _python_messages() -> set[str]:
     ):
         found |= set(table.values())
     found |= {reports._DATE_WORDS}
+    found |= admin_messages()
     return found
 
 
@@ -66,10 +87,13 @@ def test_every_message_of_the_pages_is_in_the_catalog(lang: Lang) -> None:
     assert not missing, f"not in {i18n.catalog_path(lang)}: {missing}"
 
 
+# Words German writes as English does.
+SAME_IN_GERMAN = {"Timer", "Pause", "Name", "Budget", "Team", "Teams"}
+
+
 def test_the_german_catalog_translates_every_message() -> None:
     german = i18n.catalog("de")
-    same = {"Timer", "Pause", "Team"}  # the same word in German
-    untranslated = [m for m, text in german.items() if text == m and m not in same]
+    untranslated = [m for m, text in german.items() if text == m and m not in SAME_IN_GERMAN]
     assert not untranslated
 
 

@@ -33,7 +33,8 @@ async def key_filter(username: UserParam = None) -> ApiKeyFilter:
     return ApiKeyFilter((username or "").strip() or None)
 
 
-router = Routes(
+# The table the routes are made from; the web app's admin pages serve it too.
+resource = Routes(
     singular="api_key",
     plural="api_keys",
     read_model=ApiKeyRead,
@@ -60,7 +61,8 @@ router = Routes(
     ordering="ordered by id; the secret is shown only in the create's answer",
     shown_once=service.shown_once,
     created_model=ApiKeyCreated,
-).router()
+)
+router = resource.router()
 
 Writes = Annotated[Account, Depends(allowed(Resource.API_KEYS, Action.WRITE))]
 

@@ -11,7 +11,8 @@ from timetrack.errors import (
 from timetrack.filters import name_filter
 from timetrack.routing import Resource
 
-router = Resource(
+# The table the routes are made from; the web app's admin pages serve it too.
+resource = Resource(
     singular="client",
     plural="clients",
     read_model=ClientRead,
@@ -35,4 +36,5 @@ router = Resource(
         "create": "A client with this name exists",
         "delete": "The client still has projects",
     },
-).router()
+)
+router = resource.router()

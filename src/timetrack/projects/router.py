@@ -21,7 +21,8 @@ async def _filters(
     return ProjectFilter(project_name or None, client_name or None, client_id)
 
 
-router = Resource(
+# The table the routes are made from; the web app's admin pages serve it too.
+resource = Resource(
     singular="project",
     plural="projects",
     read_model=ProjectRead,
@@ -48,4 +49,5 @@ router = Resource(
         "create": "The client already has a project with this name",
         "update": "The target client already has a project with this name",
     },
-).router()
+)
+router = resource.router()

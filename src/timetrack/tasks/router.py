@@ -6,7 +6,8 @@ from timetrack.routing import Resource
 from timetrack.tasks import service
 from timetrack.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
 
-router = Resource(
+# The table the routes are made from; the web app's admin pages serve it too.
+resource = Resource(
     singular="task",
     plural="tasks",
     read_model=TaskRead,
@@ -27,4 +28,5 @@ router = Resource(
         "update": {"hourRate": 35.5, "notes": "Test task for API"},
     },
     conflicts={"create": "A task with this name exists"},
-).router()
+)
+router = resource.router()

@@ -34,7 +34,8 @@ async def _filters(
     return TeamFilter(name or None, (username or "").strip() or None)
 
 
-router = Resource(
+# The table the routes are made from; the web app's admin pages serve it too.
+resource = Resource(
     singular="team",
     plural="teams",
     read_model=TeamRead,
@@ -61,4 +62,5 @@ router = Resource(
         "create": "A team with this name exists",
         "update": "Another team has this name",
     },
-).router()
+)
+router = resource.router()

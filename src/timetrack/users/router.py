@@ -29,7 +29,8 @@ async def _filters(
     return UserFilter(username or None, email or None)
 
 
-router = Resource(
+# The table the routes are made from; the web app's admin pages serve it too.
+resource = Resource(
     singular="user",
     plural="users",
     read_model=UserRead,
@@ -69,4 +70,5 @@ router = Resource(
     },
     prepare_create=service.hash_password,
     prepare_update=service.hash_password,
-).router()
+)
+router = resource.router()

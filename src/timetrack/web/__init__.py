@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from timetrack.errors import ROUTE_NOT_FOUND, AppError
-from timetrack.web import absences, attendance, render, reports, signin, timer
+from timetrack.web import absences, admin, attendance, render, reports, signin, timer
 from timetrack.web.guard import refusal
 
 PREFIX = render.PREFIX
@@ -46,6 +46,7 @@ def install(app: FastAPI) -> None:
         *attendance.ROUTES,
         *absences.ROUTES,
         *reports.ROUTES,
+        *admin.ROUTES,
         Route("/static/{digest}/{name}", _static, methods=["GET"]),
         Route("/{path:path}", _not_found, methods=["GET", "POST"]),
     ]

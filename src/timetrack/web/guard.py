@@ -54,12 +54,36 @@ class NavItem:
         return principal.reach(self.resource, self.action) is not Reach.NONE
 
 
+@dataclass(frozen=True, slots=True)
+class NavAny(NavItem):
+    """A page of several resources' pages (Admin), shown to those who reach ``action`` on
+    ``resource`` or on any of ``others``."""
+
+    others: tuple[Resource, ...] = ()
+
+    def open_to(self, principal: Principal) -> bool:
+        return any(
+            principal.reach(resource, self.action) is not Reach.NONE
+            for resource in (self.resource, *self.others)
+        )
+
+
+# What the admin pages manage besides clients (web/admin_table.py's sections; a test keeps it so).
+ADMINISTERED = (
+    Resource.PROJECTS,
+    Resource.TASKS,
+    Resource.USERS,
+    Resource.TEAMS,
+    Resource.API_KEYS,
+)
+
 # The pages of issue 14 as they are built (Week, Attendance, Absences, Reports, Admin join here).
 NAV = (
     NavItem(f"{render.PREFIX}/timer", "Timer", Resource.TIMER, Action.WRITE),
     NavItem(f"{render.PREFIX}/attendance", "Attendance", Resource.ATTENDANCES, Action.READ),
     NavItem(f"{render.PREFIX}/absences", "Absences", Resource.ABSENCES, Action.READ),
     NavItem(f"{render.PREFIX}/reports", "Reports", Resource.REPORTS, Action.READ),
+    NavAny(f"{render.PREFIX}/admin", "Admin", Resource.CLIENTS, Action.WRITE, ADMINISTERED),
 )
 
 

@@ -3,6 +3,7 @@ message underneath for support (WEB.md, "Say what happened")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from timetrack.errors import (
@@ -53,13 +54,20 @@ class Shown:
     detail: str
 
 
-def shown(error: AppError, texts: Texts, fields: dict[str, str]) -> list[Shown]:
-    """``fields`` maps a body's JSON pointer (``/clientName``) to the form field's name."""
+def shown(
+    error: AppError,
+    texts: Texts,
+    fields: dict[str, str],
+    words: Mapping[ErrorCode, str] | None = None,
+) -> list[Shown]:
+    """``fields`` maps a body's JSON pointer (``/clientName``) to the form field's name; a
+    page's own ``words`` (msgids) come before the common ones."""
     result = []
     for problem in error.problems:
         field = fields.get(problem.pointer or "")
-        words = _WORDS.get(problem.code, _FIELD_INVALID if field else _GENERIC)
-        result.append(Shown(field, texts.gettext(words), problem.detail))
+        said = (words or {}).get(problem.code) or _WORDS.get(problem.code)
+        words_for = said or (_FIELD_INVALID if field else _GENERIC)
+        result.append(Shown(field, texts.gettext(words_for), problem.detail))
     return result
 
 
