@@ -55,7 +55,10 @@ class NavItem:
 
 
 # The pages of issue 14 as they are built (Week, Attendance, Absences, Reports, Admin join here).
-NAV = (NavItem(f"{render.PREFIX}/timer", "Timer", Resource.TIMER, Action.WRITE),)
+NAV = (
+    NavItem(f"{render.PREFIX}/timer", "Timer", Resource.TIMER, Action.WRITE),
+    NavItem(f"{render.PREFIX}/week", "Week", Resource.TIME_ENTRIES, Action.READ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +97,16 @@ Page = Callable[[Visit], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """A urlencoded form's fields (the last of a repeated name); {} for any other body. The
-    body's size is capped before any route (``app.RequestLimits``)."""
+async def read_form(request: Request, fields: int = _MAX_FIELDS) -> dict[str, str]:
+    """A urlencoded form's fields (the last of a repeated name); {} for any other body or one
+    of more than ``fields`` fields. The body's size is capped before any route
+    (``app.RequestLimits``)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
         return {}
     text = (await request.body()).decode("utf-8", "replace")
     try:
-        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=_MAX_FIELDS))
+        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=fields))
     except ValueError:
         return {}
 
@@ -139,13 +143,16 @@ def refusal(request: Request, error: AppError, texts: Texts | None = None) -> Re
     )
 
 
-def signed_in(resource: Resource, action: Action) -> Callable[[Page], Endpoint]:
-    """A page for signed-in people whose role reaches ``action`` on ``resource``."""
+def signed_in(
+    resource: Resource, action: Action, *, fields: int = _MAX_FIELDS
+) -> Callable[[Page], Endpoint]:
+    """A page for signed-in people whose role reaches ``action`` on ``resource``; a post of
+    more than ``fields`` form fields reads as an empty form (a week grid posts one a cell)."""
 
     def decorate(handler: Page) -> Endpoint:
         @functools.wraps(handler)
         async def endpoint(request: Request) -> Response:
-            form = await read_form(request) if request.method == "POST" else {}
+            form = await read_form(request, fields) if request.method == "POST" else {}
             token = request.cookies.get(SESSION_COOKIE)
             if not token:
                 return to_sign_in(request)
