@@ -11,7 +11,7 @@ from babel.messages.extract import extract_python
 from jinja2.ext import babel_extract
 
 from timetrack.exports.language import Lang
-from timetrack.web import guard, i18n, problems, render, timer, week_page
+from timetrack.web import guard, i18n, problems, render, timer, week_grid
 from timetrack.web.i18n import Texts, from_accept_language
 
 WEB = Path(render.__file__).parent
@@ -42,8 +42,8 @@ def _python_messages() -> set[str]:
     found |= {item.label for item in guard.NAV}
     found |= set(problems._WORDS.values()) | {problems._GENERIC, problems._FIELD_INVALID}
     found |= set(timer._DONE.values())
-    found |= {*week_page._DONE.values(), *week_page._DURATION_WORDS.values()}
-    found |= set(week_page._CELL_WORDS.values())
+    found |= {*week_grid._DONE.values(), *week_grid._DURATION_WORDS.values()}
+    found |= set(week_grid._CELL_WORDS.values())
     return found
 
 

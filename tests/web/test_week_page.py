@@ -93,7 +93,11 @@ async def test_a_row_added_and_a_cell_typed_books_what_the_api_lists(alice: Pers
     assert response.status_code == 303, response.text
     assert response.headers["location"] == f"/app/week?week={WEEK}&done=saved"
     [entry] = await alice.entries()
-    assert (entry["workedMinutes"], entry["task"], entry["from"][:10]) == (90, "Design", "2025-09-30")
+    assert (entry["workedMinutes"], entry["task"], entry["from"][:10]) == (
+        90,
+        "Design",
+        "2025-09-30",
+    )
     page = await alice.page()
     assert cells(page)[key][1] == "1:30"
     assert 'id="week-total">1:30<' in page
@@ -143,9 +147,9 @@ async def test_every_write_of_the_page_needs_the_csrf_token(alice: Person) -> No
     entry = await book(alice.api, "2025-09-29T09:00:00Z", 60)
     html = await alice.page()
     name = cells(html)[(alice.ids["Website"], 0, "2025-09-29")][0]
-    version = re.search(r'name="version" value="([0-9a-f]+)"', await alice.page(
-        f"?week={WEEK}&day=2025-09-29"
-    ))
+    version = re.search(
+        r'name="version" value="([0-9a-f]+)"', await alice.page(f"?week={WEEK}&day=2025-09-29")
+    )
     assert version is not None
     posts = [
         ("/app/week", {"week": WEEK, name: "3:00"}),
@@ -157,7 +161,9 @@ async def test_every_write_of_the_page_needs_the_csrf_token(alice: Person) -> No
             data = fields if token is None else {**fields, "csrf": token}
             response = await alice.browser.post(path, data=data)
             assert response.status_code == 403, path
-        refused = await alice.browser.post(path, data=fields, headers={"Accept": "application/json"})
+        refused = await alice.browser.post(
+            path, data=fields, headers={"Accept": "application/json"}
+        )
         assert_error(refused, 403, CSRF_FAILED)
     [after] = await alice.entries()
     assert after["workedMinutes"] == 60
@@ -168,19 +174,32 @@ async def test_an_entry_edit_that_lost_a_race_shows_both_versions(alice: Person)
     html = await alice.page(f"?week={WEEK}&day=2025-09-29")
     version = re.search(r'name="version" value="([0-9a-f]+)"', html)
     assert version is not None
-    changed = await alice.api.put(f"/project_time_entries/{entry['id']}", json={"details": "theirs"})
+    changed = await alice.api.put(
+        f"/project_time_entries/{entry['id']}", json={"details": "theirs"}
+    )
     assert changed.status_code == 200
-    form = {"csrf": csrf_of(html), "version": version[1], "start": "09:00", "end": "10:00",
-            "duration": "1:00", "break": "0:00", "note": "mine", "client": "Acme",
-            "project": "Website", "task": ""}
+    form = {
+        "csrf": csrf_of(html),
+        "version": version[1],
+        "start": "09:00",
+        "end": "10:00",
+        "duration": "1:00",
+        "break": "0:00",
+        "note": "mine",
+        "client": "Acme",
+        "project": "Website",
+        "task": "",
+    }
     response = await alice.browser.post(f"/app/week/entries/{entry['id']}", data=form)
     assert response.status_code == 412
     assert "This entry changed meanwhile." in response.text
     assert ">mine<" in response.text and ">theirs<" in response.text
     [now] = await alice.entries()
     assert now["details"] == "theirs"
-    keep = re.search(r'name="version" value="([0-9a-f]+)">\s*(?:<input type="hidden" name="start")',
-                     response.text)
+    keep = re.search(
+        r'name="version" value="([0-9a-f]+)">\s*(?:<input type="hidden" name="start")',
+        response.text,
+    )
     assert keep is not None and keep[1] != version[1]
     again = await alice.browser.post(
         f"/app/week/entries/{entry['id']}", data={**form, "version": keep[1]}
@@ -199,7 +218,9 @@ async def test_another_persons_entry_answers_like_a_missing_one(
     # The same page but for the id it names.
     mine, absent = f"time entry {theirs['id']} ", f"time entry {theirs['id'] + 1000} "
     assert mine in other.text
-    assert other.text.replace(mine, "time entry N ") == missing.text.replace(absent, "time entry N ")
+    assert other.text.replace(mine, "time entry N ") == missing.text.replace(
+        absent, "time entry N "
+    )
     html = await alice.page()
     post = await alice.browser.post(
         f"/app/week/entries/{theirs['id']}/delete", data={"csrf": csrf_of(html), "version": "x"}

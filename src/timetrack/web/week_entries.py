@@ -102,7 +102,8 @@ def _invalid(field: str, detail: str) -> Problem:
 def change_of(row: Row, form: dict[str, str]) -> dict[str, Any]:
     """The API body (``EntryUpdate``'s fields) that makes the entry ``row`` what ``form``
     says; {} when it already is. Every unreadable field is one problem of the AppError."""
-    shown, problems, body = entry_view(row), [], {}
+    shown, problems = entry_view(row), []
+    body: dict[str, Any] = {}
     sent = {name: form.get(name, value).strip() for name, value in shown.values().items()}
     day = local_start(row).date()
     start = local_start(row)

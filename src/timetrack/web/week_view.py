@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from timetrack.accounts.service import Account
@@ -161,9 +161,7 @@ class Frame:
     choices: Choices
 
 
-async def frame(
-    visit: Visit, tx: Tx, wanted_week: date | None, wanted_day: date | None
-) -> Frame:
+async def frame(visit: Visit, tx: Tx, wanted_week: date | None, wanted_day: date | None) -> Frame:
     account: Account = visit.account
     user_id = visit.caller.principal.user_id
     assert user_id is not None  # a session is always a person's
@@ -172,10 +170,8 @@ async def frame(
     first = first_weekday(user["language"], user["country"], account.country)
     start = week_start(wanted_week or wanted_day or today, first)
     week = await load_week(tx, account, user_id, start)
-    if wanted_day in week.days:
-        day = wanted_day
-    else:
-        day = today if today in week.days else start
+    # The day asked for, else today when the week has it, else the week's first day.
+    day = wanted_day if wanted_day in week.days else (today if today in week.days else start)
     assert day is not None
     rows = await entries_between(tx, account.id, user_id, day, day)
     return Frame(week, day, today, on_day(rows, day), await choices(visit, tx))
