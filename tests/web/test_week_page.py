@@ -227,3 +227,83 @@ async def test_another_persons_entry_answers_like_a_missing_one(
     )
     assert post.status_code == 404
     assert len(await alice.entries("bob")) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("-1:00", "A duration cannot be negative."),
+        ("25", "A day holds at most 24 hours."),
+        ("1h 75m", "Write a duration like 1:30, 1.5 or 90m."),
+    ],
+)
+async def test_each_unreadable_duration_says_why_in_words(
+    alice: Person, typed: str, words: str
+) -> None:
+    html = await alice.page(f"?week={WEEK}&add-client=Acme&add-project=Website")
+    name = cells(html)[(alice.ids["Website"], 0, "2025-10-01")][0]
+    response = await alice.browser.post(
+        "/app/week", data={"csrf": csrf_of(html), "week": WEEK, name: typed}
+    )
+    assert response.status_code == 400
+    assert f'<a href="#c-{alice.ids["Website"]}-0-2025-10-01">{words}</a>' in response.text
+    assert await alice.entries() == []
+
+
+async def test_an_entry_is_edited_by_end_or_duration_and_deleted(alice: Person) -> None:
+    entry = await book(alice.api, "2025-09-29T09:00:00Z", 60, breakMinutes=15)
+    path = f"/app/week/entries/{entry['id']}"
+    html = await alice.page(path.removeprefix("/app/week"))
+    assert "<details open>" in html
+    version = re.search(r'name="version" value="([0-9a-f]+)"', html)
+    assert version is not None
+    form = {"csrf": csrf_of(html), "version": version[1], "end": "1130"}
+    response = await alice.browser.post(path, data=form)
+    assert response.status_code == 303, response.text
+    assert (
+        response.headers["location"] == f"/app/week?day=2025-09-29&done=entry#entry-{entry['id']}"
+    )
+    [after] = await alice.entries()
+    assert (after["to"][11:16], after["workedMinutes"], after["breakMinutes"]) == ("11:30", 135, 15)
+    html = await alice.page("?day=2025-09-29")
+    version = re.search(r'name="version" value="([0-9a-f]+)"', html)
+    assert version is not None
+    form = {"csrf": csrf_of(html), "version": version[1], "duration": "0:45", "note": "short"}
+    assert (await alice.browser.post(path, data=form)).status_code == 303
+    [after] = await alice.entries()
+    assert (after["to"][11:16], after["workedMinutes"], after["details"]) == ("10:00", 45, "short")
+    stale = {"csrf": csrf_of(html), "version": version[1]}
+    refused = await alice.browser.post(f"{path}/delete", data=stale)
+    assert refused.status_code == 412
+    assert "Delete anyway" in refused.text
+    html = await alice.page("?day=2025-09-29")
+    version = re.search(r'name="version" value="([0-9a-f]+)"', html)
+    assert version is not None
+    deleted = await alice.browser.post(f"{path}/delete", data={**stale, "version": version[1]})
+    assert deleted.headers["location"] == "/app/week?day=2025-09-29&done=deleted"
+    assert await alice.entries() == []
+
+
+async def test_an_unreadable_time_is_shown_next_to_its_field_and_nothing_changes(
+    alice: Person,
+) -> None:
+    entry = await book(alice.api, "2025-09-29T09:00:00Z", 60)
+    html = await alice.page("?day=2025-09-29")
+    version = re.search(r'name="version" value="([0-9a-f]+)"', html)
+    assert version is not None
+    form = {"csrf": csrf_of(html), "version": version[1], "start": "25:00", "note": "kept"}
+    response = await alice.browser.post(f"/app/week/entries/{entry['id']}", data=form)
+    assert response.status_code == 400
+    field = f'id="e{entry["id"]}-start-error">Check this field.'
+    assert field in response.text
+    assert 'value="kept"' in response.text  # what was typed stays
+    [after] = await alice.entries()
+    assert after["details"] is None and after["from"][11:16] == "09:00"
+
+
+async def test_a_cell_of_several_entries_is_changed_in_the_days_list(alice: Person) -> None:
+    await book(alice.api, "2025-09-29T09:00:00Z", 60)
+    await book(alice.api, "2025-09-29T14:00:00Z", 30)
+    html = await alice.page()
+    assert (alice.ids["Website"], 0, "2025-09-29") not in cells(html)
+    assert '1:30<span class="visually-hidden"> (several entries)</span>' in html
