@@ -307,3 +307,17 @@ async def test_a_cell_of_several_entries_is_changed_in_the_days_list(alice: Pers
     html = await alice.page()
     assert (alice.ids["Website"], 0, "2025-09-29") not in cells(html)
     assert '1:30<span class="visually-hidden"> (several entries)</span>' in html
+
+
+async def test_odd_addresses_and_fields_answer_a_page_or_a_refusal(alice: Person) -> None:
+    for query in ("?week=9999-12-31", "?week=0001-01-01&day=x", "?row=1²-0&row=99999999999-0"):
+        assert (await alice.browser.get(f"/app/week{query}")).status_code == 200, query
+    html = await alice.page()
+    for name in ("c:1:0:9999-12-31:0:-", "c:99999999999:0:2025-09-29:0:-", "c:1:0:2025-02-30:0:-"):
+        response = await alice.browser.post(
+            "/app/week", data={"csrf": csrf_of(html), "week": WEEK, name: "1:00"}
+        )
+        assert response.status_code == 400, name
+    for path in ("/app/week/entries/abc", "/app/week/entries/99999999999999999999"):
+        assert (await alice.browser.get(path)).status_code == 404, path
+    assert await alice.entries() == []

@@ -16,6 +16,7 @@ API.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -45,6 +46,7 @@ from timetrack.web.week_entries import (
     Conflict,
 )
 from timetrack.web.week_view import (
+    YEARS,
     CellName,
     Choices,
     GridInput,
@@ -59,6 +61,7 @@ from timetrack.web.week_view import (
 PATH = f"{render.PREFIX}/week"
 # A grid post names one field a cell: seven a row, for more rows than a week ever has.
 GRID_FIELDS = 7 * 200 + 8
+_ROW = re.compile(r"(\d{1,9})-(\d{1,9})", re.ASCII)
 _RESOURCE = "project_time_entries"
 _DONE = {
     "saved": "Saved.",
@@ -78,18 +81,20 @@ _CELL_WORDS = {
 
 
 def parse_date(text: str | None) -> date | None:
+    """A ``?week=``/``?day=`` date; None (this week, today) for anything else."""
     try:
-        return date.fromisoformat(text) if text else None
+        found = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return found if found is None or found.year in YEARS else None
 
 
 def _keys(values: list[str]) -> list[RowKey]:
+    """The rows added before (``?row=<project>-<task or 0>``); others are passed over."""
     keys = []
     for value in values[:50]:
-        project, _, task = value.partition("-")
-        if project.isdigit() and task.isdigit():
-            keys.append(RowKey(int(project), int(task) or None))
+        if found := _ROW.fullmatch(value):
+            keys.append(RowKey(int(found[1]), int(found[2]) or None))
     return keys
 
 

@@ -42,7 +42,10 @@ from timetrack.web.week import (
 from timetrack.web.week_entries import EntryView, on_day
 
 PICKER_LIMIT = 1000
-_NAME = re.compile(r"c:(\d{1,18}):(\d{1,18}):(\d{4}-\d{2}-\d{2}):(\d{1,4}):([0-9a-f]{16}|-)")
+# Ids of nine digits at most (an INTEGER column takes them on both databases).
+_NAME = re.compile(r"c:(\d{1,9}):(\d{1,9}):(\d{4}-\d{2}-\d{2}):(\d{1,4}):([0-9a-f]{16}|-)")
+# The years a page moves through: a week a year from date's limits has days on both sides.
+YEARS = range(1900, 3000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class CellName:
         try:
             day = date.fromisoformat(found[3])
         except ValueError:
+            return None
+        if day.year not in YEARS:
             return None
         task = int(found[2]) or None
         version = None if found[5] == "-" else f'"{found[5]}"'
