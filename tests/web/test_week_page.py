@@ -321,3 +321,16 @@ async def test_odd_addresses_and_fields_answer_a_page_or_a_refusal(alice: Person
     for path in ("/app/week/entries/abc", "/app/week/entries/99999999999999999999"):
         assert (await alice.browser.get(path)).status_code == 404, path
     assert await alice.entries() == []
+
+
+async def test_the_header_offers_a_timer_and_shows_the_running_one(alice: Person) -> None:
+    html = await alice.page()
+    assert '<a href="/app/timer">Start a timer</a>' in html
+    fields = {"csrf": csrf_of(html), "client": "Acme", "project": "Website"}
+    assert (await alice.browser.post("/app/timer/start", data=fields)).status_code == 303
+    html = await alice.page()
+    header = html.split("</header>", 1)[0]
+    assert "Running: Website" in header and 'id="header-clock"' in header
+    assert 'action="/app/timer/stop"' in header and "header.js" in html
+    timer_page = (await alice.browser.get("/app/timer")).text
+    assert "header-clock" not in timer_page  # the page shows its own clock

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from starlette.requests import Request
@@ -33,6 +34,7 @@ from timetrack.exports.service import caller_language
 from timetrack.handlers import read
 from timetrack.policy import Action, Principal, Reach, Resource
 from timetrack.web import render
+from timetrack.web.header import running_timer
 from timetrack.web.i18n import Texts, from_accept_language
 from timetrack.web.problems import shown
 
@@ -69,6 +71,7 @@ class Visit:
     caller: Caller
     texts: Texts
     form: dict[str, str]
+    timer: dict[str, Any] | None = None  # the header's (``header.running_timer``)
 
     @property
     def account(self) -> Account:
@@ -89,6 +92,7 @@ class Visit:
             person=principal.username,
             account=self.account,
             csrf=self.caller.csrf_token,
+            header_timer=self.timer,
             **values,
         )
 
@@ -166,7 +170,9 @@ def signed_in(
                 return refusal(request, exc)
             async with read(request) as tx:
                 lang = await caller_language(tx, account, None)
-            visit = Visit(request, caller, Texts(lang), form)
+            # A fetch gets JSON, not a page: no header to fill.
+            timer = None if wants_json(request) else await running_timer(request, caller)
+            visit = Visit(request, caller, Texts(lang), form, timer)
             try:
                 return await handler(visit)
             except AppError as exc:
