@@ -334,3 +334,30 @@ async def test_the_header_offers_a_timer_and_shows_the_running_one(alice: Person
     assert 'action="/app/timer/stop"' in header and "header.js" in html
     timer_page = (await alice.browser.get("/app/timer")).text
     assert "header-clock" not in timer_page  # the page shows its own clock
+
+
+async def test_a_grid_post_that_lost_a_race_keeps_the_typed_value_to_send_again(
+    alice: Person,
+) -> None:
+    entry = await book(alice.api, "2025-09-29T09:00:00Z", 60)
+    html = await alice.page()
+    key = (alice.ids["Website"], 0, "2025-09-29")
+    name = cells(html)[key][0]
+    changed = await alice.api.put(
+        f"/project_time_entries/{entry['id']}", json={"workedMinutes": 45}
+    )
+    assert changed.status_code == 200
+    response = await alice.browser.post(
+        "/app/week", data={"csrf": csrf_of(html), "week": WEEK, name: "2:00"}
+    )
+    assert response.status_code == 412
+    assert "This cell changed meanwhile." in response.text
+    assert "Saved now: 0:45. Save again to keep yours." in response.text
+    again_name, typed = cells(response.text)[key]
+    assert typed == "2:00" and again_name != name
+    assert (await alice.entries())[0]["workedMinutes"] == 45
+    again = await alice.browser.post(
+        "/app/week", data={"csrf": csrf_of(html), "week": WEEK, again_name: typed}
+    )
+    assert again.status_code == 303
+    assert (await alice.entries())[0]["workedMinutes"] == 120
