@@ -15,9 +15,11 @@ import httpx
 import pytest
 from conftest import assert_error, client
 from fastapi import FastAPI
+from starlette.routing import Mount, Route
 
 from timetrack.accounts.auth import CSRF_HEADER
 from timetrack.accounts.service import Credentials
+from timetrack.policy import Action, Resource
 
 from .conftest import PASSWORD, csrf_of
 from .grid import MONDAY, book, catalogue
@@ -361,3 +363,22 @@ async def test_a_grid_post_that_lost_a_race_keeps_the_typed_value_to_send_again(
     )
     assert again.status_code == 303
     assert (await alice.entries())[0]["workedMinutes"] == 120
+
+
+def test_the_week_pages_read_and_write_time_entries(app_without_database: FastAPI) -> None:
+    (mount,) = [r for r in app_without_database.router.routes if isinstance(r, Mount)]
+    declared = {
+        (route.path, method): getattr(route.endpoint, "permission", None)
+        for route in mount.routes
+        if isinstance(route, Route) and route.path.startswith("/week")
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+    reads, writes = (Resource.TIME_ENTRIES, Action.READ), (Resource.TIME_ENTRIES, Action.WRITE)
+    assert declared == {
+        ("/week", "GET"): reads,
+        ("/week", "POST"): writes,
+        ("/week/entries/{id}", "GET"): reads,
+        ("/week/entries/{id}", "POST"): writes,
+        ("/week/entries/{id}/delete", "POST"): writes,
+    }
