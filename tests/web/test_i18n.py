@@ -20,6 +20,7 @@ from timetrack.web import (
     render,
     reports,
     timer,
+    week_grid,
 )
 from timetrack.web.i18n import Texts, from_accept_language
 
@@ -74,6 +75,8 @@ def _python_messages() -> set[str]:
         found |= set(table.values())
     found |= {reports._DATE_WORDS}
     found |= admin_messages()
+    found |= {*week_grid._DONE.values(), *week_grid._DURATION_WORDS.values()}
+    found |= set(week_grid._CELL_WORDS.values())
     return found
 
 

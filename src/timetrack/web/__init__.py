@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from timetrack.errors import ROUTE_NOT_FOUND, AppError
-from timetrack.web import absences, admin, attendance, render, reports, signin, timer
+from timetrack.web import absences, admin, attendance, render, reports, signin, timer, week_page
 from timetrack.web.guard import refusal
 
 PREFIX = render.PREFIX
@@ -43,6 +43,7 @@ def install(app: FastAPI) -> None:
     routes = [
         *signin.ROUTES,
         *timer.ROUTES,
+        *week_page.ROUTES,
         *attendance.ROUTES,
         *absences.ROUTES,
         *reports.ROUTES,

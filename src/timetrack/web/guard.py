@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from starlette.requests import Request
@@ -33,6 +34,7 @@ from timetrack.exports.service import caller_language
 from timetrack.handlers import read
 from timetrack.policy import Action, Principal, Reach, Resource
 from timetrack.web import render
+from timetrack.web.header import running_timer
 from timetrack.web.i18n import Texts, from_accept_language
 from timetrack.web.problems import shown
 
@@ -80,6 +82,7 @@ ADMINISTERED = (
 # The pages of issue 14 as they are built (Week, Attendance, Absences, Reports, Admin join here).
 NAV = (
     NavItem(f"{render.PREFIX}/timer", "Timer", Resource.TIMER, Action.WRITE),
+    NavItem(f"{render.PREFIX}/week", "Week", Resource.TIME_ENTRIES, Action.READ),
     NavItem(f"{render.PREFIX}/attendance", "Attendance", Resource.ATTENDANCES, Action.READ),
     NavItem(f"{render.PREFIX}/absences", "Absences", Resource.ABSENCES, Action.READ),
     NavItem(f"{render.PREFIX}/reports", "Reports", Resource.REPORTS, Action.READ),
@@ -95,6 +98,7 @@ class Visit:
     caller: Caller
     texts: Texts
     form: dict[str, str]
+    timer: dict[str, Any] | None = None  # the header's (``header.running_timer``)
 
     @property
     def account(self) -> Account:
@@ -115,6 +119,7 @@ class Visit:
             person=principal.username,
             account=self.account,
             csrf=self.caller.csrf_token,
+            header_timer=self.timer,
             **values,
         )
 
@@ -123,15 +128,16 @@ Page = Callable[[Visit], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """A urlencoded form's fields (the last of a repeated name); {} for any other body. The
-    body's size is capped before any route (``app.RequestLimits``)."""
+async def read_form(request: Request, fields: int = _MAX_FIELDS) -> dict[str, str]:
+    """A urlencoded form's fields (the last of a repeated name); {} for any other body or one
+    of more than ``fields`` fields. The body's size is capped before any route
+    (``app.RequestLimits``)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
         return {}
     text = (await request.body()).decode("utf-8", "replace")
     try:
-        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=_MAX_FIELDS))
+        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=fields))
     except ValueError:
         return {}
 
@@ -168,13 +174,16 @@ def refusal(request: Request, error: AppError, texts: Texts | None = None) -> Re
     )
 
 
-def signed_in(resource: Resource, action: Action) -> Callable[[Page], Endpoint]:
-    """A page for signed-in people whose role reaches ``action`` on ``resource``."""
+def signed_in(
+    resource: Resource, action: Action, *, fields: int = _MAX_FIELDS
+) -> Callable[[Page], Endpoint]:
+    """A page for signed-in people whose role reaches ``action`` on ``resource``; a post of
+    more than ``fields`` form fields reads as an empty form (a week grid posts one a cell)."""
 
     def decorate(handler: Page) -> Endpoint:
         @functools.wraps(handler)
         async def endpoint(request: Request) -> Response:
-            form = await read_form(request) if request.method == "POST" else {}
+            form = await read_form(request, fields) if request.method == "POST" else {}
             token = request.cookies.get(SESSION_COOKIE)
             if not token:
                 return to_sign_in(request)
@@ -188,7 +197,9 @@ def signed_in(resource: Resource, action: Action) -> Callable[[Page], Endpoint]:
                 return refusal(request, exc)
             async with read(request) as tx:
                 lang = await caller_language(tx, account, None)
-            visit = Visit(request, caller, Texts(lang), form)
+            # A fetch gets JSON, not a page: no header to fill.
+            timer = None if wants_json(request) else await running_timer(request, caller)
+            visit = Visit(request, caller, Texts(lang), form, timer)
             try:
                 return await handler(visit)
             except AppError as exc:
