@@ -34,7 +34,8 @@ def catalog_path(lang: Lang) -> Path:
 def catalog(lang: Lang) -> dict[str, str]:
     """msgid → translation; an empty translation (the English catalog's) is the msgid."""
     with catalog_path(lang).open("rb") as po:
-        messages = read_po(po, locale=_LOCALES[lang])
+        # A broken entry stops the start, not a message turned silently into English.
+        messages = read_po(po, locale=_LOCALES[lang], abort_invalid=True)
     return {
         str(m.id): str(m.string) or str(m.id)
         for m in messages
