@@ -30,6 +30,8 @@ def _manages_account(role: Role) -> bool:
 
 
 CASES = [(role, section) for role in ROLES for section in SECTIONS]
+# Every entry of the admin pages' sub-navigation: the sections and the pages of their own.
+PAGES: tuple[Section | OwnPage, ...] = (*SECTIONS, *OWN_PAGES)
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ async def people(app: FastAPI, account: Credentials) -> AsyncIterator[int]:
 def test_the_admin_navigation_covers_every_section() -> None:
     (item,) = [item for item in guard.NAV if item.path == "/app/admin"]
     assert isinstance(item, guard.NavAny)
-    managed = {page.resource for page in (*SECTIONS, *OWN_PAGES)}
+    managed = {page.resource for page in PAGES}
     assert {item.resource, *item.others} == managed
 
 
@@ -54,11 +56,11 @@ async def test_each_role_sees_the_admin_entry_and_sections_its_policy_allows(
 ) -> None:
     async with signed_in(app, account, role) as browser:
         start = await browser.get("/app/timer")
-        manages = [s for s in (*SECTIONS, *OWN_PAGES) if _manages(role, s)]
+        manages = [s for s in PAGES if _manages(role, s)]
         assert ('href="/app/admin"' in start.text) == bool(manages or _manages_account(role))
         index = await browser.get("/app/admin")
         assert index.status_code == (200 if manages or _manages_account(role) else 403)
-        for section in (*SECTIONS, *OWN_PAGES):
+        for section in PAGES:
             assert (f'href="/app/admin/{section.slug}"' in index.text) == _manages(role, section)
         account_page = await browser.get("/app/admin/account")
         assert account_page.status_code == (200 if _manages_account(role) else 403)
