@@ -15,12 +15,12 @@ from fastapi import FastAPI
 from timetrack.accounts.service import Credentials
 from timetrack.policy import POLICY, Action, Reach, Role
 from timetrack.web import guard
-from timetrack.web.admin_table import ACCOUNT_PERMISSION, SECTIONS, Section
+from timetrack.web.admin_table import ACCOUNT_PERMISSION, OWN_PAGES, SECTIONS, OwnPage, Section
 
 from .admin_people import ROLES, add_people, signed_in
 
 
-def _manages(role: Role, section: Section) -> bool:
+def _manages(role: Role, section: Section | OwnPage) -> bool:
     return POLICY[role][section.resource][Action.WRITE] is not Reach.NONE
 
 
@@ -30,6 +30,8 @@ def _manages_account(role: Role) -> bool:
 
 
 CASES = [(role, section) for role in ROLES for section in SECTIONS]
+# Every entry of the admin pages' sub-navigation: the sections and the pages of their own.
+PAGES: tuple[Section | OwnPage, ...] = (*SECTIONS, *OWN_PAGES)
 
 
 @pytest.fixture
@@ -44,7 +46,8 @@ async def people(app: FastAPI, account: Credentials) -> AsyncIterator[int]:
 def test_the_admin_navigation_covers_every_section() -> None:
     (item,) = [item for item in guard.NAV if item.path == "/app/admin"]
     assert isinstance(item, guard.NavAny)
-    assert {item.resource, *item.others} == {section.resource for section in SECTIONS}
+    managed = {page.resource for page in PAGES}
+    assert {item.resource, *item.others} == managed
 
 
 @pytest.mark.parametrize("role", list(ROLES), ids=str)
@@ -53,11 +56,11 @@ async def test_each_role_sees_the_admin_entry_and_sections_its_policy_allows(
 ) -> None:
     async with signed_in(app, account, role) as browser:
         start = await browser.get("/app/timer")
-        manages = [s for s in SECTIONS if _manages(role, s)]
+        manages = [s for s in PAGES if _manages(role, s)]
         assert ('href="/app/admin"' in start.text) == bool(manages or _manages_account(role))
         index = await browser.get("/app/admin")
         assert index.status_code == (200 if manages or _manages_account(role) else 403)
-        for section in SECTIONS:
+        for section in PAGES:
             assert (f'href="/app/admin/{section.slug}"' in index.text) == _manages(role, section)
         account_page = await browser.get("/app/admin/account")
         assert account_page.status_code == (200 if _manages_account(role) else 403)

@@ -49,6 +49,7 @@ def admin_messages() -> set[str]:
     found |= set(admin_table.HINTS.values()) | {admin_table.SECRET_ONCE}
     for section in admin_table.SECTIONS:
         found |= {section.title, section.singular, section.search_label}
+    found |= {page.title for page in admin_table.OWN_PAGES}
     return found
 
 

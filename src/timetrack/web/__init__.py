@@ -16,7 +16,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from timetrack.errors import ROUTE_NOT_FOUND, AppError
-from timetrack.web import absences, admin, attendance, render, reports, signin, timer, week_page
+from timetrack.web import (
+    absences,
+    admin,
+    admin_working_time,
+    attendance,
+    render,
+    reports,
+    signin,
+    timer,
+    week_page,
+)
 from timetrack.web.guard import refusal
 
 PREFIX = render.PREFIX
@@ -48,6 +58,7 @@ def install(app: FastAPI) -> None:
         *absences.ROUTES,
         *reports.ROUTES,
         *admin.ROUTES,
+        *admin_working_time.ROUTES,
         Route("/static/{digest}/{name}", _static, methods=["GET"]),
         Route("/{path:path}", _not_found, methods=["GET", "POST"]),
     ]

@@ -25,7 +25,15 @@ from timetrack.handlers import parse_record_id, read, write
 from timetrack.policy import Action, Resource
 from timetrack.preconditions import etag_of
 from timetrack.web import admin_account, admin_forms, admin_table, render
-from timetrack.web.admin_table import DONE, LABELS, SECRET_ONCE, SECTIONS, WORDS, Section
+from timetrack.web.admin_table import (
+    DONE,
+    LABELS,
+    SECRET_ONCE,
+    SECTIONS,
+    WORDS,
+    OwnPage,
+    Section,
+)
 from timetrack.web.guard import Visit, signed_in
 from timetrack.web.problems import shown
 from timetrack.wire import NAME_MAX, dumps, parse_body
@@ -34,8 +42,9 @@ PATH = f"{render.PREFIX}/admin"
 VERSION_FIELD = "version"
 
 
-def sections_for(visit: Visit) -> list[Section]:
-    return admin_table.sections_for(visit.caller.principal)
+def sections_for(visit: Visit) -> list[Section | OwnPage]:
+    """The sub-navigation's entries: the sections and the own pages the role may manage."""
+    return admin_table.pages_for(visit.caller.principal)
 
 
 def _common(visit: Visit, section: Section) -> dict[str, Any]:

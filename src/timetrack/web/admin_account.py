@@ -58,7 +58,7 @@ def _show(
     return visit.page(
         "admin_account.html",
         error.status if error else 200,
-        sections=admin_table.sections_for(visit.caller.principal),
+        sections=admin_table.pages_for(visit.caller.principal),
         settings=account,
         labels=LABELS,
         values=values,

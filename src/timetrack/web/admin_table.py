@@ -105,6 +105,23 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True, slots=True)
+class OwnPage:
+    """An admin page of its own beside the sections (same navigation, same ``write`` rule),
+    for a resource that is not a row of the table's kind."""
+
+    slug: str
+    title: str  # msgid
+    resource: Resource
+
+
+# Working-time models live under each user (``/users/{id}/working_time_models``), with no list
+# across users or name to search: web/admin_working_time.py picks the person first.
+OWN_PAGES: tuple[OwnPage, ...] = (
+    OwnPage("working_time_models", "Working-time models", Resource.WORKING_TIME_MODELS),
+)
+
 # The account's settings have no API route and no resource of their own in the policy: who may
 # manage the account's people (admins) sets its time zone and its holidays' country and region.
 ACCOUNT_PERMISSION = (Resource.USERS, Action.WRITE)
@@ -113,6 +130,12 @@ ACCOUNT_PERMISSION = (Resource.USERS, Action.WRITE)
 def sections_for(principal: Principal) -> list[Section]:
     """The sections the person's role may manage (the index's and each page's sub-navigation)."""
     return [s for s in SECTIONS if principal.reach(s.resource, Action.WRITE) is not Reach.NONE]
+
+
+def pages_for(principal: Principal) -> list[Section | OwnPage]:
+    """The sections and the own pages the person's role may manage (the sub-navigation)."""
+    own = [p for p in OWN_PAGES if principal.reach(p.resource, Action.WRITE) is not Reach.NONE]
+    return [*sections_for(principal), *own]
 
 
 def may_manage_account(principal: Principal) -> bool:

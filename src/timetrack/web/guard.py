@@ -70,13 +70,15 @@ class NavAny(NavItem):
         )
 
 
-# What the admin pages manage besides clients (web/admin_table.py's sections; a test keeps it so).
+# What the admin pages manage besides clients (web/admin_table.py's sections and own pages; a
+# test keeps it so).
 ADMINISTERED = (
     Resource.PROJECTS,
     Resource.TASKS,
     Resource.USERS,
     Resource.TEAMS,
     Resource.API_KEYS,
+    Resource.WORKING_TIME_MODELS,
 )
 
 # The pages of issue 14 as they are built (Week, Attendance, Absences, Reports, Admin join here).

@@ -99,7 +99,11 @@ def _model_id(text: str) -> int:
     return parse_record_id(text, WORKING_TIME_MODEL_NOT_FOUND, "working-time model")
 
 
-async def _current(tx: Tx, account_id: int, user_id: int, model_id: int) -> Row | None:
+# ``current``, ``audited`` and ``require_version`` are the web app's admin page's too
+# (web/admin_working_time.py): its writes are these routes' writes, audited and checked alike.
+
+
+async def current(tx: Tx, account_id: int, user_id: int, model_id: int) -> Row | None:
     """The model an update or delete starts from, for the audit log (None: the write itself
     answers the 404)."""
     try:
@@ -108,7 +112,7 @@ async def _current(tx: Tx, account_id: int, user_id: int, model_id: int) -> Row 
         return None
 
 
-async def _audited(
+async def audited(
     request: Request, tx: Tx, account_id: int, action: str, row: Row, before: Row | None = None
 ) -> dict[str, Any]:
     """The model's wire form, once the write is in the audit log (as in routing.Resource.router)."""
@@ -128,20 +132,31 @@ async def _audited(
     return item
 
 
-async def _if_match(request: Request, tx: Tx, account_id: int, user_id: int, model_id: int) -> None:
-    """412 unless ``If-Match`` (when sent) names the model's current version."""
+async def require_version(
+    tx: Tx, account_id: int, user_id: int, model_id: int, header: str, *, deleting: bool
+) -> None:
+    """412 unless ``header`` (an ``If-Match`` value) names the model's current version."""
 
     async def wire() -> dict[str, Any]:
         return service.to_wire(await service.get_model(tx, account_id, user_id, model_id))
 
-    await preconditions.require_if_match(
-        request,
+    await preconditions.require_version(
         tx,
+        header,
         table="working_time_models",
         account_id=account_id,
         record_id=model_id,
         current=wire,
+        deleting=deleting,
     )
+
+
+async def _if_match(request: Request, tx: Tx, account_id: int, user_id: int, model_id: int) -> None:
+    """412 unless ``If-Match`` (when sent) names the model's current version."""
+    header = request.headers.get("if-match")
+    if header is not None:
+        deleting = request.method == "DELETE"
+        await require_version(tx, account_id, user_id, model_id, header, deleting=deleting)
 
 
 async def _refuse_body(request: Request) -> None:
@@ -200,7 +215,7 @@ async def create_model(
         if (replay := await idempotency.claim(tx, request, account.id)) is not None:
             return replay
         row = await service.create_model(tx, account.id, user_id, body)
-        item = await _audited(request, tx, account.id, "create", row)
+        item = await audited(request, tx, account.id, "create", row)
         return await idempotency.keep(tx, request, created_response(request, item, ignored))
 
 
@@ -257,9 +272,9 @@ async def update_model(
     body, ignored = parse_body(WorkingTimeModelUpdate, data)
     async with write(request) as tx:
         await _if_match(request, tx, account.id, user_id, record_id)
-        before = await _current(tx, account.id, user_id, record_id)
+        before = await current(tx, account.id, user_id, record_id)
         row = await service.update_model(tx, account.id, user_id, record_id, body)
-        item = await _audited(request, tx, account.id, "update", row, before)
+        item = await audited(request, tx, account.id, "update", row, before)
         return object_response(item, ignored=ignored)
 
 
@@ -279,9 +294,9 @@ async def delete_model(
     user_id, record_id = _user_id(id), _model_id(model_id)
     async with write(request) as tx:
         await _if_match(request, tx, account.id, user_id, record_id)
-        before = await _current(tx, account.id, user_id, record_id)
+        before = await current(tx, account.id, user_id, record_id)
         row = await service.delete_model(tx, account.id, user_id, record_id)
-        return object_response(await _audited(request, tx, account.id, "delete", row, before))
+        return object_response(await audited(request, tx, account.id, "delete", row, before))
 
 
 Year = Annotated[
