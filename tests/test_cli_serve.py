@@ -61,6 +61,42 @@ def test_serving_is_said_once_the_port_listens(tmp_path: Path) -> None:
         printed = "".join(lines)
         assert f"serving http://127.0.0.1:{port}/api/v2/ext/" in printed
         assert "timetrack account update default --timezone ZONE --country CC" in printed
+        # Nobody can sign in to the web app yet: the account has no person. Started as
+        # ``python -m timetrack``, the command it suggests is plain ``timetrack``.
+        assert (
+            f"To sign in at http://127.0.0.1:{port}/app/, create a person first: "
+            "`timetrack user create default NAME --admin` (asks for the password).\n"
+        ) in lines
+
+
+@pytest.mark.parametrize(
+    ("argv0", "cwd", "path", "said"),
+    [
+        # ./scripts/serve runs .venv/bin/timetrack from the repository's root.
+        ("/repo/.venv/bin/timetrack", "/repo", "/repo/.venv/bin", ".venv/bin/timetrack"),
+        ("/opt/tt/venv/bin/timetrack", "/srv", "/usr/bin:/opt/tt/venv/bin", "timetrack"),
+        ("/opt/tt/venv/bin/timetrack", "/srv", "/usr/bin", "/opt/tt/venv/bin/timetrack"),
+        ("/repo/src/timetrack/__main__.py", "/repo", "/usr/bin", "timetrack"),
+    ],
+)
+def test_the_suggested_command_is_how_this_one_was_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv0: str, cwd: str, path: str, said: str
+) -> None:
+    from timetrack.console import invocation
+
+    # The scripts exist under tmp_path, so shutil.which finds them as it would.
+    def here(name: str) -> str:
+        return str(tmp_path) + name if name.startswith("/") else name
+
+    script = Path(here(argv0))
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    Path(here(cwd)).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(here(cwd))
+    monkeypatch.setattr("sys.argv", [str(script)])
+    monkeypatch.setenv("PATH", ":".join(here(p) for p in path.split(":")))
+    assert invocation() == here(said)
 
 
 def test_a_busy_address_is_named_and_nothing_starts(tmp_path: Path) -> None:

@@ -18,7 +18,14 @@ from fastapi import FastAPI
 from timetrack import __version__, cli_accounts, serverlock
 from timetrack.accounts import service as accounts
 from timetrack.config import Settings, get_settings
-from timetrack.console import describe_database, in_transaction, migrate_and_say, note, out
+from timetrack.console import (
+    describe_database,
+    in_transaction,
+    invocation,
+    migrate_and_say,
+    note,
+    out,
+)
 from timetrack.db import Tx, sqlite_path
 from timetrack.logs import uvicorn_log_config
 
@@ -116,13 +123,20 @@ def _serve_on(sock: socket.socket, settings: Settings) -> int:
         return creds
 
     creds = in_transaction(settings, first_account)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
     if creds is not None:
+        command = invocation()
         cli_accounts.print_credentials(creds, False, heading="Created the first account:")
         out(
             "Its time zone is UTC and it has no country (so no public holidays): "
-            "`timetrack account update default --timezone ZONE --country CC` sets them."
+            f"`{command} account update default --timezone ZONE --country CC` sets them."
         )
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        # The account has no person yet, so nobody can sign in to the web app; creating one
+        # here would shift every id the README's walk-through shows, so only say how.
+        out(
+            f"To sign in at http://{host}:{settings.port}/app/, create a person first: "
+            f"`{command} user create default NAME --admin` (asks for the password)."
+        )
     url = f"http://{host}:{settings.port}/api/v2/ext/"
     out(f"TimeTrack {__version__} serving {url} (docs at /docs) on {describe_database(settings)}")
     sys.stdout.flush()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from timetrack.config import Settings
@@ -23,6 +25,22 @@ def out(text: str = "") -> None:
 def note(text: str) -> None:
     """A line for the operator on standard error, so ``--json`` output stays one document."""
     sys.stderr.write(f"timetrack: {text}\n")
+
+
+def invocation() -> str:
+    """How the operator runs this ``timetrack``, for commands a message suggests: the script's
+    path from the current directory when it lies below it (``.venv/bin/timetrack`` after
+    ``./scripts/serve``, whose PATH a second terminal lacks), plain ``timetrack`` when that is
+    the one on PATH, else its absolute path; plain ``timetrack`` for ``python -m timetrack``."""
+    script = Path(sys.argv[0]).absolute()
+    if script.name != "timetrack":
+        return "timetrack"
+    if script.is_relative_to(Path.cwd()):
+        return str(script.relative_to(Path.cwd()))
+    on_path = shutil.which("timetrack")
+    if on_path is not None and Path(on_path).absolute() == script:
+        return "timetrack"
+    return str(script)
 
 
 def in_transaction(
