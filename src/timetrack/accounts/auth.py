@@ -84,6 +84,8 @@ class Caller:
     principal: Principal
     # A session's token for X-CSRF-Token, shown by GET /auth/me; None for API keys.
     csrf_token: str | None = None
+    # A session's user's ``language``, read with the session (the web pages' language).
+    language: str | None = None
 
 
 def _refuse_repeated_credentials(request: Request) -> None:
@@ -220,7 +222,8 @@ async def _session_caller(request: Request, token: str, csrf: str | None) -> Cal
     if person.seen_at + sessions.SEEN_RESOLUTION <= now():
         async with db.transaction(write=True) as tx:
             await sessions.touch(tx, person)
-    return Caller(account, await principals.of_session(db, person, account), person.csrf_token)
+    principal = await principals.of_session(db, person, account)
+    return Caller(account, principal, person.csrf_token, person.language)
 
 
 def refuse_without_csrf(

@@ -47,6 +47,9 @@ class SignedIn:
     seen_at: datetime
     # False once the user is disabled or deleted: the session then opens nothing.
     user_live: bool = True
+    # The user's ``language`` as read with the session (the web pages' language, without
+    # another read); None where the session was not read (just signed in).
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +144,8 @@ async def resume(db: Database, token: str, lifetimes: Lifetimes) -> tuple[Signed
     if account_id is None:
         return None
     row = await db.fetchrow(
-        f"SELECT s.csrf_token, s.seen_at, s.expires_at, s.id_hash, {_USER}, {QUALIFIED} "
+        f"SELECT s.csrf_token, s.seen_at, s.expires_at, s.id_hash, u.language AS user_language, "
+        f"{_USER}, {QUALIFIED} "
         "FROM sessions s JOIN users u ON u.account_id = s.account_id AND u.id = s.user_id "
         "JOIN accounts a ON a.id = s.account_id WHERE s.account_id = $1 AND s.id_hash = $2",
         account_id,
@@ -161,6 +165,7 @@ async def resume(db: Database, token: str, lifetimes: Lifetimes) -> tuple[Signed
         row["id_hash"],
         row["seen_at"],
         user_live=row["user_enabled"] and row["user_deleted_at"] is None,
+        language=row["user_language"],
     )
     return person, Account.from_row(row)
 

@@ -62,6 +62,9 @@ def install(app: FastAPI) -> None:
         Route("/static/{digest}/{name}", _static, methods=["GET"]),
         Route("/{path:path}", _not_found, methods=["GET", "POST"]),
     ]
-    app.router.routes.append(Mount(PREFIX, routes=routes, name="web"))
+    # First: the router tries its routes in order, and the API's ~500 (behind the dispatcher,
+    # which hands it every path it does not serve) would each be tried before the app's. No
+    # other route starts with /app/, so going first changes which route answers nothing.
+    app.router.routes.insert(0, Mount(PREFIX, routes=routes, name="web"))
     for path in ("/", PREFIX):
         app.router.routes.append(Route(path, _to_app, methods=["GET"], include_in_schema=False))

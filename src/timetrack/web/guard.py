@@ -30,8 +30,7 @@ from timetrack.errors import (
     AppError,
     error_response,
 )
-from timetrack.exports.service import caller_language
-from timetrack.handlers import read
+from timetrack.exports.language import language_of
 from timetrack.policy import Action, Principal, Reach, Resource
 from timetrack.web import render
 from timetrack.web.header import running_timer
@@ -192,13 +191,13 @@ def signed_in(
             try:
                 # A form sends its token as a field, a fetch in X-CSRF-Token (None: the header).
                 caller = await session_caller(request, token, form.get(CSRF_FIELD))
-                account = await allowed(resource, action)(caller)
+                await allowed(resource, action)(caller)
             except AppError as exc:
                 if exc.problems[0].code in _SIGNED_OUT:
                     return to_sign_in(request)
                 return refusal(request, exc)
-            async with read(request) as tx:
-                lang = await caller_language(tx, account, None)
+            # The person's language came with their session (no read of its own).
+            lang = language_of(caller.language)
             # A fetch gets JSON, not a page: no header to fill.
             timer = None if wants_json(request) else await running_timer(request, caller)
             visit = Visit(request, caller, Texts(lang), form, timer)

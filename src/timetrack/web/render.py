@@ -61,6 +61,9 @@ ENV = Environment(
     undefined=StrictUndefined,  # a misspelt name fails the page's test, not silently blank
     trim_blocks=True,
     lstrip_blocks=True,
+    # The templates are the package's files, the same for the process's life: no stat of each
+    # template (and of those it extends and imports) on every page.
+    auto_reload=False,
 )
 ENV.globals["asset"] = lambda name: ASSETS[name].url
 

@@ -42,7 +42,6 @@ from timetrack.policy import Action, Resource
 from timetrack.spans import start_bound
 from timetrack.time_entries import service as entries
 from timetrack.time_entries.schemas import EntryFilter
-from timetrack.times import LOCAL_FORMAT
 from timetrack.users.service import get_user
 from timetrack.wire import dumps
 from timetrack.work_reports import calc
@@ -144,6 +143,9 @@ class Week:
     days: tuple[date, ...]
     rows: tuple[GridRow, ...]
     totals: tuple[DayTotal, ...]
+    # The week's entries as ``entries_between`` lists them (the page's day list takes its
+    # day's from here rather than reading them again).
+    entries: tuple[Row, ...] = ()
 
     @property
     def minutes(self) -> int:
@@ -160,11 +162,18 @@ class Week:
 
 def local_start(row: Row) -> datetime:
     """An entry's wall-clock start in its person's zone."""
-    return datetime.strptime(str(row["start_local"])[:19], LOCAL_FORMAT)
+    return _wall(row["start_local"])
 
 
 def local_end(row: Row) -> datetime:
-    return datetime.strptime(str(row["end_local"])[:19], LOCAL_FORMAT)
+    return _wall(row["end_local"])
+
+
+def _wall(value: object) -> datetime:
+    """A stored wall clock (``LOCAL_FORMAT``; a datetime from PostgreSQL) to the second:
+    ``fromisoformat`` reads that form ten times faster than ``strptime`` (a week page reads
+    some hundred of them)."""
+    return datetime.fromisoformat(str(value)[:19])
 
 
 async def entries_between(
@@ -242,13 +251,18 @@ def _credit(report: dict[str, Any]) -> int:
     return seconds // 60
 
 
-async def load_week(tx: Tx, account: Account, user_id: int, first: date) -> Week:
+async def load_week(
+    tx: Tx, account: Account, user_id: int, first: date, user: Row | None = None
+) -> Week:
     """The grid of the seven days from ``first`` of the person with ``user_id``: 404
-    (``USER_NOT_FOUND``) when the caller's grant does not reach their time entries."""
+    (``USER_NOT_FOUND``) when the caller's grant does not reach their time entries. ``user``:
+    their row (``get_user``), when the caller has read it already."""
     grants.require(Resource.TIME_ENTRIES, Action.READ)
-    user = await get_user(tx, account.id, user_id)
+    if user is None:
+        user = await get_user(tx, account.id, user_id)
     days = tuple(first + timedelta(days=n) for n in range(DAYS))
-    rows = grid_rows(await entries_between(tx, account.id, user_id, days[0], days[-1]), days)
+    listed = await entries_between(tx, account.id, user_id, days[0], days[-1])
+    rows = grid_rows(listed, days)
     grants.require(Resource.WORK_REPORTS, Action.READ)
     # By name and id: one user's row is read, not every user of the account.
     reports, _ = await work_reports.daily(
@@ -272,4 +286,6 @@ async def load_week(tx: Tx, account: Account, user_id: int, first: date) -> Week
                 None if report is None else report["holidayName"],
             )
         )
-    return Week(user_id, user["username"], user["time_zone"], days, rows, tuple(totals))
+    return Week(
+        user_id, user["username"], user["time_zone"], days, rows, tuple(totals), tuple(listed)
+    )

@@ -12,6 +12,7 @@ from it); a changed duration alone moves the end, as ``workedMinutes`` does in t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -157,6 +158,6 @@ class Conflict:
         return [(name, mine.get(name, ""), theirs.get(name, "")) for name in EDITED]
 
 
-def on_day(rows: list[Row], day: date) -> list[EntryView]:
+def on_day(rows: Sequence[Row], day: date) -> list[EntryView]:
     """The entries starting on ``day`` (the list's rows are in start order)."""
     return [entry_view(row) for row in rows if local_start(row).date() == day]

@@ -148,11 +148,20 @@ async def show(
         done=visit.texts.gettext(done) if done else None,
         fmt=format_minutes,
         signed=signed,
-        day_label=lambda d: day_label(visit.texts, d),
+        day_labels=[day_label(visit.texts, d) for d in seen.week.days],
+        problems_at=_by_field(all_problems),
         path=PATH,
         previous_week=(seen.week.days[0] - timedelta(days=7)).isoformat(),
         next_week=(seen.week.days[0] + timedelta(days=7)).isoformat(),
     )
+
+
+def _by_field(problems: list[Any]) -> dict[str | None, list[Any]]:
+    """The problems by the id of their field, for the template's entry forms."""
+    found: dict[str | None, list[Any]] = {}
+    for problem in problems:
+        found.setdefault(problem.field, []).append(problem)
+    return found
 
 
 def _row_asked(

@@ -34,7 +34,6 @@ from timetrack.web.week import (
     GridRow,
     RowKey,
     Week,
-    entries_between,
     first_weekday,
     load_week,
     week_start,
@@ -174,12 +173,12 @@ async def frame(visit: Visit, tx: Tx, wanted_week: date | None, wanted_day: date
     today = datetime.now(ZoneInfo(user["time_zone"])).date()
     first = first_weekday(user["language"], user["country"], account.country)
     start = week_start(wanted_week or wanted_day or today, first)
-    week = await load_week(tx, account, user_id, start)
+    week = await load_week(tx, account, user_id, start, user)
     # The day asked for, else today when the week has it, else the week's first day.
     day = wanted_day if wanted_day in week.days else (today if today in week.days else start)
     assert day is not None
-    rows = await entries_between(tx, account.id, user_id, day, day)
-    return Frame(week, day, today, on_day(rows, day), await choices(visit, tx))
+    # The day is one of the week's: its entries are among those the week read.
+    return Frame(week, day, today, on_day(week.entries, day), await choices(visit, tx))
 
 
 def added_rows(week: Week, keys: list[RowKey], choices: Choices) -> list[GridRow]:
