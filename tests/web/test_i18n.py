@@ -18,6 +18,7 @@ from timetrack.web import (
     i18n,
     problems,
     render,
+    report_charts,
     reports,
     timer,
     week_grid,
@@ -67,7 +68,7 @@ def _python_messages() -> set[str]:
     for table in (
         reports._WORDS,
         reports._NO_NAME,
-        reports._TITLES,
+        report_charts._TITLES,
         reports.PRESET_LABELS,
         reports.GROUP_LABELS,
         reports.ROUNDING_LABELS,

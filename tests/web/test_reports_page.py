@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials
 from timetrack.app import API_PREFIX
-from timetrack.web import reports
+from timetrack.web import report_charts, reports
 from timetrack.web.report_filters import preset_days
 
 from .conftest import PASSWORD, csrf_of
@@ -212,13 +212,13 @@ def test_the_presets_are_the_weeks_and_months_around_today() -> None:
 
 def test_bars_are_days_up_to_five_weeks_then_weeks_then_months() -> None:
     first = date(2026, 1, 1)
-    assert reports.bar_unit(first, date(2026, 2, 4)) == "day"
-    assert reports.bar_unit(first, date(2026, 2, 5)) == "week"
-    assert reports.bar_unit(first, date(2027, 1, 7)) == "month"
-    weeks = reports.bar_keys("week", date(2026, 1, 1), date(2026, 1, 12))
+    assert report_charts.bar_unit(first, date(2026, 2, 4)) == "day"
+    assert report_charts.bar_unit(first, date(2026, 2, 5)) == "week"
+    assert report_charts.bar_unit(first, date(2027, 1, 7)) == "month"
+    weeks = report_charts.bar_keys("week", date(2026, 1, 1), date(2026, 1, 12))
     assert weeks == [("2026-W01", date(2025, 12, 29)), ("2026-W02", date(2026, 1, 5)),
                      ("2026-W03", date(2026, 1, 12))]  # fmt: skip
-    months = reports.bar_keys("month", date(2026, 1, 31), date(2026, 3, 1))
+    months = report_charts.bar_keys("month", date(2026, 1, 31), date(2026, 3, 1))
     assert [key for key, _ in months] == ["2026-01", "2026-02", "2026-03"]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -53,7 +53,7 @@ from timetrack.tasks.service import list_tasks
 from timetrack.times import utc_to_local
 from timetrack.users.schemas import UserFilter
 from timetrack.users.service import list_users
-from timetrack.web import charts, render
+from timetrack.web import render, report_charts
 from timetrack.web.durations import format_minutes
 from timetrack.web.guard import Visit, signed_in
 from timetrack.web.i18n import Texts
@@ -66,9 +66,6 @@ PATH = f"{render.PREFIX}/reports"
 EXPORT = "/api/v2/ext/exports/reports/summary"
 FORMATS = ("csv", "xlsx", "pdf")
 PICKER_LIMIT = 1000  # one page of the API's lists, as the timer's pickers
-DAYS_PER_DAY_BARS = 35  # five weeks of bars per day; longer periods by week
-DAYS_PER_WEEK_BARS = 371  # 53 weeks; longer periods by month
-DONUT_SLICES = 7  # the largest; the rest as one slice "Others"
 
 # What each error of the filters means to a person (msgids).
 _WORDS: dict[ErrorCode, str] = {
@@ -121,11 +118,6 @@ _MORE = (
     "rounding",
     "roundingMinutes",
 )
-_TITLES = {
-    "day": "Worked time per day",
-    "week": "Worked time per week",
-    "month": "Worked time per month",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,69 +181,6 @@ def _shown_problems(form: ReportForm, texts: Texts) -> list[Shown]:
     return shown
 
 
-def bar_unit(first: date, last: date) -> Grouping:
-    days = (last - first).days + 1
-    if days <= DAYS_PER_DAY_BARS:
-        return "day"
-    return "week" if days <= DAYS_PER_WEEK_BARS else "month"
-
-
-def bar_keys(unit: Grouping, first: date, last: date) -> list[tuple[str, date]]:
-    """Every bar of the period, empty ones too: (the summary's key, its first day)."""
-    keys: list[tuple[str, date]] = []
-    day = first
-    while day <= last:
-        if unit == "day":
-            keys.append((day.isoformat(), day))
-            day += timedelta(days=1)
-        elif unit == "week":
-            year, week, weekday = day.isocalendar()
-            keys.append((f"{year}-W{week:02d}", day - timedelta(days=weekday - 1)))
-            day += timedelta(days=8 - weekday)
-        else:
-            keys.append((day.strftime("%Y-%m"), day.replace(day=1)))
-            day = (day.replace(day=1) + timedelta(days=31)).replace(day=1)
-    return keys
-
-
-def _bars(texts: Texts, unit: Grouping, form: ReportForm, minutes: dict[Any, int]) -> str:
-    assert form.first is not None and form.last is not None
-    skeleton = "yMMM" if unit == "month" else "MMMd"
-    bars = [
-        charts.Datum(format_skeleton(skeleton, start, locale=texts.locale), minutes.get(key, 0))
-        for key, start in bar_keys(unit, form.first, form.last)
-    ]
-    span = f"{texts.date(form.first)} \u2013 {texts.date(form.last)}"
-    return charts.bar_chart(
-        bars,
-        chart_id="report-bars",
-        title=texts.gettext(_TITLES[unit]),
-        description=f"{texts.gettext(_TITLES[unit])}, {span}",
-        empty=texts.gettext("No time in this period"),
-    )
-
-
-def _donut(texts: Texts, by: Grouping, groups: list[dict[str, Any]]) -> str:
-    ranked = sorted(groups, key=lambda g: (-g["workedMinutes"], str(g["name"]).casefold()))
-    slices = [
-        charts.Datum(str(g["name"] or texts.gettext("(unknown)")), g["workedMinutes"])
-        for g in ranked[:DONUT_SLICES]
-    ]
-    if rest := sum(g["workedMinutes"] for g in ranked[DONUT_SLICES:]):
-        slices.append(charts.Datum(texts.gettext("Others"), rest))
-    title = (
-        texts.gettext("Share per client") if by == "client" else texts.gettext("Share per project")
-    )
-    return charts.donut_chart(
-        slices,
-        chart_id="report-donut",
-        title=title,
-        description=texts.gettext("Each one's share of the worked time; the table has the sums."),
-        empty=texts.gettext("No time in this period"),
-        percent_text=lambda share: texts.number(share * 100, 0) + "\u00a0%",
-    )
-
-
 def group_name(texts: Texts, grouping: Grouping, group: dict[str, Any]) -> str:
     key, name = group["key"], group["name"]
     if grouping == "billable":
@@ -301,13 +230,6 @@ def _links(form: ReportForm) -> dict[str, str]:
     return {kind: f"{EXPORT}?{urlencode({**form.params, 'format': kind})}" for kind in FORMATS}
 
 
-def _minutes_by_key(groups: list[dict[str, Any]]) -> dict[Any, int]:
-    found: dict[Any, int] = {}
-    for group in groups:
-        found[group["key"]] = found.get(group["key"], 0) + group["workedMinutes"]
-    return found
-
-
 async def _figures(
     tx: Tx, visit: Visit, query: EntryQuery, groupings: tuple[Grouping, ...], unit: Grouping
 ) -> tuple[dict[str, Any], dict[Any, int], list[dict[str, Any]]]:
@@ -320,13 +242,17 @@ async def _figures(
     first = groupings[0]
     if first == unit and len(groupings) == 1:
         table = await service.summary(tx, account, query, groupings)
-        bars = _minutes_by_key(table["groups"])
+        bars = report_charts.minutes_by_key(table["groups"])
     elif len(groupings) == 1 and first != "tag":
         table = await service.summary(tx, account, query, (first, unit))
-        bars = _minutes_by_key([sub for g in table["groups"] for sub in g.pop("groups")])
+        bars = report_charts.minutes_by_key(
+            [sub for g in table["groups"] for sub in g.pop("groups")]
+        )
     else:
         table = await service.summary(tx, account, query, groupings)
-        bars = _minutes_by_key((await service.summary(tx, account, query, (unit,)))["groups"])
+        bars = report_charts.minutes_by_key(
+            (await service.summary(tx, account, query, (unit,)))["groups"]
+        )
     table = grants.shown(table)
     if first in ("project", "client"):
         return table, bars, table["groups"]
@@ -349,7 +275,7 @@ class ShownReport:
 
 async def _report(tx: Tx, visit: Visit, form: ReportForm) -> ShownReport:
     assert form.query is not None
-    texts, unit = visit.texts, bar_unit(*_period(form))
+    texts, unit = visit.texts, report_charts.bar_unit(*_period(form))
     table, bars, donut = await _figures(tx, visit, form.query, form.groupings, unit)
     totals = table["totals"]
     by: Grouping = "client" if form.groupings[0] == "client" else "project"
@@ -360,8 +286,8 @@ async def _report(tx: Tx, visit: Visit, form: ReportForm) -> ShownReport:
         amount=_money(texts, totals.get("amount"), totals["currency"]),
         rows=table_rows(texts, form.groupings, table),
         # The charts escape every text they draw (charts.py).
-        bars=Markup(_bars(texts, unit, form, bars)),
-        donut=Markup(_donut(texts, by, donut)),
+        bars=Markup(report_charts.bars(texts, unit, form, bars)),
+        donut=Markup(report_charts.donut(texts, by, donut)),
         downloads=_links(form),
     )
 

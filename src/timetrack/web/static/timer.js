@@ -23,23 +23,5 @@ function tick(clock, warning) {
   setInterval(update, 1000);
 }
 
-function filterProjects(client, list) {
-  const all = [...list.options].map((o) => o.cloneNode(true));
-  const refill = () => {
-    const chosen = client.value.trim().toLocaleLowerCase();
-    const known = all.some((o) => o.dataset.client.toLocaleLowerCase() === chosen);
-    list.replaceChildren(
-      ...all
-        .filter((o) => !known || o.dataset.client.toLocaleLowerCase() === chosen)
-        .map((o) => o.cloneNode(true)),
-    );
-  };
-  client.addEventListener("input", refill);
-  refill();
-}
-
 const clock = document.getElementById("clock");
 if (clock) tick(clock, document.getElementById("overdue"));
-const client = document.getElementById("client");
-const projects = document.getElementById("projects");
-if (client && projects) filterProjects(client, projects);

@@ -161,21 +161,6 @@ function keys(event) {
   }
 }
 
-function filterProjects(client, list) {
-  const all = [...list.options].map((o) => o.cloneNode(true));
-  const refill = () => {
-    const chosen = client.value.trim().toLocaleLowerCase();
-    const known = all.some((o) => o.dataset.client.toLocaleLowerCase() === chosen);
-    list.replaceChildren(
-      ...all
-        .filter((o) => !known || o.dataset.client.toLocaleLowerCase() === chosen)
-        .map((o) => o.cloneNode(true)),
-    );
-  };
-  client.addEventListener("input", refill);
-  refill();
-}
-
 if (form) {
   for (const input of form.querySelectorAll("input.cell")) {
     input.dataset.saved = input.value;
@@ -183,6 +168,3 @@ if (form) {
   }
   form.addEventListener("keydown", keys);
 }
-const client = document.getElementById("add-client");
-const projects = document.getElementById("week-projects");
-if (client && projects) filterProjects(client, projects);
