@@ -3,6 +3,8 @@ language, and the formula guard of CSV text (the writers' own rules, docs/api.md
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -48,3 +50,15 @@ def test_each_language_writes_its_own_numbers_dates_and_words() -> None:
 )  # fmt: skip
 def test_a_users_language_picks_german_or_english(code: str | None, lang: str) -> None:
     assert language_of(code) == lang
+
+
+def test_a_worker_loads_the_pdf_and_xlsx_writers_only_with_the_first_such_file() -> None:
+    # fpdf, fontTools and XlsxWriter weigh some 35 MiB a process: not in every idle worker.
+    code = (
+        "import sys, timetrack.app, timetrack.cli; "
+        "print(sorted(m for m in ('fpdf', 'fontTools', 'xlsxwriter') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"

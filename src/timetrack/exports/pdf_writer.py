@@ -11,8 +11,6 @@ font lacks (Chinese, emoji, ...) as U+FFFD.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -20,7 +18,7 @@ from fpdf.fonts import FontFace
 from timetrack.exports import fonts
 from timetrack.exports.fonts import FAMILY, printable
 from timetrack.exports.language import Style
-from timetrack.exports.sheet import Column, Kind, Totals, Values
+from timetrack.exports.sheet import Column, Kind, Report, Totals
 
 # Relative widths by kind; text columns share what is left.
 _FIXED_WIDTHS = {
@@ -34,25 +32,6 @@ _FIXED_WIDTHS = {
 }
 _RIGHT = {Kind.HMM, Kind.INTEGER, Kind.MONEY, Kind.TIME}
 _LINE_MM = 3.6
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    title: str  # "January 2025"
-    rows: Sequence[Values]
-    totals: Values | None = None  # the totals row when it is not the rows' sums
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    title: str  # "Timesheet"
-    account: str
-    subject: str | None  # whom it is about: "Anna Example (anna)"; None: the account's
-    period: str
-    created: datetime
-    sections: Sequence[Section]
-    signatures: bool = True
-    lines: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
 class _Pdf(FPDF):

@@ -8,7 +8,8 @@ tuple; the CSV, XLSX and PDF writers do the rest (docs/api.md, "Exports").
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -102,3 +103,24 @@ class Totals:
             return
         for i in self.indexes:
             self.sums[i] += sum(row[i] or 0 for row in rows)
+
+
+# A PDF report (pdf_writer.render): here, apart from the writer, so building one does not
+# import fpdf and fontTools (some 45 MiB per process), which load with the first PDF.
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str  # "January 2025"
+    rows: Sequence[Values]
+    totals: Values | None = None  # the totals row when it is not the rows' sums
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str  # "Timesheet"
+    account: str
+    subject: str | None  # whom it is about: "Anna Example (anna)"; None: the account's
+    period: str
+    created: datetime
+    sections: Sequence[Section]
+    signatures: bool = True
+    lines: Sequence[tuple[str, str]] = field(default_factory=tuple)

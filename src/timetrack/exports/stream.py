@@ -21,7 +21,6 @@ from timetrack.exports.csv_writer import csv_bytes
 from timetrack.exports.language import Style, timestamp
 from timetrack.exports.schemas import Format
 from timetrack.exports.sheet import Sheet, Values
-from timetrack.exports.xlsx_writer import xlsx_bytes
 
 # Rows read, written and sent at a time: large enough that the per-chunk costs (a cursor
 # step, a thread hop for XLSX, a socket write) vanish, small enough to stay a few MiB.
@@ -93,6 +92,9 @@ async def open_export(
             rows = await anext(chunks, []) if chunks is not None else []
 
     if format is Format.XLSX:
+        # XlsxWriter (12 MiB a process) loads with the first XLSX, not in every worker.
+        from timetrack.exports.xlsx_writer import xlsx_bytes
+
         body = xlsx_bytes(sheet.columns, style, sheet.name, batches())
     else:
         body = csv_bytes(sheet.columns, style, batches())

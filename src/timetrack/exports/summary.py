@@ -20,11 +20,9 @@ from timetrack.db import Row
 from timetrack.exports import service
 from timetrack.exports.csv_writer import csv_bytes
 from timetrack.exports.language import Style
-from timetrack.exports.pdf_writer import Report, Section, render
 from timetrack.exports.schemas import Format
-from timetrack.exports.sheet import Column, Kind, Sheet, Values, duration
+from timetrack.exports.sheet import Column, Kind, Report, Section, Sheet, Values, duration
 from timetrack.exports.stream import Export, in_one, nothing, now, whole
-from timetrack.exports.xlsx_writer import xlsx_bytes
 from timetrack.reports.query import Grouping
 
 # The heading of a name column: what the grouping groups by (English, German).
@@ -138,8 +136,12 @@ async def export(
             signatures=False,
             lines=_lines(report, style),
         )
+        from timetrack.exports.pdf_writer import render  # loads fpdf: see sheet.Report
+
         body = in_one(await asyncio.to_thread(render, pdf, shown.columns, style))
     elif format is Format.XLSX:
+        from timetrack.exports.xlsx_writer import xlsx_bytes
+
         body = xlsx_bytes(shown.columns, style, shown.name, whole(rows), totals)
     else:
         body = csv_bytes(shown.columns, style, whole(rows))

@@ -11,11 +11,10 @@ import asyncio
 from timetrack.accounts.service import Account
 from timetrack.exports.csv_writer import csv_bytes
 from timetrack.exports.language import Style
-from timetrack.exports.pdf_writer import Report, Section, render
 from timetrack.exports.schemas import Format
 from timetrack.exports.service import TIMESHEET_COLUMNS, Timesheet
+from timetrack.exports.sheet import Report, Section
 from timetrack.exports.stream import Export, in_one, nothing, now, whole
-from timetrack.exports.xlsx_writer import xlsx_bytes
 
 
 def period(sheet: Timesheet, style: Style) -> str:
@@ -40,6 +39,8 @@ def pdf(account: Account, sheet: Timesheet, style: Style) -> bytes:
         created=now(),
         sections=[Section(style.month(first), rows) for first, rows in sheet.months],
     )
+    from timetrack.exports.pdf_writer import render  # loads fpdf: see sheet.Report
+
     return render(report, TIMESHEET_COLUMNS, style)
 
 
@@ -50,6 +51,8 @@ async def export(
     if format is Format.PDF:
         body = in_one(await asyncio.to_thread(pdf, account, sheet, style))
     elif format is Format.XLSX:
+        from timetrack.exports.xlsx_writer import xlsx_bytes
+
         body = xlsx_bytes(TIMESHEET_COLUMNS, style, sheet.username, whole(sheet.rows))
     else:
         body = csv_bytes(TIMESHEET_COLUMNS, style, whole(sheet.rows))
