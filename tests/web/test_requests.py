@@ -155,7 +155,7 @@ async def test_static_files_are_named_by_their_content_and_cached_for_good(
     browser, _ = person
     page = (await browser.get("/app/timer")).text
     urls = re.findall(r'(?:href|src)="(/app/static/[^"]+)"', page)
-    assert {url.rsplit("/", 1)[1] for url in urls} == {"app.css", "timer.js"}
+    assert {url.rsplit("/", 1)[1] for url in urls} == {"app.css", "timer.js", "pickers.js"}
     for url in urls:
         response = await browser.get(url)
         assert response.status_code == 200, url
