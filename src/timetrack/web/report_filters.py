@@ -39,12 +39,8 @@ from timetrack.wire import MAX_ID, NAME_MAX
 PRESETS = ("this-week", "last-week", "this-month", "last-month", "this-year", "custom")
 DEFAULT_PRESET = "this-month"
 DEFAULT_GROUP = "project"
-# The fields of the form that are the API's own parameters, in the order a link writes them.
-API_FIELDS = (
-    "from",
-    "to",
-    "groupBy",
-    "subGroupBy",
+# The fields the reports page folds under "Filters and rounding" (open when one is set or wrong).
+FILTER_FIELDS = (
     "username",
     "clientId",
     "projectId",
@@ -54,6 +50,8 @@ API_FIELDS = (
     "rounding",
     "roundingMinutes",
 )
+# The fields of the form that are the API's own parameters, in the order a link writes them.
+API_FIELDS = ("from", "to", "groupBy", "subGroupBy", *FILTER_FIELDS)
 _FIELD_MAX = 255  # longer than any value the form offers; the API caps its names the same
 T = TypeVar("T")
 

@@ -58,7 +58,7 @@ from timetrack.web.durations import format_minutes
 from timetrack.web.guard import Visit, signed_in
 from timetrack.web.i18n import Texts
 from timetrack.web.problems import Shown
-from timetrack.web.report_filters import ReportForm, read_form
+from timetrack.web.report_filters import FILTER_FIELDS, ReportForm, read_form
 
 PATH = f"{render.PREFIX}/reports"
 # The API's export (``app.API_PREFIX`` + the route; app.py imports this package, so it is
@@ -107,17 +107,6 @@ ROUNDING_LABELS = {
     "nearest": "To the nearest",
 }
 BILLABLE_LABELS = {"true": "Billable only", "false": "Not billable only"}
-# The fields under "Filters and rounding", open when one is set or wrong.
-_MORE = (
-    "username",
-    "clientId",
-    "projectId",
-    "taskId",
-    "billable",
-    "tag",
-    "rounding",
-    "roundingMinutes",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,8 +309,8 @@ async def reports_page(visit: Visit) -> Response:
         if form.groupings
         else "",
         report=report,
-        more_open=any(form.values.get(name) for name in _MORE)
-        or any(p.field in _MORE for p in problems),
+        more_open=any(form.values.get(name) for name in FILTER_FIELDS)
+        or any(p.field in FILTER_FIELDS for p in problems),
         span=_span(texts, form),
     )
 
