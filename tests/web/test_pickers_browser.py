@@ -1,4 +1,5 @@
-"""The project pickers of the timer and the week page follow the client typed (pickers.js):
+"""The pickers of the timer and the week page (pickers.js): their suggestions come from
+``/app/catalogue`` when one is first focused, and the project picker follows the client typed:
 a known client narrows the project suggestions to its own, anything else offers them all."""
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ async def test_the_project_pickers_follow_the_client_typed(browser: Browser, sit
             ("week", "#add-client", "week-projects"),
         ):
             await tab.goto(f"{site.url}/app/{page}")
+            assert await _offered(tab, projects) == [], page  # not in the page itself
+            await tab.locator(client).focus()
+            await tab.wait_for_function(
+                "([id, n]) => document.querySelectorAll(`#${id} option`).length === n",
+                arg=[projects, len(everything)],
+            )
             assert await _offered(tab, projects) == everything, page
             await tab.locator(client).fill(CLIENT)
             assert await _offered(tab, projects) == sorted(PROJECTS), page

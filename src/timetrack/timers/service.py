@@ -94,9 +94,16 @@ async def _timer(tx: Tx, account_id: int, user_id: int) -> Row | None:
 
 async def state(tx: Tx, account_id: int, username: str, date: WireTime | None) -> dict[str, Any]:
     user = await user_by_name(tx, account_id, username, field="username")
-    timer = await _timer(tx, account_id, user["id"])
+    return await state_of(tx, account_id, user["id"], user["username"], date)
+
+
+async def state_of(
+    tx: Tx, account_id: int, user_id: int, username: str, date: WireTime | None
+) -> dict[str, Any]:
+    """:func:`state` of a user known already (a signed-in person: one statement)."""
+    timer = await _timer(tx, account_id, user_id)
     at = date.instant(timer["time_zone"]) if date is not None and timer is not None else None
-    return to_wire(user["username"], timer, at)
+    return to_wire(username, timer, at)
 
 
 async def start(tx: Tx, account_id: int, body: TimerStart) -> dict[str, Any]:

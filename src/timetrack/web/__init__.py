@@ -21,6 +21,7 @@ from timetrack.web import (
     admin,
     admin_working_time,
     attendance,
+    catalogue,
     render,
     reports,
     signin,
@@ -53,6 +54,7 @@ def install(app: FastAPI) -> None:
     routes = [
         *signin.ROUTES,
         *timer.ROUTES,
+        *catalogue.ROUTES,
         *week_page.ROUTES,
         *attendance.ROUTES,
         *absences.ROUTES,

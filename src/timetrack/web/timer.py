@@ -8,7 +8,6 @@ short confirmation (post/redirect/get: reloading never repeats an action). The c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,28 +15,19 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from timetrack.auth.permissions import allowed
-from timetrack.clients.service import list_clients
-from timetrack.crud import Feed
 from timetrack.errors import AppError
-from timetrack.filters import NameFilter
 from timetrack.handlers import read, write
-from timetrack.paging import Page
 from timetrack.policy import Action, Resource
-from timetrack.projects.schemas import ProjectFilter
-from timetrack.projects.service import list_projects
-from timetrack.tasks.service import list_tasks
 from timetrack.timers import service, transitions
 from timetrack.timers.schemas import TimerEvent, TimerStart
 from timetrack.times import WireTime
-from timetrack.web import render
+from timetrack.web import catalogue, render
 from timetrack.web.guard import Visit, signed_in
 from timetrack.web.i18n import clock
 from timetrack.web.problems import shown
 from timetrack.wire import parse_body
 
 PATH = f"{render.PREFIX}/timer"
-# The pickers offer at most this many of each (one page of the API's lists); typing filters.
-PICKER_LIMIT = 1000
 _FIELDS = {"/clientName": "client", "/projectName": "project", "/taskName": "task", "/note": "note"}
 _DONE = {
     "start": "Timer started.",
@@ -45,13 +35,6 @@ _DONE = {
     "resume": "Timer resumed.",
     "stop": "Timer stopped; the time is booked.",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Catalogue:
-    clients: list[str]
-    projects: list[tuple[str, str]]  # (project, its client)
-    tasks: list[str]
 
 
 def _now() -> WireTime:
@@ -63,33 +46,11 @@ def _now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-async def _catalogue(visit: Visit) -> Catalogue:
-    """What the person may book on, each list read under its own read permission (an external
-    user's are their assigned projects and those projects' clients)."""
-    page, feed = Page(0, PICKER_LIMIT), Feed()
-    caller = visit.caller
-    async with read(visit.request) as tx:
-        account = await allowed(Resource.CLIENTS, Action.READ)(caller)
-        clients, _ = await list_clients(tx, account.id, page, feed, NameFilter())
-        await allowed(Resource.PROJECTS, Action.READ)(caller)
-        projects, _ = await list_projects(tx, account.id, page, feed, ProjectFilter())
-        await allowed(Resource.TASKS, Action.READ)(caller)
-        tasks, _ = await list_tasks(tx, account.id, page, feed, NameFilter())
-    return Catalogue(
-        clients=sorted((row["name"] for row in clients), key=str.casefold),
-        projects=sorted(
-            ((row["name"], row["client_name"]) for row in projects),
-            key=lambda pair: (pair[1].casefold(), pair[0].casefold()),
-        ),
-        tasks=sorted((row["name"] for row in tasks), key=str.casefold),
-    )
-
-
 async def _show(visit: Visit, status_code: int = 200, error: AppError | None = None) -> Response:
     account = await allowed(Resource.TIMER, Action.READ)(visit.caller)
     async with read(visit.request) as tx:
         state = await service.state(tx, account.id, visit.username, _now())
-    catalogue = await _catalogue(visit)
+        has_projects = state["stopped"] and await catalogue.any_project(visit, tx)
     elapsed = state["workedSeconds"] + state["breakSeconds"]  # since the start
     warn_after = int(visit.request.app.state.settings.timer_warning_hours * 3600)
     done = _DONE.get(visit.request.query_params.get("done", ""))
@@ -102,7 +63,7 @@ async def _show(visit: Visit, status_code: int = 200, error: AppError | None = N
         warn_after=warn_after,
         warn_hours=visit.texts.number(warn_after / 3600, 0),
         overdue=not state["stopped"] and elapsed >= warn_after,
-        catalogue=catalogue,
+        has_projects=has_projects,
         values=visit.form,
         problems=shown(error, visit.texts, _FIELDS) if error else [],
         done=visit.texts.gettext(done) if done else None,

@@ -36,7 +36,8 @@ from timetrack.errors import (
 )
 from timetrack.handlers import read, write
 from timetrack.policy import Action, Resource
-from timetrack.web import render
+from timetrack.web import catalogue, render
+from timetrack.web.catalogue import Catalogue
 from timetrack.web.cells import Author, CellAddress, set_cell
 from timetrack.web.durations import DurationError, format_minutes, parse_minutes
 from timetrack.web.guard import Visit, signed_in, wants_json
@@ -48,7 +49,6 @@ from timetrack.web.week_entries import (
 from timetrack.web.week_view import (
     YEARS,
     CellName,
-    Choices,
     GridInput,
     added_rows,
     day_label,
@@ -118,16 +118,19 @@ async def show(
     query = visit.request.query_params
     week_of = week_of or parse_date(query.get("week"))
     day = day or parse_date(query.get("day"))
-    async with read(visit.request) as tx:
-        seen = await frame(visit, tx, week_of, day)
-    rows = [*seen.week.rows]
     add = {k: query.get(f"add-{k}", "") for k in ("client", "project", "task")}
     keys, add_problems = _keys(query.getlist("row")), list[Shown]()
-    if add["project"]:
-        key, add_problems = _row_asked(visit, seen.choices, add)
-        if key is not None:
-            keys.append(key)
-    rows += added_rows(seen.week, keys, seen.choices)
+    async with read(visit.request) as tx:
+        seen = await frame(visit, tx, week_of, day)
+        # Only rows being added need the catalogue (their names); the pickers fetch their own.
+        found = await catalogue.load(visit, tx) if keys or add["project"] else None
+    rows = [*seen.week.rows]
+    if found is not None:
+        if add["project"]:
+            key, add_problems = _row_asked(visit, found, add)
+            if key is not None:
+                keys.append(key)
+        rows += added_rows(seen.week, keys, found)
     done = _DONE.get(query.get("done", ""))
     all_problems = [*(problems or []), *add_problems]
     return visit.page(
@@ -136,10 +139,15 @@ async def show(
         week=seen.week,
         day=seen.day,
         today=seen.today,
-        rows=grid(rows, given or GridInput()),
+        rows=grid(
+            rows,
+            given or GridInput(),
+            seen.day,
+            visit.texts,
+            f"{PATH}?week={seen.week.days[0].isoformat()}&day=",
+        ),
         row_keys=[row_id(r.key) for r in rows if not r.total],
         entries=seen.entries,
-        choices=seen.choices,
         opened=opened,
         conflict=conflict,
         entry_values=entry_values or {},
@@ -165,17 +173,17 @@ def _by_field(problems: list[Any]) -> dict[str | None, list[Any]]:
 
 
 def _row_asked(
-    visit: Visit, choices: Choices, add: dict[str, str]
+    visit: Visit, found: Catalogue, add: dict[str, str]
 ) -> tuple[RowKey | None, list[Shown]]:
     """The row the add-a-row form names, or the problem of its field."""
     texts = visit.texts
-    project = choices.project(add["client"], add["project"])
+    project = found.project(add["client"], add["project"])
     if project is None:
         words = texts.gettext("This client has no project of this name.")
         return None, [Shown("add-project", words, f"{add['client']} / {add['project']}"[:200])]
     task = None
     if add["task"].strip():
-        task = choices.task(add["task"])
+        task = found.task(add["task"])
         if task is None:
             words = texts.gettext("There is no task of this name.")
             return None, [Shown("add-task", words, add["task"][:200])]

@@ -1,6 +1,6 @@
 """What the week page shows: the person's week grid (``week.load_week``, the same services as
-the API's list and work reports) as rows of cells to type into, the chosen day's entries, and
-the pickers' projects and tasks; and the names the grid's cells are posted under.
+the API's list and work reports) as rows of cells to type into, and the chosen day's entries; and
+the names the grid's cells are posted under.
 
 A cell's form field is named by everything its change needs: the row's project and task, the
 day, the minutes shown and the version of its entry (``c:7:0:2025-09-29:90:3f2a…`` ; ``-`` for
@@ -15,17 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup, escape
+
 from timetrack.accounts.service import Account
-from timetrack.auth.permissions import allowed
-from timetrack.crud import Feed
 from timetrack.db import Tx
-from timetrack.filters import NameFilter
-from timetrack.paging import Page
-from timetrack.policy import Action, Resource
-from timetrack.projects.schemas import ProjectFilter
-from timetrack.projects.service import list_projects
-from timetrack.tasks.service import list_tasks
 from timetrack.users.service import get_user
+from timetrack.web.catalogue import Catalogue
 from timetrack.web.durations import format_minutes
 from timetrack.web.guard import Visit
 from timetrack.web.i18n import Texts
@@ -40,7 +35,6 @@ from timetrack.web.week import (
 )
 from timetrack.web.week_entries import EntryView, on_day
 
-PICKER_LIMIT = 1000
 # Ids of nine digits at most (an INTEGER column takes them on both databases).
 _NAME = re.compile(r"c:(\d{1,9}):(\d{1,9}):(\d{4}-\d{2}-\d{2}):(\d{1,4}):([0-9a-f]{16}|-)")
 # The years a page moves through: a week a year from date's limits has days on both sides.
@@ -102,56 +96,13 @@ class GridInput:
 
 
 @dataclass(frozen=True, slots=True)
-class CellView:
-    id: str
-    name: str | None  # None: several entries, changed one by one in the day's list
-    value: str
-    error: str | None
-    detail: str | None
-    theirs: str | None  # a conflict's saved value
-
-
-@dataclass(frozen=True, slots=True)
 class RowView:
     id: str
     client: str
     project: str
     task: str | None
     total: str
-    cells: list[CellView]
-
-
-@dataclass(frozen=True, slots=True)
-class Choices:
-    """What the add-a-row pickers offer: (client, project) → project id, task → task id."""
-
-    projects: dict[tuple[str, str], int]
-    tasks: dict[str, int]
-
-    def project(self, client: str, project: str) -> int | None:
-        wanted = (client.strip().casefold(), project.strip().casefold())
-        found = (i for (c, p), i in self.projects.items() if (c.casefold(), p.casefold()) == wanted)
-        return next(found, None)
-
-    def task(self, name: str) -> int | None:
-        wanted = name.strip().casefold()
-        return next((i for n, i in self.tasks.items() if n.casefold() == wanted), None)
-
-
-async def choices(visit: Visit, tx: Tx) -> Choices:
-    """The projects and tasks the person may book on, each read under its own permission
-    (as the timer page's pickers are; an external user's are their assigned projects)."""
-    page, feed, caller = Page(0, PICKER_LIMIT), Feed(), visit.caller
-    account = await allowed(Resource.PROJECTS, Action.READ)(caller)
-    projects, _ = await list_projects(tx, account.id, page, feed, ProjectFilter())
-    await allowed(Resource.TASKS, Action.READ)(caller)
-    tasks, _ = await list_tasks(tx, account.id, page, feed, NameFilter())
-    await allowed(Resource.TIME_ENTRIES, Action.READ)(caller)  # the page's own grant again
-    ordered = sorted(projects, key=lambda r: (r["client_name"].casefold(), r["name"].casefold()))
-    return Choices(
-        {(r["client_name"], r["name"]): int(r["id"]) for r in ordered},
-        {r["name"]: int(r["id"]) for r in sorted(tasks, key=lambda r: r["name"].casefold())},
-    )
+    cells: Markup  # the row's day cells (``<td>``), drawn by :func:`grid`
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +113,6 @@ class Frame:
     day: date
     today: date
     entries: list[EntryView]
-    choices: Choices
 
 
 async def frame(visit: Visit, tx: Tx, wanted_week: date | None, wanted_day: date | None) -> Frame:
@@ -178,15 +128,15 @@ async def frame(visit: Visit, tx: Tx, wanted_week: date | None, wanted_day: date
     day = wanted_day if wanted_day in week.days else (today if today in week.days else start)
     assert day is not None
     # The day is one of the week's: its entries are among those the week read.
-    return Frame(week, day, today, on_day(week.entries, day), await choices(visit, tx))
+    return Frame(week, day, today, on_day(week.entries, day))
 
 
-def added_rows(week: Week, keys: list[RowKey], choices: Choices) -> list[GridRow]:
+def added_rows(week: Week, keys: list[RowKey], catalogue: Catalogue) -> list[GridRow]:
     """Empty rows for the projects (and tasks) the person added that the week has no entry
     of yet; keys outside the pickers' catalogue are left out."""
     have = {row.key for row in week.rows}
-    names = {i: pair for pair, i in choices.projects.items()}
-    tasks = {i: name for name, i in choices.tasks.items()}
+    names = {p.id: (p.client, p.name) for p in catalogue.projects}
+    tasks = {i: name for name, i in catalogue.tasks.items()}
     extra = []
     for key in keys:
         if key in have or key.project_id not in names:
@@ -205,33 +155,55 @@ def row_id(key: RowKey) -> str:
     return f"{key.project_id}-{key.task_id or 0}"
 
 
-def grid(rows: list[GridRow], given: GridInput) -> list[RowView]:
+def grid(
+    rows: list[GridRow], given: GridInput, chosen: date, texts: Texts, day_href: str
+) -> list[RowView]:
+    """The grid's rows, their cells drawn here rather than in ``week.html``: a busy week's
+    50 to 100 cells were half of the page's rendering in Jinja, which escapes and looks up every
+    value; here only the texts are escaped (the ids and field names are digits, dates and hex).
+    ``day_href``: the address of a day's list without the date (a cell of several entries
+    links there)."""
+    several, href = escape(texts.gettext("(several entries)")), escape(day_href)
     views = []
     for row in rows:
-        cells = []
-        for cell in row.cells:
+        rid, cells = row_id(row.key), []
+        for column, cell in enumerate(row.cells):
             name = CellName.of(row.key, cell)
-            error = given.errors.get(name.place)
-            cells.append(
-                CellView(
-                    id=f"c-{row_id(row.key)}-{cell.day.isoformat()}",
-                    name=given.names.get(name.place, name.encode()) if cell.editable else None,
-                    value=given.typed.get(
-                        name.place, format_minutes(cell.minutes) if cell.minutes else ""
-                    ),
-                    error=None if error is None else error[0],
-                    detail=None if error is None else error[1],
-                    theirs=given.theirs.get(name.place),
-                )
+            place = name.place
+            value = escape(
+                given.typed.get(place, format_minutes(cell.minutes) if cell.minutes else "")
             )
+            day = cell.day.isoformat()
+            css = "day chosen" if cell.day == chosen else "day"
+            if not cell.editable:
+                link = f'<a class="split" href="{href}{day}#entries">{value}'
+                cells.append(f'<td class="{css}">{link}<span class="visually-hidden"> {several}'
+                             "</span></a></td>")  # fmt: skip
+                continue
+            cell_id, error = f"c-{rid}-{day}", given.errors.get(place)
+            field = escape(given.names.get(place) or name.encode())
+            start = (
+                f'<input id="{cell_id}" name="{field}" value="{value}" class="cell" '
+                f'inputmode="decimal" autocomplete="off" aria-labelledby="r-{rid} d-{column}"'
+            )
+            if error is None:
+                cells.append(f'<td class="{css}">{start}></td>')
+                continue
+            words = error[0]
+            if (theirs := given.theirs.get(place)) is not None:
+                saved = texts.gettext("Saved now: %(saved)s. Save again to keep yours.")
+                words = f"{words} {saved % {'saved': theirs}}"
+            invalid = f' aria-invalid="true" aria-describedby="{cell_id}-msg"'
+            message = f'<p class="cell-msg error" id="{cell_id}-msg">{escape(words)}</p>'
+            cells.append(f'<td class="{css} invalid">{start}{invalid}>{message}</td>')
         views.append(
             RowView(
-                row_id(row.key),
+                rid,
                 row.client_name,
                 row.project_name,
                 row.task_name,
                 format_minutes(row.total),
-                cells,
+                Markup("".join(cells)),  # each value above is escaped
             )
         )
     return views

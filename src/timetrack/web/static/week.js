@@ -11,8 +11,18 @@ function say(text) {
   status.hidden = !text;
 }
 
+// A cell's message is made when it has one to show (the page draws none for valid cells).
 function message(input) {
-  return document.getElementById(`${input.id}-msg`);
+  const id = `${input.id}-msg`;
+  let box = document.getElementById(id);
+  if (!box) {
+    box = document.createElement("p");
+    box.className = "cell-msg error";
+    box.id = id;
+    input.after(box);
+  }
+  input.setAttribute("aria-describedby", id);
+  return box;
 }
 
 function show(input, words, conflict) {
@@ -47,7 +57,8 @@ function show(input, words, conflict) {
 }
 
 function clear(input) {
-  message(input).replaceChildren();
+  document.getElementById(`${input.id}-msg`)?.remove();
+  input.removeAttribute("aria-describedby");
   input.removeAttribute("aria-invalid");
   input.closest("td").classList.remove("invalid");
 }
@@ -103,7 +114,7 @@ async function send(input, typed) {
     if (input.value === typed) input.value = answer.value;
     input.dataset.saved = answer.value;
     clear(input);
-    totals(answer, input.dataset.rowId);
+    totals(answer, input.closest("tr").dataset.rowId);
     say(answer.done);
     return;
   }
@@ -116,13 +127,15 @@ async function send(input, typed) {
   }
 }
 
+// Rows count within the grid's body, columns from the first day (the row's name comes first).
 function cellAt(row, col) {
-  return form.querySelector(`input.cell[data-row="${row}"][data-col="${col}"]`);
+  const cell = form.querySelector("tbody").rows[row]?.cells[col + 1];
+  return cell?.querySelector("input.cell") ?? null;
 }
 
 function move(input, rowStep, colStep) {
-  let row = Number(input.dataset.row) + rowStep;
-  let col = Number(input.dataset.col) + colStep;
+  let row = input.closest("tr").sectionRowIndex + rowStep;
+  let col = input.closest("td").cellIndex - 1 + colStep;
   // Skip cells that are not inputs (several entries), up to the grid's edge.
   for (let n = 0; n < 50; n++) {
     const next = cellAt(row, col);
