@@ -1,7 +1,8 @@
 """The attendance and absences pages in a real browser, on each database: clocking in and out
 books one attendance equal to ``GET /attendances``; a member asks for leave, their lead approves
 it and the member sees it approved; a plain user has no approve control and a decision posted
-anyway is refused as the API refuses it; axe-core and screenshots with data and empty."""
+anyway is refused as the API refuses it; a person withdraws a waiting request of theirs with
+the keyboard and the API has it deleted; axe-core and screenshots with data and empty."""
 
 from __future__ import annotations
 
@@ -171,3 +172,37 @@ async def test_a_plain_user_has_no_approve_control_and_a_posted_decision_is_refu
         assert "You may not decide this request." in await response.text()
     async with office.api() as api:
         assert (await api.get(f"/absences/{absence_id}")).json()["status"] == 0
+
+
+async def test_a_person_withdraws_a_waiting_request_and_the_api_has_it_deleted(
+    browser: Browser, office: Site
+) -> None:
+    async with office.api() as api:
+        body = {"username": "uma", "absenceType": 1, "from": "2026-09-14", "to": "2026-09-15"}
+        asked = await api.post("/absences", json=body)
+        assert asked.status_code == 201, asked.text
+        absence_id = asked.json()["id"]
+    async with watched_tab(browser, office.url) as (tab, _):
+        await sign_in(tab, office, "uma")
+        await tab.goto(f"{office.url}/app/absences")
+        # The button says which request it withdraws: its kind and its days.
+        withdraw = tab.get_by_role(
+            "button", name="Withdraw Vacation 14 Sept 2026 \u2013 15 Sept 2026", exact=True
+        )
+        assert await withdraw.count() == 1
+        await assert_accessible(tab)
+        await screenshot(tab, office, "absences-withdraw")
+        await withdraw.focus()
+        await tab.keyboard.press("Enter")
+        await tab.wait_for_url("**/app/absences?done=withdrawn")
+        assert await tab.get_by_role("status").inner_text() == "Your request is withdrawn."
+        assert await withdraw.count() == 0
+        assert "15 Sept 2026" not in await tab.locator("main").inner_text()
+        await assert_accessible(tab)
+        await fits_a_phone(tab)
+    async with office.api() as api:
+        gone = await api.get(f"/absences/{absence_id}")
+        assert gone.status_code == 404
+        assert gone.json()["errors"][0]["code"] == 17020  # deleted, as DELETE /absences leaves it
+        listed = (await api.get("/absences", params={"user": "uma"})).json()
+    assert absence_id not in [a["id"] for a in listed]

@@ -106,6 +106,8 @@ def test_the_pages_cover_the_web_apps_resources(app_without_database: FastAPI) -
         "clients",
         "users",
     }
+    # Each page's own route, posts included: withdrawing one's request asks what DELETE does.
+    assert Page("POST", "/absences/{absence_id:int}/withdraw", "absences", "write") in found
 
 
 async def test_every_page_opens_exactly_where_the_role_reaches_its_permission(

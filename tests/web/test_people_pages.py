@@ -8,81 +8,35 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpx
 import pytest
-from conftest import client
 from fastapi import FastAPI
 
 from timetrack.accounts.service import Credentials
 
-from .conftest import PASSWORD, csrf_of
-
-ROOT = "http://testserver"
-ROLE_FORBIDS = 10050
-APPROVED, REJECTED = 1, 2
-VACATION = 1  # the first of the types every account starts with
-
-
-@dataclass
-class Office:
-    """An account with a lead (lee) leading mia, uma outside any team, and an admin (ada)."""
-
-    app: FastAPI
-    account: Credentials
-    ids: dict[str, int]
-
-    def api(self) -> httpx.AsyncClient:
-        return client(self.app, self.account)
+from .office import (
+    APPROVED,
+    REJECTED,
+    VACATION,
+    Office,
+    Signed,
+    error_of,
+    open_office,
+    sign_in,
+    signed_clients,
+)
 
 
 @pytest.fixture
 async def office(app: FastAPI, account: Credentials) -> Office:
-    ids = {}
-    async with client(app, account) as api:
-        for name, lead in (("lee", True), ("mia", False), ("uma", False), ("ada", False)):
-            body = {
-                "username": name,
-                "firstName": name.title(),
-                "lastName": "Example",
-                "email": f"{name}@example.com",
-                "password": PASSWORD,
-                "teamLead": lead,
-                "admin": name == "ada",
-            }
-            response = await api.post("/users", json=body)
-            assert response.status_code == 201, response.text
-            ids[name] = response.json()["id"]
-        team = {"name": "Support", "leads": ["lee"], "members": ["mia"]}
-        assert (await api.post("/teams", json=team)).status_code == 201
-    return Office(app, account, ids)
+    return await open_office(app, account)
 
 
 @pytest.fixture
-async def signed() -> AsyncIterator[dict[str, httpx.AsyncClient]]:
-    """Browser-like clients signed in through the sign-in page, by username (closed after)."""
-    clients: dict[str, httpx.AsyncClient] = {}
-    yield clients
-    for browser in clients.values():
-        await browser.aclose()
-
-
-async def sign_in(office: Office, signed: dict[str, httpx.AsyncClient], name: str) -> str:
-    """Sign ``name`` in; the CSRF token the pages carry."""
-    browser = client(office.app, base_url=ROOT)
-    signed[name] = browser
-    form = await browser.get("/app/signin")
-    fields = {
-        "csrf": csrf_of(form.text),
-        "account": office.account.account.slug,
-        "username": name,
-        "password": PASSWORD,
-        "next": "/app/absences",
-    }
-    assert (await browser.post("/app/signin", data=fields)).status_code == 303
-    return csrf_of((await browser.get("/app/absences")).text)
+async def signed() -> AsyncIterator[Signed]:
+    async with signed_clients() as clients:
+        yield clients
 
 
 async def move_clock_in(office: Office, name: str, earlier: timedelta) -> None:
@@ -97,14 +51,8 @@ async def move_clock_in(office: Office, name: str, earlier: timedelta) -> None:
         assert moved.status_code == 200, moved.text
 
 
-def error_of(html: str, field: str) -> str:
-    found = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', html)
-    assert found is not None, html
-    return found.group(1)
-
-
 async def test_clocking_in_and_out_books_the_attendance_the_api_lists(
-    office: Office, signed: dict[str, httpx.AsyncClient]
+    office: Office, signed: Signed
 ) -> None:
     token = await sign_in(office, signed, "mia")
     mia = signed["mia"]
@@ -135,7 +83,7 @@ async def test_clocking_in_and_out_books_the_attendance_the_api_lists(
 
 
 async def test_a_request_with_the_last_day_first_is_refused_next_to_the_last_day(
-    office: Office, signed: dict[str, httpx.AsyncClient]
+    office: Office, signed: Signed
 ) -> None:
     token = await sign_in(office, signed, "mia")
     fields = {"csrf": token, "type": str(VACATION), "from": "2026-07-10", "to": "2026-07-08"}
@@ -163,7 +111,7 @@ async def test_a_request_with_the_last_day_first_is_refused_next_to_the_last_day
 )
 async def test_a_request_the_api_refuses_says_why_next_to_its_field(
     office: Office,
-    signed: dict[str, httpx.AsyncClient],
+    signed: Signed,
     fields: dict[str, str],
     field: str,
     words: str,
@@ -177,7 +125,7 @@ async def test_a_request_the_api_refuses_says_why_next_to_its_field(
 
 
 async def test_a_lead_decides_a_members_request_and_neither_sees_an_outsiders(
-    office: Office, signed: dict[str, httpx.AsyncClient]
+    office: Office, signed: Signed
 ) -> None:
     tokens = {name: await sign_in(office, signed, name) for name in ("lee", "mia", "uma")}
     for name, day in (("mia", "2026-08-03"), ("uma", "2026-08-04"), ("lee", "2026-08-05")):
@@ -210,7 +158,7 @@ async def test_a_lead_decides_a_members_request_and_neither_sees_an_outsiders(
 
 
 async def test_a_plain_users_decision_is_refused_as_the_api_refuses_it(
-    office: Office, signed: dict[str, httpx.AsyncClient]
+    office: Office, signed: Signed
 ) -> None:
     tokens = {name: await sign_in(office, signed, name) for name in ("mia", "uma")}
     for name in ("mia", "uma"):
@@ -240,7 +188,7 @@ async def test_a_plain_users_decision_is_refused_as_the_api_refuses_it(
     ],
 )
 async def test_every_form_of_the_pages_needs_the_sessions_token(
-    office: Office, signed: dict[str, httpx.AsyncClient], path: str, fields: dict[str, str]
+    office: Office, signed: Signed, path: str, fields: dict[str, str]
 ) -> None:
     await sign_in(office, signed, "mia")
     for token in ({}, {"csrf": "forged"}):
@@ -252,9 +200,7 @@ async def test_every_form_of_the_pages_needs_the_sessions_token(
         assert (await api.get("/absences", params={"user": "mia"})).json() == []
 
 
-async def test_a_decision_needs_the_sessions_token(
-    office: Office, signed: dict[str, httpx.AsyncClient]
-) -> None:
+async def test_a_decision_needs_the_sessions_token(office: Office, signed: Signed) -> None:
     tokens = {name: await sign_in(office, signed, name) for name in ("lee", "mia")}
     fields = {"csrf": tokens["mia"], "type": str(VACATION), "from": "2026-11-02"}
     await signed["mia"].post("/app/absences/request", data=fields)
@@ -269,7 +215,7 @@ async def test_a_decision_needs_the_sessions_token(
 
 
 async def test_a_decision_on_a_request_decided_meanwhile_is_refused_not_overwritten(
-    office: Office, signed: dict[str, httpx.AsyncClient]
+    office: Office, signed: Signed
 ) -> None:
     tokens = {name: await sign_in(office, signed, name) for name in ("lee", "mia")}
     fields = {"csrf": tokens["mia"], "type": str(VACATION), "from": "2026-12-14"}
@@ -296,7 +242,7 @@ async def test_a_decision_on_a_request_decided_meanwhile_is_refused_not_overwrit
 
 
 async def test_an_admin_decides_everybodys_requests_and_a_user_sees_no_list_to_decide(
-    office: Office, signed: dict[str, httpx.AsyncClient]
+    office: Office, signed: Signed
 ) -> None:
     tokens = {name: await sign_in(office, signed, name) for name in ("ada", "lee", "uma")}
     for name in ("lee", "uma"):

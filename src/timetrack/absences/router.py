@@ -63,7 +63,8 @@ _CREATE_CODES = (
     ABSENCE_HALF_DAY_SPAN,
     ABSENCE_OVERLAP,
 )
-router = Resource(
+# The web app's absences page writes through it too (its audit entries).
+resource = Resource(
     singular="absence",
     plural="absences",
     read_model=AbsenceRead,
@@ -94,4 +95,5 @@ router = Resource(
         "another absence of the user",
     },
     create_needs_one_of=("username", "user"),
-).router()
+)
+router = resource.router()

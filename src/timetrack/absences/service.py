@@ -127,6 +127,19 @@ async def get_absence(tx: Tx, account_id: int, absence_id: int) -> Row:
     return require_live(row, ABSENCE_NOT_FOUND, ABSENCE_DELETED, f"absence {absence_id}")
 
 
+async def get_own_absence(tx: Tx, account_id: int, absence_id: int, user_id: int) -> Row:
+    """An absence of ``user_id``'s, for a page of one's own requests: anybody else's answers
+    exactly as one that does not exist (a deleted one too, which :func:`get_absence` answers
+    as deleted to whoever reaches it), whatever the grant reaches."""
+    row = await tx.fetchrow(
+        f"{_OWNED} AND a.id = $2 AND a.user_id = $3{grants.owner_sql('a.user_id')}",
+        account_id,
+        absence_id,
+        user_id,
+    )
+    return require_live(row, ABSENCE_NOT_FOUND, ABSENCE_DELETED, f"absence {absence_id}")
+
+
 def _username(body: AbsenceCreate | AbsenceUpdate) -> tuple[str, str] | None:
     """The username sent, and in which field (``username``, the documented one, wins)."""
     if body.username is not None:

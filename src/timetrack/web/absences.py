@@ -18,6 +18,13 @@ what the API would:
   as ``PUT /absences/{id}`` does; the service asks for the approve grant itself, so a plain
   user's post is refused (403 ``ROLE_FORBIDS``, or 404 for another person's request) and a
   lead's post on their own request answers 403 10050, shown on the page with its message.
+- **Withdraw** one's own request: ``DELETE /absences/{id}`` with ``If-Match``, that is the
+  version the page showed (412 when it was decided or changed since: nothing is withdrawn),
+  then ``delete_absence`` under the absences' write permission, audited as the API audits it.
+  The page offers it for a request still waiting; a decided one is its deciders' (the service
+  refuses its requester with 403 ``ROLE_FORBIDS``, as the API does). The page is one's own
+  leave: another person's request answers exactly like a missing one (404
+  ``ABSENCE_NOT_FOUND``), whatever the role.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from timetrack import grants, preconditions
 from timetrack.absence_types.service import list_absence_types
 from timetrack.absences import service
 from timetrack.absences.fields import WAITING
+from timetrack.absences.router import resource as absences_api
 from timetrack.absences.schemas import AbsenceCreate, AbsenceFilter, AbsenceUpdate
 from timetrack.audit import service as audit
 from timetrack.auth.permissions import allowed
@@ -40,6 +48,7 @@ from timetrack.crud import Feed
 from timetrack.day_ranges import DayBound
 from timetrack.db import Row, Tx
 from timetrack.errors import (
+    ABSENCE_DELETED,
     ABSENCE_END_BEFORE_START,
     ABSENCE_HALF_DAY_SPAN,
     ABSENCE_NOT_FOUND,
@@ -97,10 +106,22 @@ _WORDS: dict[ErrorCode, str] = {
     ROLE_FORBIDS: _("You may not decide this request."),
     PRECONDITION_FAILED: _("This request changed meanwhile. Check it, then decide again."),
 }
+# Withdrawing one's own request: its refusals in words of their own.
+_WITHDRAW_WORDS: dict[ErrorCode, str] = {
+    **_WORDS,
+    ABSENCE_NOT_FOUND: _("You have no such request."),
+    ABSENCE_DELETED: _("This request is withdrawn already."),
+    ROLE_FORBIDS: _("Only a request still waiting can be withdrawn. Ask who decides your leave."),
+    PRECONDITION_FAILED: _(
+        "This request was decided or changed meanwhile, so it is not withdrawn. "
+        "My requests shows it as it is now."
+    ),
+}
 _DONE = {
     "requested": _("Your request is sent; it waits for approval."),
     "approved": _("The request is approved."),
     "rejected": _("The request is rejected."),
+    "withdrawn": _("Your request is withdrawn."),
 }
 STATUS = (_("Waiting"), _("Approved"), _("Rejected"))
 SEGMENTS = (_("Full day"), _("First half"), _("Second half"))
@@ -142,7 +163,12 @@ async def _listed(tx: Tx, account_id: int, query: AbsenceFilter) -> list[Row]:
     return rows
 
 
-async def _show(visit: Visit, status_code: int = 200, error: AppError | None = None) -> Response:
+async def _show(
+    visit: Visit,
+    status_code: int = 200,
+    error: AppError | None = None,
+    words: dict[ErrorCode, str] = _WORDS,
+) -> Response:
     caller = visit.caller
     principal = caller.principal
     user_id = principal.user_id or 0
@@ -180,7 +206,7 @@ async def _show(visit: Visit, status_code: int = 200, error: AppError | None = N
         status_words=STATUS,
         segment_words=SEGMENTS,
         values=visit.form,
-        problems=reworded(error, visit.texts, _FIELDS, _WORDS, _INVALID) if error else [],
+        problems=reworded(error, visit.texts, _FIELDS, words, _INVALID) if error else [],
         done=visit.texts.gettext(done) if done else None,
     )
 
@@ -225,13 +251,23 @@ async def request_leave(visit: Visit) -> Response:
     return RedirectResponse(f"{PATH}?done=requested", status_code=303)
 
 
-async def _require_version(tx: Tx, account_id: int, absence_id: int, seen: str) -> None:
+async def _current(tx: Tx, account_id: int, absence_id: int, owner: int | None) -> Row:
+    """The request: whoever's the grant reaches, or (``owner``) only that person's."""
+    if owner is None:
+        return await service.get_absence(tx, account_id, absence_id)
+    return await service.get_own_absence(tx, account_id, absence_id, owner)
+
+
+async def _require_version(
+    tx: Tx, account_id: int, absence_id: int, seen: str, *, owner: int | None = None
+) -> None:
     """412 when the request changed since the page showed it (another decider was quicker),
-    as ``PUT /absences/{id}`` with ``If-Match`` answers: one decision never silently replaces
-    another."""
+    as ``PUT``/``DELETE /absences/{id}`` with ``If-Match`` answer: one decision never silently
+    replaces another, and a request decided meanwhile is not withdrawn. ``owner``: the person
+    withdrawing (deleting) their own request; else a decision."""
 
     async def wire() -> dict[str, Any]:
-        return service.to_wire(await service.get_absence(tx, account_id, absence_id))
+        return service.to_wire(await _current(tx, account_id, absence_id, owner))
 
     await preconditions.require_version(
         tx,
@@ -240,7 +276,7 @@ async def _require_version(tx: Tx, account_id: int, absence_id: int, seen: str) 
         account_id=account_id,
         record_id=absence_id,
         current=wire,
-        deleting=False,
+        deleting=owner is not None,
     )
 
 
@@ -276,8 +312,27 @@ async def decide(visit: Visit) -> Response:
     return RedirectResponse(f"{PATH}?done={done}", status_code=303)
 
 
+@signed_in(Resource.ABSENCES, Action.WRITE)
+async def withdraw(visit: Visit) -> Response:
+    request, account_id = visit.request, visit.account.id
+    absence_id = int(request.path_params["absence_id"])
+    user_id = visit.caller.principal.user_id or 0
+    # Always conditional: a form without the version it showed is refused as a stale one.
+    seen = visit.form.get("version", "")
+    try:
+        async with write(request) as tx:
+            await _require_version(tx, account_id, absence_id, seen, owner=user_id)
+            before = await _current(tx, account_id, absence_id, user_id)
+            row = await service.delete_absence(tx, account_id, absence_id)
+            await absences_api.audited(request, tx, account_id, "delete", row, before)
+    except AppError as exc:
+        return await _show(visit, exc.status, exc, _WITHDRAW_WORDS)
+    return RedirectResponse(f"{PATH}?done=withdrawn", status_code=303)
+
+
 ROUTES = [
     Route("/absences", absences_page, methods=["GET"]),
     Route("/absences/request", request_leave, methods=["POST"]),
     Route("/absences/{absence_id:int}/decide", decide, methods=["POST"]),
+    Route("/absences/{absence_id:int}/withdraw", withdraw, methods=["POST"]),
 ]

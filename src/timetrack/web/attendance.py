@@ -12,8 +12,13 @@ null); it may have started before this week, so it is read by itself
 The numbers come from the services the API answers with: the attendances as ``GET
 /attendances?userId=&from=&to=`` lists them, the week's target, worked time and difference as
 ``GET /work_reports?from=&to=`` gives them per day, and the running balance as ``GET
-/work_reports/grouped?groupBy=year&from=<1 January>&to=<today>`` gives ``overtimeBalance``.
+/work_reports/grouped?groupBy=year&from=<since>&to=<today>`` gives ``overtimeBalance``.
 A day's report counts closed attendances only, so a running one shows its elapsed time apart.
+
+The balance starts on 1 January, or on the person's first day here when that is later
+(``work_reports.first_known_day``: added, first working-time model, first attendance). Work
+reports count the default week's target before a person's first model, as the API documents;
+counted from 1 January, somebody added today would owe the whole year's target.
 """
 
 from __future__ import annotations
@@ -145,7 +150,9 @@ async def _show(visit: Visit, status_code: int = 200, error: AppError | None = N
         days, _total = await work_reports.daily(
             tx, account, user["username"], week_bounds, Page(0, DAYS), user_id
         )
-        year_bounds = work_reports.Bounds(DayBound(date(today.year, 1, 1)), DayBound(today))
+        first_day = await work_reports.first_known_day(tx, account.id, user_id)
+        since = max(date(today.year, 1, 1), min(first_day or date.min, today))
+        year_bounds = work_reports.Bounds(DayBound(since), DayBound(today))
         year, _total = await work_reports.grouped(
             tx, account, user["username"], year_bounds, "year", Page(0, 1), user_id
         )
@@ -169,6 +176,7 @@ async def _show(visit: Visit, status_code: int = 200, error: AppError | None = N
         today_balance=_balance([d for d in days if d["workDate"] == today.isoformat()]),
         week_balance=_balance(days),
         running_balance=(int(year[0]["overtimeBalance"]) // 60) if year else 0,
+        balance_since=since,
         hm=format_minutes,
         values=visit.form,
         problems=reworded(error, visit.texts, _FIELDS, _WORDS, _UNREADABLE) if error else [],
