@@ -149,14 +149,19 @@ async def test_a_member_asks_for_leave_and_their_lead_approves_it(
         await fits_a_phone(tab)
 
 
+async def _uma_asks(office: Site, first: str, last: str) -> int:
+    """uma's request for leave through the API: its id."""
+    async with office.api() as api:
+        body = {"username": "uma", "absenceType": 1, "from": first, "to": last}
+        asked = await api.post("/absences", json=body)
+        assert asked.status_code == 201, asked.text
+        return int(asked.json()["id"])
+
+
 async def test_a_plain_user_has_no_approve_control_and_a_posted_decision_is_refused(
     browser: Browser, office: Site
 ) -> None:
-    async with office.api() as api:
-        body = {"username": "uma", "absenceType": 1, "from": "2026-09-07", "to": "2026-09-07"}
-        asked = await api.post("/absences", json=body)
-        assert asked.status_code == 201, asked.text
-        absence_id = asked.json()["id"]
+    absence_id = await _uma_asks(office, "2026-09-07", "2026-09-07")
     async with watched_tab(browser, office.url) as (tab, _):
         await sign_in(tab, office, "uma")
         await tab.goto(f"{office.url}/app/absences")
@@ -177,11 +182,7 @@ async def test_a_plain_user_has_no_approve_control_and_a_posted_decision_is_refu
 async def test_a_person_withdraws_a_waiting_request_and_the_api_has_it_deleted(
     browser: Browser, office: Site
 ) -> None:
-    async with office.api() as api:
-        body = {"username": "uma", "absenceType": 1, "from": "2026-09-14", "to": "2026-09-15"}
-        asked = await api.post("/absences", json=body)
-        assert asked.status_code == 201, asked.text
-        absence_id = asked.json()["id"]
+    absence_id = await _uma_asks(office, "2026-09-14", "2026-09-15")
     async with watched_tab(browser, office.url) as (tab, _):
         await sign_in(tab, office, "uma")
         await tab.goto(f"{office.url}/app/absences")
