@@ -34,9 +34,11 @@ from timetrack.db import Database
 
 S = 1_000_000  # microseconds
 
-# test_ratelimit's Redis fixtures (pytest finds fixtures among a module's names).
+# test_ratelimit's Redis fixtures, and its apps on the test's clock (pytest finds fixtures among
+# a module's names).
 redis_url = test_ratelimit.redis_url
 apps = test_ratelimit.apps
+clock = test_ratelimit.clock
 
 
 def unknown_key() -> dict[str, str]:

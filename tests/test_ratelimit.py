@@ -6,6 +6,11 @@ Redis: ``TIMETRACK_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``). When
 answer, the Redis tests are skipped with a message, unless ``TIMETRACK_REQUIRE_REDIS=1`` (CI),
 which makes them fail. They write only keys under ``timetrack:rl:`` that belong to fresh
 accounts and random client addresses, so they never disturb each other or a server sharing it.
+
+Time is the test's own (``FakeClock``): the apps' buckets, in the process and in Redis, are
+timed by it, so a token grows back when a test moves the clock and never because the machine
+had a slow moment between two requests. Only the test of Redis's own clock times buckets by
+real time, with buckets too slow for a slow moment to matter.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ import hashlib
 import logging
 import os
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -37,6 +43,9 @@ from timetrack.ratelimit import (
 )
 from timetrack.ratelimit_redis import RedisRateLimiter
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
 REDIS_URL = os.environ.get("TIMETRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_REDIS = os.environ.get("TIMETRACK_REQUIRE_REDIS") == "1"
 UNREACHABLE_REDIS = "redis://:hunter2-not-logged@127.0.0.1:1/0"
@@ -44,8 +53,10 @@ S = 1_000_000  # microseconds
 
 
 class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000 * S
+    """Microseconds that pass only when a test says so."""
+
+    def __init__(self, start: int = 1_000 * S) -> None:
+        self.now = start
 
     def __call__(self) -> int:
         return self.now
@@ -216,12 +227,38 @@ def tiny(backend: Backend, **overrides: Any) -> Settings:
     return backend.settings.model_copy(update=options)
 
 
+AppFactory = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The time of a test's apps. It starts at the wall clock, as Redis's would: a key an earlier
+    run left in Redis (kept an hour, ``ratelimit_redis``) is then long full, as on Redis's
+    clock."""
+    return FakeClock(time.time_ns() // 1000)
+
+
+@pytest.fixture
+async def apps(backend: Backend, database: Database, clock: FakeClock) -> AsyncIterator[AppFactory]:
+    """Apps of their own (as separate workers would be) on the test's clock (``clock=None``:
+    each store's own), their Redis connections closed after."""
+    made: list[FastAPI] = []
+
+    def make(*, clock: FakeClock | None = clock, **overrides: Any) -> FastAPI:
+        app = create_app(tiny(backend, **overrides), database, rate_limit_clock=clock)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        await app.state.rate_limiter.aclose()
+
+
 class TestAccountLimit:
     async def test_429_once_the_burst_is_spent(
-        self, backend: Backend, database: Database, account: Credentials
+        self, apps: AppFactory, account: Credentials
     ) -> None:
-        app = create_app(tiny(backend), database)
-        async with client(app, **auth_headers(account)) as api:
+        async with client(apps(), **auth_headers(account)) as api:
             responses = [await api.get("/clients") for _ in range(3)]
             refused = await api.get("/clients")
         assert [r.status_code for r in responses] == [200, 200, 200]
@@ -237,27 +274,22 @@ class TestAccountLimit:
         assert refused.headers["RateLimit-Limit"] == "3"
 
     async def test_every_route_counts_and_writes_are_not_done(
-        self, backend: Backend, database: Database, account: Credentials
+        self, apps: AppFactory, account: Credentials
     ) -> None:
-        app = create_app(tiny(backend), database)
-        async with client(app, **auth_headers(account)) as api:
+        async with client(apps(), **auth_headers(account)) as api:
             assert (await api.post("/clients", json={"name": "A"})).status_code == 201
             assert (await api.get("/projects")).status_code == 200
             assert (await api.post("/tasks", json={})).status_code == 200
             refused = await api.post("/clients", json={"name": "B"})
         assert refused.status_code == 429
-        async with client(create_app(tiny(backend), database), **auth_headers(account)) as api:
+        async with client(apps(), **auth_headers(account)) as api:
             names = [c["name"] for c in (await api.get("/clients")).json()]
         assert names == ["A"]
 
     async def test_per_account_key(
-        self,
-        backend: Backend,
-        database: Database,
-        account: Credentials,
-        other_account: Credentials,
+        self, apps: AppFactory, account: Credentials, other_account: Credentials
     ) -> None:
-        app = create_app(tiny(backend), database)
+        app = apps()
         async with client(app, **auth_headers(account)) as api:
             for _ in range(3):
                 await api.get("/clients")
@@ -267,13 +299,11 @@ class TestAccountLimit:
         assert response.status_code == 200
         assert response.headers["RateLimit-Remaining"] == "2"
 
-    async def test_refills(
-        self, backend: Backend, database: Database, account: Credentials
-    ) -> None:
-        app = create_app(tiny(backend, rate_limit_per_second=20, rate_limit_burst=2), database)
+    async def test_refills(self, apps: AppFactory, clock: FakeClock, account: Credentials) -> None:
+        app = apps(rate_limit_per_second=20, rate_limit_burst=2)
         async with client(app, **auth_headers(account)) as api:
             assert [(await api.get("/tasks")).status_code for _ in range(3)] == [200, 200, 429]
-            await asyncio.sleep(0.06)
+            clock.advance(0.05)  # one token's time
             assert (await api.get("/tasks")).status_code == 200
 
     async def test_unauthenticated_answers_carry_no_rate_limit_headers(
@@ -322,26 +352,14 @@ async def redis_url() -> str:
     return REDIS_URL
 
 
-AppFactory = Callable[..., FastAPI]
-
-
-@pytest.fixture
-async def apps(backend: Backend, database: Database) -> AsyncIterator[AppFactory]:
-    """Apps of their own (as separate workers would be), their Redis connections closed after."""
-    made: list[FastAPI] = []
-
-    def make(**overrides: Any) -> FastAPI:
-        app = create_app(tiny(backend, **overrides), database)
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        await app.state.rate_limiter.aclose()
-
-
 async def statuses(calls: Sequence[Awaitable[httpx.Response]]) -> list[int]:
     return [r.status_code for r in await asyncio.gather(*calls)]
+
+
+async def redis_time(redis: Redis) -> int:
+    """Redis's clock, in microseconds."""
+    seconds, micros = await redis.time()
+    return seconds * S + micros
 
 
 class TestRedis:
@@ -417,28 +435,38 @@ class TestRedis:
         assert response.status_code == 429
         assert code(response) == 10041
 
-    async def test_keys_expire_and_hold_no_credentials(
+    async def test_keys_are_timed_by_redis_expire_once_full_and_hold_no_credentials(
         self, redis_url: str, apps: AppFactory, account: Credentials
     ) -> None:
+        """Serving (no clock of the test's), a bucket is timed by Redis's clock and its key
+        expires when it is full. Redis expires keys on its own clock, which no test moves, so
+        these buckets are slow (a token every 1,000 s, a failure a minute): their keys outlive
+        any slow moment of the machine before they are read."""
         from redis.asyncio import Redis
 
-        app = apps(redis_url=redis_url)
+        app = apps(
+            clock=None, redis_url=redis_url, rate_limit_per_second=0.001, auth_failures_per_minute=1
+        )
         address = random_address()
-        async with client(app, address) as anon:
-            await anon.get("/clients", headers=auth_headers(account))
-            await anon.get("/clients", headers=wrong(account))
-        digest = hashlib.blake2b(account.api_key.encode(), digest_size=16).hexdigest()
         redis = Redis.from_url(redis_url)
         try:
+            before = await redis_time(redis)
+            async with client(app, address) as anon:
+                await anon.get("/clients", headers=auth_headers(account))
+                await anon.get("/clients", headers=wrong(account))
+            after = await redis_time(redis)
             keys = [k.decode() async for k in redis.scan_iter(match="timetrack:rl:*")]
             for key in keys:
                 assert account.api_key not in key and account.api_secret not in key
-            ours = {f"timetrack:rl:k:{digest}": 1_000, f"timetrack:rl:f:{address}": 20_000}
-            for key, most in ours.items():
+            digest = hashlib.blake2b(account.api_key.encode(), digest_size=16).hexdigest()
+            # One token taken of each: full again one interval after it was taken.
+            ours = {f"timetrack:rl:k:{digest}": 1_000 * S, f"timetrack:rl:f:{address}": 60 * S}
+            for key, interval in ours.items():
                 ttl = await redis.pttl(key)
-                assert 0 < ttl <= most, (key, ttl)
+                assert 0 < ttl <= interval // 1000, (key, ttl)
                 value = await redis.get(key)
                 assert value is not None and value.isdigit()
+                assert before + interval <= int(value) <= after + interval, (key, value)
         finally:
             await redis.aclose()
 

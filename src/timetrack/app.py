@@ -41,7 +41,7 @@ from timetrack.exports.router import router as exports_router
 from timetrack.grants import GRANT
 from timetrack.logs import REQUEST_ID
 from timetrack.projects.router import router as projects_router
-from timetrack.ratelimit import create_rate_limiter
+from timetrack.ratelimit import Clock, create_rate_limiter
 from timetrack.reports.router import router as reports_router
 from timetrack.tasks.router import router as tasks_router
 from timetrack.teams.router import router as teams_router
@@ -235,14 +235,18 @@ class ResponseHeaders:
             GRANT.reset(grant)
 
 
-def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, database: Database | None = None, rate_limit_clock: Clock | None = None
+) -> FastAPI:
+    """The app; ``rate_limit_clock`` times its rate limits' buckets for a test that moves time
+    itself (``ratelimit.create_rate_limiter``)."""
     db = database or create_database(
         settings.effective_database_url,
         pool_size=settings.db_pool_size,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
     )
 
-    limiter = create_rate_limiter(settings)
+    limiter = create_rate_limiter(settings, rate_limit_clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -263,7 +263,10 @@ class RateLimiter:
         return wait
 
 
-def create_rate_limiter(settings: Settings) -> RateLimiter:
+def create_rate_limiter(settings: Settings, clock: Clock | None = None) -> RateLimiter:
+    """The limits ``settings`` ask for. ``clock``: the time every bucket is taken by, for tests
+    that move time themselves; None (serving): the process's monotonic clock, and Redis's own
+    for the buckets kept in Redis."""
     accounts = None
     if settings.rate_limit_enabled:
         accounts = Policy.of(settings.rate_limit_per_second, settings.rate_limit_burst)
@@ -275,5 +278,5 @@ def create_rate_limiter(settings: Settings) -> RateLimiter:
         # Imported here: a worker without Redis never loads the Redis client.
         from timetrack.ratelimit_redis import RedisRateLimiter
 
-        return RedisRateLimiter(settings.redis_url, accounts, failures)
-    return RateLimiter(accounts, failures)
+        return RedisRateLimiter(settings.redis_url, accounts, failures, clock)
+    return RateLimiter(accounts, failures, monotonic_us if clock is None else clock)

@@ -5,6 +5,12 @@ One Lua script (one ``EVALSHA``, one round trip, atomic) checks and takes, on Re
 Redis cannot be reached the limits fail open to the per-process buckets of ``RateLimiter``,
 with a warning in the log, and Redis is tried again a few seconds later: a Redis outage never
 fails a request.
+
+A limiter given a clock (tests) sends the script that clock's time instead of letting it read
+Redis's, so a test decides when a token grows back, as it does for the per-process buckets: on
+Redis's clock a slow moment of the machine refilled a bucket between two requests. The clock
+is sent, not Redis's clock pinned, because Redis has no way to pin its clock; and serving
+never sends one, since workers on hosts whose clocks differ agree only on Redis's.
 """
 
 from __future__ import annotations
@@ -35,14 +41,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("timetrack.ratelimit")
 
 
-# KEYS: buckets that must each have a token; the last one gives one up when ARGV's last value
-# is 1. ARGV: interval (µs) and burst of each key, then 1 or 0. Returns {0, debt} when every
-# bucket had a token (debt: µs until the last one is full again), else {i, debt of bucket i}.
-# Times are Redis's own clock, so workers on hosts with skewed clocks still agree.
+# KEYS: buckets that must each have a token; the last one gives one up when ARGV's
+# next-to-last value is 1. ARGV: interval (µs) and burst of each key, then 1 or 0, then the time
+# (µs) or '' for Redis's own. Returns {0, debt} when every bucket had a token (debt: µs until
+# the last one is full again), else {i, debt of bucket i}.
+# Serving, times are Redis's own clock, so workers on hosts with skewed clocks still agree, and
+# a key expires when its bucket is full. Redis expires keys on its own clock only, so the key of
+# a bucket timed by a caller's clock (a test's, which may stand still) is kept an hour instead.
 _SCRIPT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local take = ARGV[#ARGV] == '1'
+local now = tonumber(ARGV[#ARGV])
+local own_clock = now == nil
+if own_clock then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local take = ARGV[#ARGV - 1] == '1'
 local debt = 0
 for i, key in ipairs(KEYS) do
   local interval, burst = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
@@ -53,8 +66,10 @@ for i, key in ipairs(KEYS) do
     return {i, full_at - now}
   end
   if take and i == #KEYS then
+    local keep_ms = 3600000
+    if own_clock then keep_ms = math.ceil(debt / 1000) end
     redis.call('SET', key, string.format('%.0f', now + debt),
-      'PX', string.format('%.0f', math.ceil(debt / 1000)))
+      'PX', string.format('%.0f', keep_ms))
   end
 end
 return {0, debt}
@@ -66,16 +81,18 @@ _RETRY_REDIS_US = 5 * US  # after a Redis error, the per-process buckets serve t
 
 class RedisRateLimiter(RateLimiter):
     """Buckets shared through Redis by every worker and host; the per-process buckets of the
-    base class stand in while Redis cannot be reached."""
+    base class stand in while Redis cannot be reached. ``clock``: the time of every bucket,
+    Redis's included (tests); None: the process's monotonic clock here, Redis's in Redis."""
 
     def __init__(
         self,
         url: str,
         accounts: Policy | None,
         failures: Policy | None,
-        clock: Clock = monotonic_us,
+        clock: Clock | None = None,
     ) -> None:
-        super().__init__(accounts, failures, clock)
+        super().__init__(accounts, failures, monotonic_us if clock is None else clock)
+        self._bucket_clock = clock
         self._url = url
         self._redis: Redis | None = None
         self._script: AsyncScript | None = None
@@ -152,10 +169,11 @@ class RedisRateLimiter(RateLimiter):
         """Run the bucket script: (refused by, debt), or None while Redis is unreachable."""
         if self._down_until is not None and self._clock() < self._down_until:
             return None
+        now = "" if self._bucket_clock is None else self._bucket_clock()
         try:
             if self._script is None:
                 self._script = self._connect().register_script(_SCRIPT)
-            result: Any = await self._script(keys=keys, args=args)
+            result: Any = await self._script(keys=keys, args=[*args, now])
         except Exception as exc:  # any failure of Redis: fail open to the local buckets
             if self._down_until is None:
                 log.warning(

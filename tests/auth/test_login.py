@@ -21,9 +21,10 @@ from timetrack.accounts.service import Credentials
 from timetrack.db import Database
 
 PASSWORD = "correct horse"
-# test_ratelimit's fixture of apps with a tiny budget (pytest finds fixtures among a module's
-# names).
+# test_ratelimit's fixture of apps with a tiny budget on the test's clock (pytest finds fixtures
+# among a module's names).
 apps = test_ratelimit.apps
+clock = test_ratelimit.clock
 
 
 def login_body(creds: Credentials, username: str = "alice", password: str = PASSWORD) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import xml.etree.ElementTree as ET
 from typing import TypedDict
@@ -10,9 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timetrack.web.charts import PALETTE, Datum, axis, bar_chart, donut_chart
+from timetrack.web.charts import BANDS, PALETTE, Datum, axis, bar_chart, donut_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
+# The donut's legend is an HTML list around the SVG (no namespace in the markup).
+LEGEND_TAGS = {"div", "ul", "li", "span"}
 
 
 class Words(TypedDict):
@@ -64,9 +67,20 @@ def _contrast(a: str, b: str) -> float:
 def _assert_csp_safe(root: ET.Element) -> None:
     for element in root.iter():
         assert element.tag != f"{SVG}script" and element.tag != f"{SVG}style"
-        assert element.tag.startswith(SVG), element.tag
+        assert element.tag.startswith(SVG) or element.tag in LEGEND_TAGS, element.tag
         for name in element.attrib:
             assert name != "style" and not name.lower().startswith("on"), name
+
+
+def _shown_in(element: ET.Element, band: str) -> bool:
+    """Whether the page shows a chart's text in a box of ``band`` (one of BANDS' classes)."""
+    return band in (element.get("class") or "").split()
+
+
+def _centre_px(text: ET.Element, plot_px: int) -> float:
+    x = text.get("x") or ""
+    assert x.endswith("%"), x
+    return float(x[:-1]) * plot_px / 100
 
 
 def test_a_bar_chart_is_a_named_described_image() -> None:
@@ -129,6 +143,44 @@ def test_many_bars_keep_every_value_in_their_titles() -> None:
     assert 0 < len(labels) < 53  # some labels are left out where they would overlap
 
 
+def test_text_is_written_at_the_pages_scale() -> None:
+    """No viewBox: a unit is a CSS pixel at any width, so a phone does not shrink the text."""
+    bars = bar_chart([Datum("Mon", 90)], chart_id="b", **TEXTS)
+    donut = donut_chart([Datum("Website", 90)], chart_id="d", **TEXTS)
+    for root in (_parse(bars), _parse(donut)):
+        for svg in root.iter(f"{SVG}svg"):
+            assert svg.get("viewBox") is None
+        sizes = [float(e.get("font-size") or "") for e in root.iter() if e.get("font-size")]
+        assert sizes and min(sizes) >= 12
+    assert _parse(bars).get("width") == "100%"
+
+
+@pytest.mark.parametrize("count", [1, 5, 7, 12, 31, 35, 53, 60])
+def test_the_labels_and_values_a_box_shows_do_not_touch(count: int) -> None:
+    """In each width of box (BANDS), at its narrowest: labels apart by their width at least,
+    the first one always there, and values only on bars wide enough to hold them."""
+    bars = [Datum(f"Apr {n + 1}", 30 + 45 * n) for n in range(count)]
+    root = _parse(bar_chart(bars, chart_id="c", **TEXTS))
+    texts = [t for g in _bars(root) for t in g.iter(f"{SVG}text")]
+    labels = [t for t in texts if _shown_in(t, "label")]
+    values = [t for t in texts if _shown_in(t, "value")]
+    rect = _bars(root)[0].find(f"{SVG}rect")
+    assert rect is not None
+    widest = max(len(b.label) for b in bars) * 7 + 8  # charts' estimate of a label's width
+    shown_per_band = []
+    for band, plot_px in BANDS:
+        shown = [t for t in labels if _shown_in(t, band)]
+        assert shown[0].text == "Apr 1"
+        centres = [_centre_px(t, plot_px) for t in shown]
+        assert all(b - a >= widest for a, b in itertools.pairwise(centres))
+        bar_px = float((rect.get("width") or "")[:-1]) * plot_px / 100
+        assert len([t for t in values if _shown_in(t, band)]) == (count if bar_px >= 34 else 0)
+        shown_per_band.append(len(shown))
+    assert shown_per_band == sorted(shown_per_band)  # a wider box writes no fewer
+    # A text no box shows is not written at all.
+    assert all(any(_shown_in(t, band) for band, _ in BANDS) for t in labels + values)
+
+
 @given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=20))
 def test_donut_arcs_add_up_to_a_full_circle(values: list[int]) -> None:
     root = _parse(
@@ -173,14 +225,15 @@ def test_an_empty_donut_is_a_grey_ring_that_says_so() -> None:
 def test_the_legend_names_every_slice_with_its_colour_value_and_share() -> None:
     slices = [Datum("Website", 90), Datum("App", 30), Datum("Idle", 0)]
     root = _parse(donut_chart(slices, chart_id="d", **TEXTS))
-    legend = [g for g in root.iter(f"{SVG}g") if g.get("class") == "legend"]
-    assert [g.find(f"{SVG}title").text for g in legend] == [  # type: ignore[union-attr]
-        "Website: 1:30 \u00b7 75%",
-        "App: 0:30 \u00b7 25%",
-        "Idle: 0:00 \u00b7 0%",
+    legend = list(root.iter("li"))
+    assert [["".join(s.itertext()) for s in li.iter("span")] for li in legend] == [
+        ["Website", "1:30 \u00b7 75%"],
+        ["App", "0:30 \u00b7 25%"],
+        ["Idle", "0:00 \u00b7 0%"],
     ]
-    swatches = [g.find(f"{SVG}rect").get("fill") for g in legend]  # type: ignore[union-attr]
+    swatches = [li.find(f"{SVG}svg/{SVG}rect").get("fill") for li in legend]  # type: ignore[union-attr]
     assert swatches == list(PALETTE[:3])
+    assert {li.find(f"{SVG}svg").get("aria-hidden") for li in legend} == {"true"}  # type: ignore[union-attr]
     assert [c.get("stroke") for c in _slices(root)] == list(PALETTE[:2])
 
 
@@ -211,7 +264,7 @@ def test_user_text_is_inert(chart: object) -> None:
     _assert_csp_safe(root)
     assert "<script" not in svg and "onload=" not in svg.replace("onload=&quot;", "")
     clean = HOSTILE.replace("\x01", "").replace("\x1f", "")
-    assert root.find(f"{SVG}title").text == clean  # type: ignore[union-attr]
+    assert next(root.iter(f"{SVG}title")).text == clean
     texts = {t.text for t in root.iter(f"{SVG}title")}
     assert any(t is not None and t.startswith(clean) and t != clean for t in texts)
 

@@ -1,9 +1,11 @@
 """The reports page in a real browser, on each database: the totals a person reads equal
 ``GET /reports/summary`` for the same filters, a user sees only their own time, the download
-links answer files, and the page passes axe-core with data and empty, at 1280 and 360 px."""
+links answer files, the charts' text stays readable on a phone, and the page passes axe-core
+with data and empty, at 1280 and 360 px."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -158,3 +160,69 @@ async def test_an_empty_period_says_what_to_do_in_german(browser: Browser, booke
         assert "vor seinem Anfang" in await tab.locator("#to-error").inner_text()
         await assert_accessible(tab)
         await screenshot(tab, booked, "reports-error")
+
+
+# Every chart text as drawn: its font size times the scale the SVG is drawn at, and its box.
+_CHART_TEXTS = """() => [...document.querySelectorAll('.report-chart svg text')]
+  .filter(t => getComputedStyle(t).display !== 'none')
+  .map(t => {
+    const box = t.getBoundingClientRect();
+    return {
+      cls: t.getAttribute('class') || '',
+      px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+      left: box.left, right: box.right,
+    };
+  })"""
+_BOX = "e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }"
+# (from, to, bars): a month's days, and a year's weeks
+CHART_PERIODS = [(FROM, TO, 30), ("2026-01-01", "2026-12-31", 53)]
+
+
+async def _book_long_project_names(site: Site) -> None:
+    """Nine projects with long names, in June 2025 (outside every other test's period): a
+    donut of the largest seven and "Others", with legend rows that must wrap on a phone."""
+    async with site.api() as api:
+        for n in range(9):
+            name = f"Customer portal redesign, phase {n + 1} (accessibility audit)"
+            body = {"clientName": CLIENT, "projectName": name}
+            assert (await api.post("/projects", json=body)).status_code == 201
+            entry = {
+                "user": "alice",
+                "clientName": CLIENT,
+                "projectName": name,
+                "from": f"2025-06-{n + 2:02d}T09:00:00.000Z",
+                "workedMinutes": 30 * (n + 1),
+            }
+            assert (await api.post("/project_time_entries", json=entry)).status_code == 201
+
+
+async def test_the_charts_stay_readable_on_a_phone_and_a_desktop(
+    browser: Browser, booked: Site
+) -> None:
+    """At 360 and 1280 px: every chart text is drawn at 11 CSS px or more, the labels shown
+    under the bars do not overlap, the page does not scroll sideways, and the donut's legend
+    sits under the ring on the phone and beside it on the desktop."""
+    await _book_long_project_names(booked)
+    periods = [*CHART_PERIODS, ("2025-06-01", "2025-06-30", 30)]
+    async with watched_tab(browser, booked.url) as (tab, _):
+        await sign_in(tab, booked, ADMIN)
+        for first, last, count in periods:
+            query = f"period=custom&from={first}&to={last}&groupBy=project"
+            await tab.goto(f"{booked.url}/app/reports?{query}")
+            assert await tab.locator(".chart-bars .bar").count() == count
+            for width in (360, 1280):
+                await tab.set_viewport_size({"width": width, "height": 800})
+                texts = await tab.evaluate(_CHART_TEXTS)
+                assert min(t["px"] for t in texts) >= 11, (width, first)
+                labels = sorted((t["left"], t["right"]) for t in texts if "label" in t["cls"])
+                assert len(labels) >= 3
+                assert all(a[1] <= b[0] for a, b in itertools.pairwise(labels)), (width, labels)
+                assert await tab.evaluate("document.documentElement.scrollWidth") <= width
+                ring = await tab.locator(".chart-ring").evaluate(_BOX)
+                legend = await tab.locator(".chart-legend").evaluate(_BOX)
+                if width == 360:
+                    assert legend[1] >= ring[3]  # under the ring
+                else:
+                    assert legend[0] >= ring[2] and legend[1] < ring[3]  # beside it
+                await assert_accessible(tab)
+            await screenshot(tab, booked, f"reports-charts-{first}")
