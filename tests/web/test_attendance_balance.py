@@ -1,6 +1,6 @@
 """The attendance page's running balance counts from 1 January, or from the person's first day
 here when that is later (the day they were added, their first working-time model, their first
-attendance: ``work_reports.first_known_day``), and is what ``GET /work_reports/grouped`` answers
+attendance: ``work_reports.first_day``), and is what ``GET /work_reports/grouped`` answers
 from that day to today. Somebody added today no longer owes the year's target; somebody with a
 model since before 1 January counts from 1 January as before. On each database."""
 

@@ -125,7 +125,11 @@ async def test_a_change_that_lost_a_race_shows_both_versions(browser: Browser, s
             assert await cell.input_value() == "0:45"
             # The day's list: the note changes between page load and save.
             await tab.reload()
-            await tab.locator(f"#entry-{entry['id']} summary").click()
+            shown_at = tab.url
+            # Edit brings the entry's form in place of its line (week.js), staying on the page.
+            await tab.locator(f"#entry-{entry['id']} a.entry-edit").click()
+            await tab.get_by_label("Notiz").wait_for()
+            assert tab.url == shown_at
             changed = await api.put(
                 f"/project_time_entries/{entry['id']}", json={"details": "deren"}
             )

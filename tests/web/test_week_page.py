@@ -150,7 +150,7 @@ async def test_every_write_of_the_page_needs_the_csrf_token(alice: Person) -> No
     html = await alice.page()
     name = cells(html)[(alice.ids["Website"], 0, "2025-09-29")][0]
     version = re.search(
-        r'name="version" value="([0-9a-f]+)"', await alice.page(f"?week={WEEK}&day=2025-09-29")
+        r'name="version" value="([0-9a-f]+)"', await alice.page(f"/entries/{entry['id']}")
     )
     assert version is not None
     posts = [
@@ -173,7 +173,7 @@ async def test_every_write_of_the_page_needs_the_csrf_token(alice: Person) -> No
 
 async def test_an_entry_edit_that_lost_a_race_shows_both_versions(alice: Person) -> None:
     entry = await book(alice.api, "2025-09-29T09:00:00Z", 60, details="first")
-    html = await alice.page(f"?week={WEEK}&day=2025-09-29")
+    html = await alice.page(f"/entries/{entry['id']}")
     version = re.search(r'name="version" value="([0-9a-f]+)"', html)
     assert version is not None
     changed = await alice.api.put(
@@ -252,6 +252,20 @@ async def test_each_unreadable_duration_says_why_in_words(
     assert await alice.entries() == []
 
 
+async def test_only_the_opened_entry_carries_its_forms(alice: Person) -> None:
+    first = await book(alice.api, "2025-09-29T09:00:00Z", 60, details="first")
+    second = await book(alice.api, "2025-09-29T11:00:00Z", 30, details="second")
+    day = await alice.page(f"?week={WEEK}&day={WEEK}")
+    for entry in (first, second):
+        assert f'href="/app/week/entries/{entry["id"]}#entry-{entry["id"]}"' in day
+        assert f'action="/app/week/entries/{entry["id"]}"' not in day
+    opened = await alice.page(f"/entries/{second['id']}")
+    assert f'action="/app/week/entries/{second["id"]}"' in opened
+    assert f'action="/app/week/entries/{second["id"]}/delete"' in opened
+    assert f'action="/app/week/entries/{first["id"]}"' not in opened
+    assert f'href="/app/week/entries/{first["id"]}#entry-{first["id"]}"' in opened
+
+
 async def test_an_entry_is_edited_by_end_or_duration_and_deleted(alice: Person) -> None:
     entry = await book(alice.api, "2025-09-29T09:00:00Z", 60, breakMinutes=15)
     path = f"/app/week/entries/{entry['id']}"
@@ -267,7 +281,7 @@ async def test_an_entry_is_edited_by_end_or_duration_and_deleted(alice: Person) 
     )
     [after] = await alice.entries()
     assert (after["to"][11:16], after["workedMinutes"], after["breakMinutes"]) == ("11:30", 135, 15)
-    html = await alice.page("?day=2025-09-29")
+    html = await alice.page(path.removeprefix("/app/week"))
     version = re.search(r'name="version" value="([0-9a-f]+)"', html)
     assert version is not None
     form = {"csrf": csrf_of(html), "version": version[1], "duration": "0:45", "note": "short"}
@@ -278,7 +292,7 @@ async def test_an_entry_is_edited_by_end_or_duration_and_deleted(alice: Person) 
     refused = await alice.browser.post(f"{path}/delete", data=stale)
     assert refused.status_code == 412
     assert "Delete anyway" in refused.text
-    html = await alice.page("?day=2025-09-29")
+    html = await alice.page(path.removeprefix("/app/week"))
     version = re.search(r'name="version" value="([0-9a-f]+)"', html)
     assert version is not None
     deleted = await alice.browser.post(f"{path}/delete", data={**stale, "version": version[1]})
@@ -290,7 +304,7 @@ async def test_an_unreadable_time_is_shown_next_to_its_field_and_nothing_changes
     alice: Person,
 ) -> None:
     entry = await book(alice.api, "2025-09-29T09:00:00Z", 60)
-    html = await alice.page("?day=2025-09-29")
+    html = await alice.page(f"/entries/{entry['id']}")
     version = re.search(r'name="version" value="([0-9a-f]+)"', html)
     assert version is not None
     form = {"csrf": csrf_of(html), "version": version[1], "start": "25:00", "note": "kept"}

@@ -1,4 +1,4 @@
-"""``work_reports.first_known_day``, where the attendance page's running balance starts (when
+"""``work_reports.first_day``, where the attendance page's running balance starts (when
 after 1 January): the earliest of the day a user was added (in their zone), their first live
 working-time model and their first live attendance. On each database (SQLite answers a
 subquery's date as text)."""
@@ -12,7 +12,7 @@ from conftest import NEVER, client
 from fastapi import FastAPI
 
 from timetrack.db import Database
-from timetrack.work_reports.service import first_known_day
+from timetrack.work_reports.first_day import first_known_day
 
 from .common import add_attendance, add_model, add_user, bavarian_account
 

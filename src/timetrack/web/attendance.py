@@ -16,7 +16,7 @@ The numbers come from the services the API answers with: the attendances as ``GE
 A day's report counts closed attendances only, so a running one shows its elapsed time apart.
 
 The balance starts on 1 January, or on the person's first day here when that is later
-(``work_reports.first_known_day``: added, first working-time model, first attendance). Work
+(``work_reports.first_day``: added, first working-time model, first attendance). Work
 reports count the default week's target before a person's first model, as the API documents;
 counted from 1 January, somebody added today would owe the whole year's target.
 """
@@ -58,6 +58,7 @@ from timetrack.web.problems import reworded
 from timetrack.web.week import DAYS, first_weekday, week_start
 from timetrack.wire import parse_body
 from timetrack.work_reports import service as work_reports
+from timetrack.work_reports.first_day import first_known_day
 
 
 def _(message: str) -> str:
@@ -150,7 +151,7 @@ async def _show(visit: Visit, status_code: int = 200, error: AppError | None = N
         days, _total = await work_reports.daily(
             tx, account, user["username"], week_bounds, Page(0, DAYS), user_id
         )
-        first_day = await work_reports.first_known_day(tx, account.id, user_id)
+        first_day = await first_known_day(tx, account.id, user_id)
         since = max(date(today.year, 1, 1), min(first_day or date.min, today))
         year_bounds = work_reports.Bounds(DayBound(since), DayBound(today))
         year, _total = await work_reports.grouped(

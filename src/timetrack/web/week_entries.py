@@ -54,7 +54,7 @@ class EntryView:
     """One entry as the list shows it, and its form's values."""
 
     id: int
-    version: str  # the ETag without its quotes (a form field)
+    row: Row
     client: str
     project: str
     task: str
@@ -64,6 +64,12 @@ class EntryView:
     break_: str
     note: str
     overnight: bool
+
+    @property
+    def version(self) -> str:
+        """The ETag without its quotes (a form field): made only for the entry whose form is
+        shown, a hash of its whole wire form."""
+        return entry_version(self.row).strip('"')
 
     def values(self) -> dict[str, str]:
         return {
@@ -82,7 +88,7 @@ def entry_view(row: Row) -> EntryView:
     start, end = local_start(row), local_end(row)
     return EntryView(
         id=int(row["id"]),
-        version=entry_version(row).strip('"'),
+        row=row,
         client=row["client_name"],
         project=row["project_name"],
         task=row["task_name"] or "",

@@ -41,6 +41,12 @@ _NAME = re.compile(r"c:(\d{1,9}):(\d{1,9}):(\d{4}-\d{2}-\d{2}):(\d{1,4}):([0-9a-
 YEARS = range(1900, 3000)
 
 
+def field_name(place: str, minutes: int, version: str | None) -> str:
+    """A cell's form field (:class:`CellName`): digits, dashes, colons and hex alone."""
+    tag = "-" if version is None else version.strip('"')  # the ETag without its quotes
+    return f"c:{place}:{minutes}:{tag}"
+
+
 @dataclass(frozen=True, slots=True)
 class CellName:
     """A grid cell's form field: where it books and what the page showed in it."""
@@ -56,8 +62,7 @@ class CellName:
         return f"{self.key.project_id}:{self.key.task_id or 0}:{self.day.isoformat()}"
 
     def encode(self) -> str:
-        version = "-" if self.version is None else self.version.strip('"')
-        return f"c:{self.place}:{self.minutes}:{version}"
+        return field_name(self.place, self.minutes, self.version)
 
     @classmethod
     def decode(cls, name: str) -> CellName | None:
@@ -93,16 +98,6 @@ class GridInput:
     errors: dict[str, tuple[str, str]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     theirs: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class RowView:
-    id: str
-    client: str
-    project: str
-    task: str | None
-    total: str
-    cells: Markup  # the row's day cells (``<td>``), drawn by :func:`grid`
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,31 +152,35 @@ def row_id(key: RowKey) -> str:
 
 def grid(
     rows: list[GridRow], given: GridInput, chosen: date, texts: Texts, day_href: str
-) -> list[RowView]:
-    """The grid's rows, their cells drawn here rather than in ``week.html``: a busy week's
-    50 to 100 cells were half of the page's rendering in Jinja, which escapes and looks up every
-    value; here only the texts are escaped (the ids and field names are digits, dates and hex).
+) -> Markup:
+    """The grid's body (its ``<tr>``), drawn here rather than in ``week.html``: a busy week's
+    20 rows of 7 cells were most of the page's rendering in Jinja, which escapes and looks up
+    every value; here only the texts are escaped (the ids and field names are digits, dates and hex,
+    the durations shown digits and a colon).
     ``day_href``: the address of a day's list without the date (a cell of several entries
     links there)."""
     several, href = escape(texts.gettext("(several entries)")), escape(day_href)
+    typed, errors, names = given.typed, given.errors, given.names
     views = []
     for row in rows:
-        rid, cells = row_id(row.key), []
+        rid, cells = row_id(row.key), list[str]()
+        row_place = f"{row.key.project_id}:{row.key.task_id or 0}:"
         for column, cell in enumerate(row.cells):
-            name = CellName.of(row.key, cell)
-            place = name.place
-            value = escape(
-                given.typed.get(place, format_minutes(cell.minutes) if cell.minutes else "")
-            )
             day = cell.day.isoformat()
+            place = row_place + day  # CellName.place
+            # A duration as shown is digits and a colon; what was typed is escaped.
+            if place in typed:
+                value: str = escape(typed[place])
+            else:
+                value = format_minutes(cell.minutes) if cell.minutes else ""
             css = "day chosen" if cell.day == chosen else "day"
             if not cell.editable:
                 link = f'<a class="split" href="{href}{day}#entries">{value}'
                 cells.append(f'<td class="{css}">{link}<span class="visually-hidden"> {several}'
                              "</span></a></td>")  # fmt: skip
                 continue
-            cell_id, error = f"c-{rid}-{day}", given.errors.get(place)
-            field = escape(given.names.get(place) or name.encode())
+            cell_id, error = f"c-{rid}-{day}", errors.get(place)
+            field = names.get(place) or field_name(place, cell.minutes, cell.version)
             start = (
                 f'<input id="{cell_id}" name="{field}" value="{value}" class="cell" '
                 f'inputmode="decimal" autocomplete="off" aria-labelledby="r-{rid} d-{column}"'
@@ -196,17 +195,14 @@ def grid(
             invalid = f' aria-invalid="true" aria-describedby="{cell_id}-msg"'
             message = f'<p class="cell-msg error" id="{cell_id}-msg">{escape(words)}</p>'
             cells.append(f'<td class="{css} invalid">{start}{invalid}>{message}</td>')
+        task = "" if row.task_name is None else f" \u203a {escape(row.task_name)}"
+        name = f'<span class="client">{escape(row.client_name)}</span> {escape(row.project_name)}'
         views.append(
-            RowView(
-                rid,
-                row.client_name,
-                row.project_name,
-                row.task_name,
-                format_minutes(row.total),
-                Markup("".join(cells)),  # each value above is escaped
-            )
+            f'<tr data-row-id="{rid}"><th scope="row" id="r-{rid}" class="row-name">{name}{task}'
+            f'</th>{"".join(cells)}<td class="total" id="total-{rid}">'
+            f"{format_minutes(row.total)}</td></tr>"
         )
-    return views
+    return Markup("\n".join(views))  # each value above is escaped
 
 
 def day_label(texts: Texts, day: date) -> str:

@@ -33,7 +33,7 @@ from timetrack.errors import (
 )
 from timetrack.paging import Page
 from timetrack.public_holidays import Place, holidays_between, place
-from timetrack.times import LOCAL_FORMAT, utc_to_local
+from timetrack.times import LOCAL_FORMAT
 from timetrack.users.service import user_by_name
 from timetrack.work_reports import calc
 
@@ -152,8 +152,11 @@ class _Data:
     absences: list[calc.Absence]
 
 
-async def _load(tx: Tx, account_id: int, users: list[User], span: Range) -> dict[int, _Data]:
-    """Attendances, approved absences and models of ``users`` for ``span``: one query each."""
+async def _load(
+    tx: Tx, account_id: int, users: list[User], span: Range, *, shifts: bool = True
+) -> dict[int, _Data]:
+    """Attendances (unless not ``shifts``), approved absences and models of ``users`` for
+    ``span``: one query each."""
     data = {u.id: _Data([], [], []) for u in users}
     if not users:
         return data
@@ -161,16 +164,21 @@ async def _load(tx: Tx, account_id: int, users: list[User], span: Range) -> dict
     first_local = span.first.strftime(LOCAL_FORMAT)
     after_local = (span.last + timedelta(days=1)).strftime(LOCAL_FORMAT)
     # Closed attendances starting in the range, by their local (wall-clock) start.
-    for row in await tx.fetch(
-        "SELECT user_id, start_at, end_at, start_local, end_local, break_minutes "
-        "FROM attendances WHERE account_id = $1 AND deleted_at IS NULL AND end_at IS NOT NULL "
-        f"AND start_local >= $2 AND start_local < $3 AND user_id {_in_list(ids, 4)} "
-        "ORDER BY user_id, start_local, id",
-        account_id,
-        first_local,
-        after_local,
-        *ids,
-    ):
+    attended = (
+        await tx.fetch(
+            "SELECT user_id, start_at, end_at, start_local, end_local, break_minutes "
+            "FROM attendances WHERE account_id = $1 AND deleted_at IS NULL AND end_at IS NOT NULL "
+            f"AND start_local >= $2 AND start_local < $3 AND user_id {_in_list(ids, 4)} "
+            "ORDER BY user_id, start_local, id",
+            account_id,
+            first_local,
+            after_local,
+            *ids,
+        )
+        if shifts
+        else []
+    )
+    for row in attended:
         data[row["user_id"]].shifts.append(
             calc.Shift(
                 start=_wall(row["start_local"]),
@@ -215,40 +223,6 @@ async def _load(tx: Tx, account_id: int, users: list[User], span: Range) -> dict
     ):
         data[row["user_id"]].models.append(calc.Model(row["valid_from"], _week(row)))
     return data
-
-
-def _as_date(value: date | str) -> date:
-    """A date a subquery read: a ``date`` from PostgreSQL, ISO text from SQLite (a subquery's
-    column has no declared type there to convert by); a local timestamp's text is cut."""
-    return value if isinstance(value, date) else date.fromisoformat(value[:10])
-
-
-async def first_known_day(tx: Tx, account_id: int, user_id: int) -> date | None:
-    """The first day the account holds anything of the user's working time: the day they were
-    added (in their zone), their first working-time model's ``validFrom`` or their first
-    attendance's local date, whichever is earliest; None for a user out of reach.
-
-    Work reports count a target on every day, the default week before a first model (as
-    docs/api.md states); a running balance that starts before this day would count a target
-    for days the person did not work here. The earliest of the three, not the model alone: a
-    model from 1 March may be someone's first day, or a change of hours for somebody added
-    long before (the default week applied until then); a user added today whose attendances
-    were imported from earlier worked on those days."""
-    row = await tx.fetchrow(
-        "SELECT u.created_at, u.time_zone, "
-        "(SELECT m.valid_from FROM working_time_models m WHERE m.account_id = u.account_id "
-        "AND m.user_id = u.id AND m.deleted_at IS NULL ORDER BY m.valid_from LIMIT 1) AS model, "
-        "(SELECT a.start_local FROM attendances a WHERE a.account_id = u.account_id "
-        "AND a.user_id = u.id AND a.deleted_at IS NULL ORDER BY a.start_local LIMIT 1) AS shift "
-        f"FROM users u WHERE u.account_id = $1 AND u.id = $2{grants.owner_sql('u.id')}",
-        account_id,
-        user_id,
-    )
-    if row is None:
-        return None
-    days = [utc_to_local(row["created_at"], row["time_zone"]).date()]
-    days += [_as_date(row[key]) for key in ("model", "shift") if row[key] is not None]
-    return min(days)
 
 
 def _wire_local(wall: datetime | None) -> str | None:
@@ -367,6 +341,17 @@ async def daily(
     )
     items = [day_to_wire(user, day) for user, days in computed for day in days]
     return items[begin:end], total
+
+
+async def targets(tx: Tx, account: Account, user: Row, span: Range) -> list[calc.Day]:
+    """The days of a person whose row (``users``) the caller has read, as :func:`daily` counts
+    their target and credits (working-time models, public holidays, approved absences), without
+    reading their attendances: the worked time is left 0 (the week page books project time)."""
+    known = User(user["id"], user["username"], user["country"], user["region"])
+    data = (await _load(tx, account.id, [known], span, shifts=False))[known.id]
+    where = place(known.country, known.region, account.country, account.region)
+    calendar = holidays_between(*where, span.first, span.last)
+    return calc.build_days(span.first, span.last, data.models, [], data.absences, calendar)
 
 
 async def grouped(

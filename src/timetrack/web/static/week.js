@@ -174,6 +174,28 @@ function keys(event) {
   }
 }
 
+// An entry's Edit link opens the page with that entry's form; here the form comes in place of
+// the entry's line instead, without leaving the page (any failure follows the link).
+async function openEntry(event) {
+  const link = event.target.closest("a.entry-edit");
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) return;
+  event.preventDefault();
+  const item = link.closest("li");
+  try {
+    const response = await fetch(link.href, { headers: { Accept: "text/html" } });
+    if (!response.ok) throw new Error(String(response.status));
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const opened = page.getElementById(item.id);
+    if (!opened?.querySelector("form")) throw new Error("no form");
+    item.replaceWith(opened);
+    opened.querySelector("input:not([type=hidden])")?.focus();
+  } catch {
+    window.location.assign(link.href);
+  }
+}
+
+document.getElementById("entries")?.addEventListener("click", openEntry);
+
 if (form) {
   for (const input of form.querySelectorAll("input.cell")) {
     input.dataset.saved = input.value;
