@@ -3,10 +3,10 @@ each list read under its own read permission, as the API's lists answer them to 
 person (an external user's are the projects assigned to them).
 
 Pages do not write the catalogue into their HTML: ``GET /app/catalogue`` answers it as JSON,
-and ``pickers.js`` fetches it when a picker is first focused. An account's hundreds of projects
-would otherwise be most of every timer and week page, rendered on each load though most loads
-pick nothing. Without JavaScript a picker is a plain text field: the server matches the name
-typed, in any case (:meth:`Catalogue.project`).
+and ``pickers.js`` fetches it when a picker is first focused. An account's projects and tasks
+(hundreds in a large one) would otherwise be read and rendered into every timer and week page,
+though most loads pick nothing. Without JavaScript a picker is a plain text field: the server
+matches the name typed, in any case (:meth:`Catalogue.project`).
 """
 
 from __future__ import annotations
