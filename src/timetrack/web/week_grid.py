@@ -269,7 +269,7 @@ def read_grid(visit: Visit) -> GridPost:
         except DurationError as exc:
             words = visit.texts.gettext(_DURATION_WORDS[exc.reason])
             post.given.errors[cell.place] = (words, str(exc))
-            post.problems.append(Shown(cell_id(cell), words, str(exc)))
+            post.problems.append(Shown(cell.input_id, words, str(exc)))
             post.unread.append(Problem(FIELD_INVALID, str(exc), pointer=f"/{field}"))
             minutes = cell.minutes
         if minutes != cell.minutes or cell.place in post.given.errors:
@@ -318,10 +318,6 @@ async def grid_post(visit: Visit) -> Response:
     return JSONResponse({**answer, **(await _totals(visit, first) if first else {})})
 
 
-def cell_id(cell: CellName) -> str:
-    return f"c-{cell.key.project_id}-{cell.key.task_id or 0}-{cell.day.isoformat()}"
-
-
 async def _cell_refused(
     visit: Visit,
     error: AppError,
@@ -344,7 +340,7 @@ async def _cell_refused(
         given.theirs[cell.place] = theirs or "0:00"
         if name is not None:
             given.names[cell.place] = name
-    problems = [Shown(cell_id(cell), words, detail)]
+    problems = [Shown(cell.input_id, words, detail)]
     return await show(
         visit, status_code=error.status, week_of=week_of, day=day, given=given, problems=problems
     )

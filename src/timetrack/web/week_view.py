@@ -41,6 +41,16 @@ _NAME = re.compile(r"c:(\d{1,9}):(\d{1,9}):(\d{4}-\d{2}-\d{2}):(\d{1,4}):([0-9a-
 YEARS = range(1900, 3000)
 
 
+def row_place(key: RowKey) -> str:
+    """The start of each :attr:`CellName.place` of a row (the day completes it)."""
+    return f"{key.project_id}:{key.task_id or 0}:"
+
+
+def input_id(row: str, day: str) -> str:
+    """A cell's input's id in the page, of its row's :func:`row_id` and its ISO day."""
+    return f"c-{row}-{day}"
+
+
 def field_name(place: str, minutes: int, version: str | None) -> str:
     """A cell's form field (:class:`CellName`): digits, dashes, colons and hex alone."""
     tag = "-" if version is None else version.strip('"')  # the ETag without its quotes
@@ -59,7 +69,11 @@ class CellName:
     @property
     def place(self) -> str:
         """The cell without what it held: the same before and after a change."""
-        return f"{self.key.project_id}:{self.key.task_id or 0}:{self.day.isoformat()}"
+        return row_place(self.key) + self.day.isoformat()
+
+    @property
+    def input_id(self) -> str:
+        return input_id(row_id(self.key), self.day.isoformat())
 
     def encode(self) -> str:
         return field_name(self.place, self.minutes, self.version)
@@ -164,10 +178,10 @@ def grid(
     views = []
     for row in rows:
         rid, cells = row_id(row.key), list[str]()
-        row_place = f"{row.key.project_id}:{row.key.task_id or 0}:"
+        start_of_place = row_place(row.key)
         for column, cell in enumerate(row.cells):
             day = cell.day.isoformat()
-            place = row_place + day  # CellName.place
+            place = start_of_place + day  # CellName.place
             # A duration as shown is digits and a colon; what was typed is escaped.
             if place in typed:
                 value: str = escape(typed[place])
@@ -179,7 +193,7 @@ def grid(
                 cells.append(f'<td class="{css}">{link}<span class="visually-hidden"> {several}'
                              "</span></a></td>")  # fmt: skip
                 continue
-            cell_id, error = f"c-{rid}-{day}", errors.get(place)
+            cell_id, error = input_id(rid, day), errors.get(place)
             field = names.get(place) or field_name(place, cell.minutes, cell.version)
             start = (
                 f'<input id="{cell_id}" name="{field}" value="{value}" class="cell" '
