@@ -8,22 +8,20 @@ short confirmation (post/redirect/get: reloading never repeats an action). The c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from timetrack.auth.permissions import allowed
 from timetrack.errors import AppError
 from timetrack.handlers import read, write
 from timetrack.policy import Action, Resource
-from timetrack.timers import service, transitions
+from timetrack.timers import transitions
 from timetrack.timers.schemas import TimerEvent, TimerStart
-from timetrack.times import WireTime
 from timetrack.web import catalogue, render
 from timetrack.web.guard import Visit, signed_in
-from timetrack.web.i18n import clock
+from timetrack.web.header import running_timer
 from timetrack.web.problems import shown
 from timetrack.wire import parse_body
 
@@ -37,32 +35,30 @@ _DONE = {
 }
 
 
-def _now() -> WireTime:
-    """Now, as an instant (an offset of zero): the server's clock decides a web action's time."""
-    return WireTime(datetime.now(UTC).replace(tzinfo=None, microsecond=0), timedelta(0))
-
-
 def _now_text() -> str:
+    """Now, as an instant (an offset of zero): the server's clock decides a web action's time."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 async def _show(visit: Visit, status_code: int = 200, error: AppError | None = None) -> Response:
-    account = await allowed(Resource.TIMER, Action.READ)(visit.caller)
-    async with read(visit.request) as tx:
-        state = await service.state(tx, account.id, visit.username, _now())
-        has_projects = state["stopped"] and await catalogue.any_project(visit, tx)
-    elapsed = state["workedSeconds"] + state["breakSeconds"]  # since the start
+    # The header's read (guard.signed_in) is this page's timer: its state, clock and warning.
+    timer = visit.timer or await running_timer(visit.request, visit.caller)
+    assert timer is not None  # the page's own permission is the timer's read
+    has_projects = False
+    if timer["stopped"]:
+        async with read(visit.request) as tx:
+            has_projects = await catalogue.any_project(visit, tx)
     warn_after = int(visit.request.app.state.settings.timer_warning_hours * 3600)
     done = _DONE.get(visit.request.query_params.get("done", ""))
     return visit.page(
         "timer.html",
         status_code,
-        timer=state,
-        clock=clock(state["workedSeconds"]),
-        elapsed=elapsed,
+        timer=timer,
+        clock=timer["clock"],
+        elapsed=timer["workedSeconds"] + timer["breakSeconds"],  # since the start
         warn_after=warn_after,
         warn_hours=visit.texts.number(warn_after / 3600, 0),
-        overdue=not state["stopped"] and elapsed >= warn_after,
+        overdue=timer["overdue"],
         has_projects=has_projects,
         values=visit.form,
         problems=shown(error, visit.texts, _FIELDS) if error else [],
